@@ -1,0 +1,2 @@
+//! privacy-widget-server: the reference backend.
+fn main() {}

@@ -1,0 +1,1 @@
+//! The backend client: fetch, retries, idempotency keys and the outbox.

@@ -1,0 +1,1 @@
+//! The web-sys edges: cookies and storage, GPC, script gating, events, Consent Mode.

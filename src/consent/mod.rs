@@ -1,0 +1,1 @@
+//! Consent decisions: the stored record and its encoding, re-consent, and signal mapping.

@@ -1,0 +1,92 @@
+//! The widget's own UI texts: nl and en catalogs, language choice and lookup.
+//!
+//! Catalogs live in `catalog/`, one file per area (`common`, `consent`, `store`, `panel`), each
+//! with an `NL` and an `EN` table of `(key, text)`. Every key must exist in both tables; the test
+//! `every_used_key_is_in_every_catalog` also checks that each `t(.., "key")` literal in `src/` is
+//! present, so a missing key fails `cargo test`.
+
+mod catalog;
+
+/// A language the widget's own texts exist in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// The language tag, `"nl"` or `"en"`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a BCP 47 tag (`"en-GB"`, `"NL"`); `None` when the widget has no catalog for it.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").trim();
+        if primary.eq_ignore_ascii_case("nl") {
+            Some(Lang::Nl)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the language: the element's `lang` attribute, then `<html lang>`, then the
+    /// browser's languages in order, then Dutch. Candidates without a catalog are skipped.
+    pub fn choose<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Lang {
+        candidates.into_iter().find_map(Lang::from_tag).unwrap_or(Lang::Nl)
+    }
+}
+
+/// Looks up a UI text. A key missing from the catalog returns the key itself (never panics);
+/// the catalog tests make sure that cannot ship.
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    for (nl, en) in catalog::AREAS {
+        let table = match lang {
+            Lang::Nl => nl,
+            Lang::En => en,
+        };
+        if let Some((_, text)) = table.iter().find(|(k, _)| *k == key) {
+            return text;
+        }
+    }
+    key
+}
+
+/// Replaces `{name}` placeholders in a catalog text with values (values are inserted as text,
+/// never markup: the UI sets them with `set_text_content`).
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                match values.iter().find(|(n, _)| *n == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests;

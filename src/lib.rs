@@ -1,0 +1,20 @@
+//! privacy-widget: a consent banner, a "what we store" view, account opt-ins and data-subject
+//! requests, all driven by one declarative policy document per site.
+//!
+//! The pure core (`policy`, `consent`, `requests`, `i18n`) builds natively and is shared with the
+//! reference server; the web edges (`browser`, `ui`, `api`, and the `#[wasm_bindgen]` surface in
+//! `surface`) sit behind the default-on `browser` feature.
+
+pub mod consent;
+pub mod i18n;
+pub mod policy;
+pub mod requests;
+
+#[cfg(feature = "browser")]
+mod api;
+#[cfg(feature = "browser")]
+mod browser;
+#[cfg(feature = "browser")]
+mod surface;
+#[cfg(feature = "browser")]
+mod ui;

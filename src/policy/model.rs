@@ -1,0 +1,411 @@
+//! The policy document's data model: what a site says about the data it keeps and why.
+//!
+//! The JSON form uses exactly these field names (snake_case) as keys, and enum values are
+//! the lowercase snake_case strings noted on each variant. Optional fields may be omitted;
+//! `Vec` fields may be omitted when empty. `www/policies/policy.schema.json` publishes the
+//! same shape as a JSON Schema; `parse.rs` reads it and `validate.rs` checks the meaning.
+
+use std::collections::BTreeMap;
+
+/// A stable identifier: `[a-z0-9][a-z0-9_-]{0,63}`. Categories, purposes, recipients,
+/// plans, tracking services and fields each have their own id space.
+pub type Id = String;
+
+/// A language tag as used in `languages`: `nl`, `en`, `de`, ... (lowercase, 2-8 letters, optional `-XX`).
+pub type Lang = String;
+
+/// A human text: either one plain string (valid in every language) or a map from
+/// language to string. A map must hold every language in [`Policy::languages`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// `"Naam en achternaam"`
+    Plain(String),
+    /// `{"nl": "Naam", "en": "Name"}`
+    ByLang(BTreeMap<Lang, String>),
+}
+
+/// A calendar date, `YYYY-MM-DD` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// A length of time, written in JSON as `"<amount> <unit>"`, e.g. `"7 years"`,
+/// `"3 months"`, `"5 working_days"`, `"72 hours"`. Units: `hours`, `days`, `working_days`,
+/// `weeks`, `months`, `years` (singular forms accepted too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub amount: u32,
+    pub unit: PeriodUnit,
+}
+
+/// The unit of a [`Period`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodUnit {
+    Hours,
+    Days,
+    /// Monday to Friday; public holidays are not modelled.
+    WorkingDays,
+    Weeks,
+    Months,
+    Years,
+}
+
+/// The whole document for one site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// Site id, e.g. `"pcextreme"`; matches the site id the server knows.
+    pub site: Id,
+    /// The policy version. Any change to purposes or recipients needs a new version (C-A9).
+    pub version: String,
+    /// Date the policy was last changed.
+    pub date: Date,
+    /// Languages the texts are available in; the first is the default.
+    pub languages: Vec<Lang>,
+    pub controller: Controller,
+    /// Customer plans that retention rules or eligibility may depend on (trial, free, paid, ...).
+    pub plans: Vec<Plan>,
+    pub categories: Vec<DataCategory>,
+    pub recipients: Vec<Recipient>,
+    pub purposes: Vec<Purpose>,
+    /// Tracking services (pixels, analytics) on the marketing pages.
+    pub tracking: Vec<TrackingService>,
+    pub rights: Rights,
+    /// Statements of the text that fit nowhere else (kept in its own words).
+    pub notes: Vec<Text>,
+}
+
+/// Who is responsible for the processing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Controller {
+    pub name: Text,
+    pub address: Option<Text>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    /// Chamber of Commerce (KvK) number, where the text gives it.
+    pub registration: Option<String>,
+    /// Where a data subject can complain (in NL: the Autoriteit Persoonsgegevens).
+    pub supervisory_authority: Authority,
+}
+
+/// A supervisory authority.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Authority {
+    pub name: Text,
+    pub website: Option<String>,
+}
+
+/// A customer plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub id: Id,
+    pub label: Text,
+}
+
+/// A group of personal data the site keeps, e.g. "Accountgegevens".
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataCategory {
+    pub id: Id,
+    pub label: Text,
+    pub description: Option<Text>,
+    /// The individual fields this category covers.
+    pub fields: Vec<Field>,
+    pub source: Source,
+    /// Where the data comes from, in the text's words, when `source` alone says too little.
+    pub source_note: Option<Text>,
+    /// Whether the subject can have this category erased on request.
+    pub erasable: bool,
+    /// Kept despite an erasure request (and then restricted), e.g. invoices for tax law.
+    pub legal_hold: Option<LegalHold>,
+}
+
+/// One field of a category, e.g. `phone` "Telefoonnummer".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub id: Id,
+    pub label: Text,
+    /// Why this field is asked for (PCextreme gives a reason per field).
+    pub reason: Option<Text>,
+}
+
+/// Where data comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `"subject"`: given by the person.
+    Subject,
+    /// `"observed"`: recorded while using the service (logs, IP addresses, recordings).
+    Observed,
+    /// `"third_party"`: received from someone else (payment provider, ...).
+    ThirdParty,
+    /// `"derived"`: produced by the controller (invoices, ratings).
+    Derived,
+}
+
+/// Why data survives an erasure request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegalHold {
+    /// E.g. "Nederlandse belastingwet (fiscale bewaarplicht)".
+    pub reason: Text,
+    pub retention: RetentionRule,
+}
+
+/// Who receives data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipient {
+    pub id: Id,
+    pub name: Text,
+    pub role: RecipientRole,
+    /// ISO 3166-1 alpha-2 country code (`"NL"`, `"IE"`, `"US"`), if the text says or it is well known; else omitted.
+    pub country: Option<String>,
+    /// Whether the recipient processes the data outside the EU/EEA (third country, C-C4).
+    pub outside_eu: bool,
+    /// What the recipient does with the data.
+    pub description: Option<Text>,
+    /// Transfer safeguard for third countries, in the text's words.
+    pub safeguard: Option<Text>,
+}
+
+/// A recipient's role under the GDPR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecipientRole {
+    /// `"processor"`
+    Processor,
+    /// `"controller"`: an independent controller (a registry, a certificate authority, Facebook for audiences).
+    Controller,
+    /// `"joint_controller"`
+    JointController,
+    /// `"authority"`: a public authority (tax office, police on legal order).
+    Authority,
+}
+
+/// What data is used for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Purpose {
+    pub id: Id,
+    pub kind: PurposeKind,
+    pub label: Text,
+    pub description: Option<Text>,
+    pub legal_basis: LegalBasis,
+    /// Category ids used for this purpose.
+    pub categories: Vec<Id>,
+    /// Recipient ids that receive data for this purpose.
+    pub recipients: Vec<Id>,
+    pub retention: RetentionRule,
+    /// Whether and where consent is asked. Must not be `none` when `legal_basis` is `consent`.
+    pub consent: ConsentScope,
+    /// Plans for which this purpose applies / the opt-in is offered; empty means every plan.
+    pub eligible_plans: Vec<Id>,
+}
+
+/// The kind of a purpose: drives grouping, signals (Consent Mode, GPC) and opt-in handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PurposeKind {
+    /// `"essential"`: strictly necessary for the site or service to work.
+    Essential,
+    /// `"service"`: delivering the contracted service (domains, certificates, hosting).
+    Service,
+    /// `"billing"`: invoicing, payment, collection.
+    Billing,
+    /// `"support"`: customer service, calls, tickets.
+    Support,
+    /// `"security"`: fraud and abuse prevention, spam filtering, account recovery.
+    Security,
+    /// `"legal"`: a legal obligation (tax retention).
+    Legal,
+    /// `"service_mail"`: mail about the services a customer uses (not marketing).
+    ServiceMail,
+    /// `"analytics"`: statistics (Google Analytics). Consent Mode `analytics_storage`.
+    Analytics,
+    /// `"advertising"`: ad measurement/conversion (Google Ads, Bing Ads). `ad_storage` + `ad_user_data`.
+    Advertising,
+    /// `"personalised_ads"`: remarketing. `ad_personalization`.
+    PersonalisedAds,
+    /// `"audience_sharing"`: sharing name/e-mail with an ad platform (custom audiences).
+    AudienceSharing,
+    /// `"newsletter"`: the newsletter (direct marketing).
+    Newsletter,
+    /// `"product_mail"`: product/offer mailings (direct marketing).
+    ProductMail,
+    /// `"support_access"`: staff may look at the customer's data only with permission.
+    SupportAccess,
+    /// `"other"`: anything else; say what in `description`.
+    Other,
+}
+
+/// The legal basis of a purpose (GDPR Art. 6(1)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalBasis {
+    /// `"consent"` (a)
+    Consent,
+    /// `"contract"` (b)
+    Contract,
+    /// `"legal_obligation"` (c)
+    LegalObligation,
+    /// `"legitimate_interest"` (f)
+    LegitimateInterest,
+    /// `"unspecified"`: the text does not say; shown as such rather than invented.
+    Unspecified,
+}
+
+/// Whether consent is asked for a purpose and where it is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentScope {
+    /// `"none"`: no consent needed (another legal basis).
+    None,
+    /// `"browser"`: asked in the banner, stored in a first-party cookie.
+    Browser,
+    /// `"account"`: an opt-in bound to the customer's account, stored server-side.
+    Account,
+}
+
+/// How long data is kept: data, not prose, so it can render in any language and
+/// evaluate to a date. Every variant may carry a `note` with the text's own words.
+///
+/// JSON: `{"kind": "fixed", "period": "7 years"}`,
+/// `{"kind": "after", "period": "2 years", "event": "paid_period_end"}`,
+/// `{"kind": "until", "event": "contract_end"}`, `{"kind": "after_use"}`,
+/// `{"kind": "indefinite"}`, `{"kind": "unspecified", "note": "..."}`,
+/// `{"kind": "by_plan", "rules": [{"plan": "trial", "rule": {...}}, ...], "otherwise": {...}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetentionRule {
+    /// Kept for a period from collection (or from the event date the backend supplies as `collection`).
+    Fixed { period: Period, note: Option<Text> },
+    /// Kept for a period after an event.
+    After { period: Period, event: RetentionEvent, note: Option<Text> },
+    /// Kept until an event happens.
+    Until { event: RetentionEvent, note: Option<Text> },
+    /// Deleted right after it has been used (ID copies for account recovery).
+    AfterUse { note: Option<Text> },
+    /// Kept without an end date (free plans at Host-Tracker).
+    Indefinite { note: Option<Text> },
+    /// The text gives no term; `note` is required and keeps the text's own words.
+    Unspecified { note: Text },
+    /// Depends on the customer's plan; `otherwise` applies to plans not listed.
+    ByPlan { rules: Vec<PlanRetention>, otherwise: Option<Box<RetentionRule>> },
+}
+
+/// One branch of [`RetentionRule::ByPlan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRetention {
+    pub plan: Id,
+    pub rule: RetentionRule,
+}
+
+/// An event a retention period counts from. JSON strings as noted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RetentionEvent {
+    /// `"collection"`: when the data was recorded.
+    Collection,
+    /// `"trial_end"`
+    TrialEnd,
+    /// `"paid_period_end"`
+    PaidPeriodEnd,
+    /// `"invoice_date"`
+    InvoiceDate,
+    /// `"certificate_expiry"`
+    CertificateExpiry,
+    /// `"contract_end"`: end of the contract / the service.
+    ContractEnd,
+    /// `"account_closure"`
+    AccountClosure,
+    /// `"consent_withdrawal"`: until the subject withdraws consent or unsubscribes.
+    ConsentWithdrawal,
+    /// `"request_completion"`: handling of a ticket/request finished.
+    RequestCompletion,
+}
+
+/// A tracking service on the marketing pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackingService {
+    pub id: Id,
+    pub name: Text,
+    /// The purpose id it serves; that purpose's consent gates it.
+    pub purpose: Id,
+    /// The recipient id that receives the data, if listed.
+    pub recipient: Option<Id>,
+    /// Which vendor signal API to drive on a decision.
+    pub vendor: Vendor,
+    /// Domains the service runs on (`"www.pcextreme.nl"`), as the text lists them.
+    pub domains: Vec<String>,
+    /// Pages it runs on (`"/"`, `"/bestellen/*"`); empty means every page of the domains.
+    pub pages: Vec<String>,
+    /// Cookies it sets; cleared on withdrawal.
+    pub cookies: Vec<CookieSpec>,
+    /// localStorage/sessionStorage keys it writes (wildcards `*` allowed); cleared on withdrawal.
+    pub storage: Vec<String>,
+    pub description: Option<Text>,
+}
+
+/// A vendor whose consent API the widget drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    /// `"google"`: Google Consent Mode v2 via `gtag('consent', ...)`.
+    Google,
+    /// `"meta"`: `fbq('consent', 'grant'|'revoke')`.
+    Meta,
+    /// `"microsoft"`: UET consent mode via `uetq.push('consent', ...)`.
+    Microsoft,
+    /// `"other"`: script gating only.
+    Other,
+}
+
+/// A cookie a tracking service sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CookieSpec {
+    /// Name, `*` as wildcard: `"_ga"`, `"_ga_*"`.
+    pub name: String,
+    /// How long it lives; `None` means a session cookie.
+    pub lifetime: Option<Period>,
+    pub description: Option<Text>,
+}
+
+/// The rights section: what can be requested and what the company promises.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rights {
+    /// Request kinds offered, each at most once.
+    pub requests: Vec<RequestOffer>,
+    /// How to exercise rights, in the text's words (e-mail address, control panel, ...).
+    pub how: Option<Text>,
+    /// Breach notification promise, e.g. within `"72 hours"`.
+    pub breach_notification: Option<BreachPromise>,
+    /// Whether a processor agreement is available on request (seed 001).
+    pub processor_agreement: Option<Text>,
+}
+
+/// A request kind the site offers, with its promise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestOffer {
+    pub kind: RequestKindName,
+    /// The company's own promised response time, shorter than the legal month (`"5 working_days"`).
+    pub response_time: Option<Period>,
+    /// What happens as a result, e.g. "verwijdering beëindigt de dienstverlening".
+    pub consequences: Option<Text>,
+    pub description: Option<Text>,
+}
+
+/// The request kinds (C-C1). JSON strings as noted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RequestKindName {
+    /// `"access"`
+    Access,
+    /// `"export"`
+    Export,
+    /// `"rectification"`
+    Rectification,
+    /// `"erasure"`
+    Erasure,
+    /// `"restriction"`
+    Restriction,
+    /// `"objection"`
+    Objection,
+}
+
+/// A breach-notification promise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreachPromise {
+    pub within: Option<Period>,
+    pub description: Option<Text>,
+}

@@ -1,0 +1,1 @@
+//! Data-subject requests: kinds, validation, lifecycle and due dates.

@@ -1,0 +1,1 @@
+//! The `#[wasm_bindgen]` surface: init, mount, open, consent, on_change, destroy.

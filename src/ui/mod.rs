@@ -1,0 +1,1 @@
+//! DOM rendering into a shadow root, one file per view.
