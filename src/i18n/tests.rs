@@ -35,7 +35,9 @@ fn every_used_key_is_in_every_catalog() {
         for entry in std::fs::read_dir(&dir).expect("src readable") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
-                stack.push(path);
+                if !path.ends_with("i18n") {
+                    stack.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("utf-8 source");
                 for (i, _) in text.match_indices("t(") {
