@@ -1,1 +1,145 @@
 //! DOM rendering into a shadow root, one file per view.
+//!
+//! [`Mount`] owns a host element's shadow root: it adopts the shared stylesheet, sets `lang`,
+//! keeps a polite live region for status messages, and shows the neutral "unavailable"
+//! message when a policy cannot be loaded. Views build their content with [`dom::El`].
+
+pub mod dom;
+pub mod style;
+
+use crate::i18n::{t, Lang};
+use dom::El;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+/// What can go wrong while mounting or rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("privacy-widget: there is no document (not running in a window)")]
+    NoDocument,
+    #[error("privacy-widget: no element matches the mount target")]
+    NoSuchElement,
+    #[error("privacy-widget: this element already has a widget mounted; call destroy() first")]
+    AlreadyMounted,
+    #[error("privacy-widget: this element cannot host a shadow root")]
+    ShadowUnsupported,
+    #[error("privacy-widget: a DOM operation failed")]
+    Dom,
+}
+
+impl From<UiError> for JsValue {
+    fn from(e: UiError) -> JsValue {
+        js_sys::Error::new(&e.to_string()).into()
+    }
+}
+
+/// The attribute that marks a host element; its value is `mounted` or `destroyed`.
+pub const HOST_ATTR: &str = "data-privacy-widget";
+
+/// A widget's place on the page: host element, open shadow root, themed frame, live region.
+pub struct Mount {
+    pub host: Element,
+    pub root: ShadowRoot,
+    /// The `.pw-root` element inside the shadow root; views render into it.
+    pub frame: Element,
+    /// A polite live region (`role="status"`) for status messages (C-D5).
+    pub live: Element,
+    pub lang: Lang,
+}
+
+impl Mount {
+    /// Attaches to `host`: refuses an element that already carries a live widget.
+    /// A host whose widget was destroyed is reused (a shadow root cannot be removed).
+    pub fn attach(host: Element) -> Result<Mount, UiError> {
+        let root = match (host.get_attribute(HOST_ATTR).as_deref(), host.shadow_root()) {
+            (Some("destroyed"), Some(root)) => {
+                dom::clear(&root);
+                root
+            }
+            (Some(_), _) | (None, Some(_)) => return Err(UiError::AlreadyMounted),
+            (None, None) => host
+                .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+                .map_err(|_| UiError::ShadowUnsupported)?,
+        };
+        if let Some(sheet) = style::sheet() {
+            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        }
+        let lang = detect_lang(&host);
+        let live = El::new("div")?
+            .class("pw-sr")
+            .attr("role", "status")
+            .attr("aria-live", "polite")
+            .build();
+        let frame = El::new("div")?.class("pw-root").attr("lang", lang.tag()).build();
+        root.append_child(&frame).map_err(|_| UiError::Dom)?;
+        frame.append_child(&live).map_err(|_| UiError::Dom)?;
+        host.set_attribute(HOST_ATTR, "mounted").map_err(|_| UiError::Dom)?;
+        Ok(Mount { host, root, frame, live, lang })
+    }
+
+    /// Announces a status message through the live region (C-D5).
+    pub fn announce(&self, message: &str) {
+        self.live.set_text_content(None);
+        self.live.set_text_content(Some(message));
+    }
+
+    /// Replaces the content with the short neutral message shown when the policy cannot be
+    /// loaded or is invalid; the details go to the console, the host page is untouched.
+    pub fn show_unavailable(&self) {
+        self.clear_content();
+        if let Ok(p) = El::new("p") {
+            let p = p.class("pw-unavailable").text(t(self.lang, "state.unavailable")).build();
+            let _ = self.frame.append_child(&p);
+        }
+    }
+
+    /// Removes everything but the live region.
+    pub fn clear_content(&self) {
+        let children = self.frame.children();
+        let mut i = children.length();
+        while i > 0 {
+            i -= 1;
+            if let Some(child) = children.item(i) {
+                if child != self.live {
+                    child.remove();
+                }
+            }
+        }
+    }
+
+    /// Appends a view's element to the frame.
+    pub fn show(&self, view: &Element) {
+        let _ = self.frame.append_child(view);
+    }
+
+    /// Empties the shadow root and marks the host as free for a new mount.
+    pub fn detach(&self) {
+        dom::clear(&self.root);
+        let _ = self.host.set_attribute(HOST_ATTR, "destroyed");
+    }
+}
+
+/// The element's `lang` attribute, then `<html lang>`, then the browser's languages, then Dutch.
+pub fn detect_lang(host: &Element) -> Lang {
+    let mut candidates: Vec<String> = Vec::new();
+    candidates.extend(host.get_attribute("lang"));
+    if let Some(html) = dom::document().and_then(|d| d.document_element()) {
+        candidates.extend(html.get_attribute("lang"));
+    }
+    if let Some(window) = web_sys::window() {
+        for lang in window.navigator().languages().iter() {
+            candidates.extend(lang.as_string());
+        }
+    }
+    Lang::choose(candidates.iter().map(String::as_str))
+}
+
+/// Resolves a mount target: an `Element`, or a CSS selector string.
+pub fn resolve_target(target: &JsValue) -> Result<Element, UiError> {
+    if let Some(el) = target.dyn_ref::<Element>() {
+        return Ok(el.clone());
+    }
+    let selector = target.as_string().ok_or(UiError::NoSuchElement)?;
+    let doc = dom::document().ok_or(UiError::NoDocument)?;
+    doc.query_selector(&selector).ok().flatten().ok_or(UiError::NoSuchElement)
+}

@@ -1,0 +1,135 @@
+//! DOM construction helpers: the one place the UI creates elements and sets text and attributes.
+//!
+//! Every string from a policy, a server or a visitor goes in through [`El::text`] or
+//! [`El::attr`] (never as markup), so nothing they contain can become an element.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+/// The page's document; `None` only outside a window (workers), where the widget cannot run.
+pub fn document() -> Option<Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// An element under construction, built with chained calls:
+/// `El::new("button")?.class("pw-btn").attr("type", "button").text(label)`.
+pub struct El(Element);
+
+impl El {
+    /// Creates an element of `tag` (a constant of ours).
+    pub fn new(tag: &'static str) -> Result<El, crate::ui::UiError> {
+        let doc = document().ok_or(crate::ui::UiError::NoDocument)?;
+        doc.create_element(tag).map(El).map_err(|_| crate::ui::UiError::Dom)
+    }
+
+    /// Adds classes (space separated, constants of ours).
+    pub fn class(self, class: &'static str) -> El {
+        for c in class.split(' ').filter(|c| !c.is_empty()) {
+            // Adding a constant, well-formed class name cannot fail.
+            let _ = self.0.class_list().add_1(c);
+        }
+        self
+    }
+
+    /// Sets an attribute; `name` is ours, `value` may be anyone's (attributes are not parsed as markup).
+    pub fn attr(self, name: &'static str, value: &str) -> El {
+        // Fails only for an invalid attribute name; ours are constants.
+        let _ = self.0.set_attribute(name, value);
+        self
+    }
+
+    /// Sets an attribute only when `on` is true (boolean attributes such as `hidden`).
+    pub fn flag(self, name: &'static str, on: bool) -> El {
+        if on {
+            self.attr(name, "")
+        } else {
+            self
+        }
+    }
+
+    /// Replaces the content with plain text.
+    pub fn text(self, text: &str) -> El {
+        self.0.set_text_content(Some(text));
+        self
+    }
+
+    /// Appends a child element.
+    pub fn child(self, child: El) -> El {
+        // Appending a fresh element to another cannot fail (no cycles, same document).
+        let _ = self.0.append_child(&child.0);
+        self
+    }
+
+    /// Appends a child only when there is one.
+    pub fn child_opt(self, child: Option<El>) -> El {
+        match child {
+            Some(c) => self.child(c),
+            None => self,
+        }
+    }
+
+    /// Appends several children.
+    pub fn children(self, children: impl IntoIterator<Item = El>) -> El {
+        for c in children {
+            let _ = self.0.append_child(&c.0);
+        }
+        self
+    }
+
+    /// The finished element.
+    pub fn build(self) -> Element {
+        self.0
+    }
+
+    /// A borrowed view of the element while building.
+    pub fn element(&self) -> &Element {
+        &self.0
+    }
+}
+
+/// Removes every child of `node`.
+pub fn clear(node: &web_sys::Node) {
+    while let Some(child) = node.first_child() {
+        let _ = node.remove_child(&child);
+    }
+}
+
+/// Moves keyboard focus to `el` when it is an HTML element.
+pub fn focus(el: &Element) {
+    if let Some(h) = el.dyn_ref::<HtmlElement>() {
+        let _ = h.focus();
+    }
+}
+
+/// A per-mount unique id prefix for `id`/`aria-labelledby` pairs inside one shadow root.
+pub fn next_id(prefix: &'static str) -> String {
+    use std::cell::Cell;
+    thread_local!(static NEXT: Cell<u32> = const { Cell::new(0) });
+    let n = NEXT.with(|c| {
+        let n = c.get().wrapping_add(1);
+        c.set(n);
+        n
+    });
+    let mut id = String::from(prefix);
+    id.push('-');
+    push_u32(&mut id, n);
+    id
+}
+
+/// Appends the decimal digits of `n` without pulling in the formatting machinery.
+pub fn push_u32(out: &mut String, n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for b in &buf[i..] {
+        out.push(*b as char);
+    }
+}
