@@ -1,0 +1,36 @@
+# The two commands for a fresh machine are `make demo` and `make test`; see README.md.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+DEMO_ADDR ?= 127.0.0.1:8080
+DEMO_DB   ?= data/demo.sqlite3
+
+.PHONY: setup build size test test-native test-browser test-e2e demo
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@scripts/build.sh
+
+size: build
+	@node scripts/size.mjs
+
+# Every layer; scripts/test.sh prints each runner's summary and a final total.
+test: build
+	@scripts/test.sh
+
+test-native: setup
+	@scripts/test.sh native
+
+test-browser: setup
+	@scripts/test.sh browser
+
+test-e2e: build
+	@scripts/test.sh e2e
+
+demo: build
+	@mkdir -p $(dir $(DEMO_DB))
+	cargo build --release -p privacy-widget-server
+	@echo "privacy-widget demo: http://$(DEMO_ADDR)/  (Ctrl-C stops it)"
+	target/release/privacy-widget-server --addr $(DEMO_ADDR) --db $(DEMO_DB) --www www --widget dist

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Builds the widget: release wasm → wasm-bindgen (web target) → wasm-opt -Oz, then assembles
+#   dist/  the files a page loads from one folder (served at /widget/ by the reference server):
+#          privacy-widget.js (the synchronous loader, from js/loader.js), privacy_widget.js (glue),
+#          privacy_widget_bg.wasm, element.js (the custom element) and any other js/*.js,
+#          each with .gz and .br precompressed copies;
+#   pkg/   the npm package "privacy-widget" (glue, wasm, TypeScript declarations, element.js).
+# The same sources give the same bytes: no timestamps, pinned tools, remapped paths
+# (.cargo/config.toml), gzip -n.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-0}"
+
+TOOLS=tests/e2e/node_modules/.bin
+step() { printf '[build] %s\n' "$*"; }
+die() { printf '[build] error: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$TOOLS/esbuild" ] || die "$TOOLS/esbuild missing: run scripts/setup.sh"
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen missing: run scripts/setup.sh"
+command -v brotli >/dev/null || die "brotli missing: run scripts/setup.sh"
+
+# wasm-opt: the pinned npm binaryen (newer, smaller output) if installed, else Debian's.
+# Features: what rustc enables by default for wasm32-unknown-unknown (rustc --print cfg).
+WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+if [ -x "$TOOLS/wasm-opt" ]; then
+  WASM_OPT="$TOOLS/wasm-opt"
+  WASM_FEATURES+=(--enable-bulk-memory-opt --enable-call-indirect-overlong)
+elif command -v wasm-opt >/dev/null; then
+  WASM_OPT=wasm-opt
+else
+  die "wasm-opt missing: run scripts/setup.sh"
+fi
+
+step "cargo build (release, wasm32)"
+cargo build --release --target wasm32-unknown-unknown -p privacy-widget --lib
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+step "wasm-bindgen --target web"
+wasm-bindgen --target web --typescript --out-dir "$work/bindgen" --out-name privacy_widget \
+  target/wasm32-unknown-unknown/release/privacy_widget.wasm
+
+step "wasm-opt -Oz ($("$WASM_OPT" --version | awk '{print $3}'))"
+"$WASM_OPT" -Oz "${WASM_FEATURES[@]}" "$work/bindgen/privacy_widget_bg.wasm" -o "$work/opt.wasm"
+cp "$work/opt.wasm" "$work/bindgen/privacy_widget_bg.wasm"
+
+# ---- dist/: the script-tag files ----
+step "dist/"
+rm -rf dist
+mkdir -p dist
+cp "$work/bindgen/privacy_widget_bg.wasm" dist/
+"$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none \
+  "$work/bindgen/privacy_widget.js" --outfile=dist/privacy_widget.js
+shopt -s nullglob
+for src in js/*.js; do
+  name=$(basename "$src")
+  [ "$name" = loader.js ] && out=privacy-widget.js || out=$name
+  "$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none "$src" --outfile="dist/$out"
+done
+[ -f js/loader.js ] || step "note: js/loader.js not there yet, dist/ has no privacy-widget.js"
+for f in dist/*.js dist/*.wasm; do
+  gzip -9 -n -c "$f" >"$f.gz"
+  brotli -q 11 -f -o "$f.br" "$f"
+done
+
+# ---- pkg/: the npm package ----
+step "pkg/"
+rm -rf pkg
+mkdir -p pkg
+cp "$work/bindgen/privacy_widget.js" "$work/bindgen/privacy_widget.d.ts" \
+  "$work/bindgen/privacy_widget_bg.wasm" "$work/bindgen/privacy_widget_bg.wasm.d.ts" pkg/
+[ -f README.md ] && cp README.md pkg/
+has_element=false
+if [ -f js/element.js ]; then
+  cp js/element.js pkg/
+  has_element=true
+fi
+version=$(awk -F'"' '/^\[package\]/ { p = 1 } p && /^version *=/ { print $2; exit }' Cargo.toml)
+license=$(awk -F'"' '/^\[package\]/ { p = 1 } p && /^license *=/ { print $2; exit }' Cargo.toml)
+node - "$version" "$license" "$has_element" <<'EOF' >pkg/package.json
+const [version, license, hasElement] = process.argv.slice(2);
+const withElement = hasElement === "true";
+const files = ["privacy_widget.js", "privacy_widget.d.ts", "privacy_widget_bg.wasm",
+  "privacy_widget_bg.wasm.d.ts", "README.md"];
+const exports = {
+  ".": { types: "./privacy_widget.d.ts", default: "./privacy_widget.js" },
+  "./privacy_widget_bg.wasm": "./privacy_widget_bg.wasm",
+};
+if (withElement) {
+  files.push("element.js");
+  exports["./element.js"] = "./element.js";
+}
+const pkg = {
+  name: "privacy-widget",
+  version,
+  description: "Consent banner, privacy dashboard and data-subject requests, driven by a declarative policy document (Rust + WebAssembly)",
+  license,
+  type: "module",
+  main: "./privacy_widget.js",
+  module: "./privacy_widget.js",
+  types: "./privacy_widget.d.ts",
+  exports,
+  files,
+  // Importing element.js registers <privacy-widget>; the glue has no side effects.
+  sideEffects: withElement ? ["./element.js"] : false,
+  keywords: ["consent", "gdpr", "avg", "privacy", "cookie-banner", "wasm"],
+};
+process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
+EOF
+
+step "done: $(cd dist && ls | tr '\n' ' ')"

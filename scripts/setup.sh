@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs everything the build and the three test layers need, idempotently: each step checks
+# first and is skipped when its tool is already there, so a second run takes seconds.
+#
+#   wasm32 target · wasm-bindgen CLI (exactly the Cargo.lock version) · Chromium + chromedriver,
+#   binaryen (wasm-opt), brotli from apt · the e2e npm packages from tests/e2e/package-lock.json
+#
+# Needs: rustup, cargo, node, npm, make; root (or sudo) for apt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '[setup] %s\n' "$*"; }
+
+# 1. The wasm target.
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "wasm32-unknown-unknown target: present"
+else
+  step "wasm32-unknown-unknown target: installing"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen CLI at exactly the version of the wasm-bindgen crate in Cargo.lock.
+# No --locked: the registry mirror lacks one of its pinned dependencies.
+want_bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$want_bindgen" ]; then
+  echo "[setup] cannot find the wasm-bindgen version in Cargo.lock" >&2
+  exit 1
+fi
+have_bindgen=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+have_runner=$(command -v wasm-bindgen-test-runner || true)
+if [ "$have_bindgen" = "$want_bindgen" ] && [ -n "$have_runner" ]; then
+  step "wasm-bindgen-cli $want_bindgen: present"
+else
+  step "wasm-bindgen-cli $want_bindgen: installing (found '${have_bindgen:-none}'; takes a few minutes)"
+  cargo install wasm-bindgen-cli --version "$want_bindgen" --force
+fi
+
+# 3. System packages: Chromium + chromedriver (browser tests, e2e), binaryen (wasm-opt), brotli.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v wasm-opt >/dev/null || missing+=(binaryen)
+command -v brotli >/dev/null || missing+=(brotli)
+if [ ${#missing[@]} -eq 0 ]; then
+  step "chromium, chromedriver, wasm-opt, brotli: present"
+else
+  step "apt: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "[setup] need root or sudo for apt-get" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# 4. The e2e suite's npm packages (and the build's minifier) from the committed lockfile.
+# A stamp holding the lockfile's hash tells whether node_modules already matches it.
+lock_hash=$(sha256sum tests/e2e/package-lock.json | awk '{print $1}')
+stamp=tests/e2e/node_modules/.setup-stamp
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_hash" ]; then
+  step "tests/e2e node_modules: matches package-lock.json"
+else
+  step "tests/e2e: npm ci"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_hash" >"$stamp"
+fi
+
+step "done"
