@@ -1,0 +1,312 @@
+//! The stored decision and its compact, cookie-safe encoding (the `pw_consent` cookie).
+//!
+//! Format (fields separated by `~`, every character a valid cookie octet):
+//! `1~<consent id>~<policy version, %-escaped>~<purpose:0|1 joined by .>~<method>~<lang>~<decided>~<first>`
+//! e.g. `1~3f9c…~2024-05-01~analytics:1.advertising:0~c~nl~1767225600~1767225600`.
+//! Times are seconds since the Unix epoch. Anything that does not decode is treated as
+//! "no decision" (the banner asks again); decoding never panics.
+
+use super::{Choice, Method};
+
+/// The cookie's name.
+pub const COOKIE_NAME: &str = "pw_consent";
+
+/// The cookie's lifetime: 13 months, rounded down to whole days (C-A10).
+pub const MAX_AGE_SECS: u64 = 390 * 24 * 3600;
+
+/// Longest cookie value we write or accept; browsers keep about 4 KB per cookie.
+const MAX_ENCODED: usize = 3_000;
+
+/// One visitor's decision as remembered in the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    /// Random pseudonymous id (hex), the same across this browser's decisions (C-A8).
+    pub consent_id: String,
+    /// The policy version the decision was made on (C-A9).
+    pub policy_version: String,
+    /// Each browser-consent purpose of that version, granted or not.
+    pub choices: Vec<Choice>,
+    pub method: Method,
+    /// Language tag of the texts shown (`nl`, `en`).
+    pub lang: String,
+    /// When this decision was made (seconds since the epoch).
+    pub decided_at: u64,
+    /// When this browser first decided (seconds since the epoch).
+    pub first_at: u64,
+}
+
+impl ConsentRecord {
+    /// Whether `purpose` was granted; unknown purposes are not (C-A2, C-A9).
+    pub fn granted(&self, purpose: &str) -> bool {
+        self.choices.iter().any(|(id, on)| id == purpose && *on)
+    }
+
+    /// Whether any purpose was granted.
+    pub fn any_granted(&self) -> bool {
+        self.choices.iter().any(|(_, on)| *on)
+    }
+
+    /// The cookie value.
+    pub fn encode(&self) -> String {
+        let mut out = String::with_capacity(96);
+        out.push_str("1~");
+        out.push_str(&self.consent_id);
+        out.push('~');
+        escape_into(&self.policy_version, &mut out);
+        out.push('~');
+        for (i, (id, on)) in self.choices.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(id);
+            out.push(':');
+            out.push(if *on { '1' } else { '0' });
+        }
+        out.push('~');
+        out.push(self.method.code());
+        out.push('~');
+        out.push_str(&self.lang);
+        out.push('~');
+        push_u64(&mut out, self.decided_at);
+        out.push('~');
+        push_u64(&mut out, self.first_at);
+        out
+    }
+
+    /// Reads a cookie value; `None` for anything malformed.
+    pub fn decode(value: &str) -> Option<ConsentRecord> {
+        if value.len() > MAX_ENCODED || !value.is_ascii() {
+            return None;
+        }
+        let mut fields = value.split('~');
+        if fields.next()? != "1" {
+            return None;
+        }
+        let consent_id = fields.next()?;
+        if consent_id.is_empty() || consent_id.len() > 64 || !consent_id.bytes().all(is_id_byte) {
+            return None;
+        }
+        let policy_version = unescape(fields.next()?)?;
+        if policy_version.is_empty() {
+            return None;
+        }
+        let choices = decode_choices(fields.next()?)?;
+        let method = Method::from_code(fields.next()?)?;
+        let lang = fields.next()?;
+        if lang.is_empty() || lang.len() > 12 || !lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return None;
+        }
+        let decided_at = parse_u64(fields.next()?)?;
+        let first_at = parse_u64(fields.next()?)?;
+        if fields.next().is_some() || first_at > decided_at {
+            return None;
+        }
+        Some(ConsentRecord {
+            consent_id: consent_id.to_string(),
+            policy_version,
+            choices,
+            method,
+            lang: lang.to_string(),
+            decided_at,
+            first_at,
+        })
+    }
+}
+
+/// A fresh consent id from 16 random bytes (32 lowercase hex digits).
+pub fn consent_id_from(bytes: &[u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(32);
+    for b in bytes {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
+}
+
+fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+fn decode_choices(field: &str) -> Option<Vec<Choice>> {
+    if field.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut out: Vec<Choice> = Vec::new();
+    for item in field.split('.') {
+        let (id, on) = item.split_once(':')?;
+        if id.is_empty() || id.len() > 64 || !id.bytes().all(is_id_byte) {
+            return None;
+        }
+        let on = match on {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        };
+        if out.iter().any(|(seen, _)| seen == id) {
+            return None;
+        }
+        out.push((id.to_string(), on));
+    }
+    Some(out)
+}
+
+/// Percent-escapes everything but `A-Z a-z 0-9 . _ -` (the version is the only free-form field).
+fn escape_into(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-' {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+fn unescape(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hi = hex_value(*bytes.get(i + 1)?)?;
+            let lo = hex_value(*bytes.get(i + 2)?)?;
+            out.push(hi << 4 | lo);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn parse_u64(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Appends the decimal digits of `n` without the formatting machinery.
+pub fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for b in &buf[i..] {
+        out.push(*b as char);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ConsentRecord {
+        ConsentRecord {
+            consent_id: consent_id_from(&[0xab; 16]),
+            policy_version: "2024-05 rev~1;x".into(),
+            choices: vec![("analytics".into(), true), ("advertising".into(), false), ("re_marketing-2".into(), true)],
+            method: Method::Custom,
+            lang: "nl".into(),
+            decided_at: 1_767_225_600,
+            first_at: 1_700_000_000,
+        }
+    }
+
+    #[test]
+    fn round_trips_every_field() {
+        let r = sample();
+        let encoded = r.encode();
+        assert_eq!(ConsentRecord::decode(&encoded), Some(r));
+        for m in [Method::AcceptAll, Method::RejectAll, Method::Custom, Method::Gpc, Method::Withdraw] {
+            let r = ConsentRecord { method: m, ..sample() };
+            assert_eq!(ConsentRecord::decode(&r.encode()).map(|d| d.method), Some(m));
+        }
+    }
+
+    #[test]
+    fn encoding_is_cookie_safe_and_compact() {
+        let encoded = sample().encode();
+        // RFC 6265 cookie-octet: no whitespace, DQUOTE, comma, semicolon or backslash.
+        assert!(encoded.bytes().all(|b| b > 0x20 && b < 0x7f && !b"\",;\\".contains(&b)), "{encoded}");
+        assert!(encoded.len() < 140, "{}", encoded.len());
+        assert!(encoded.contains("analytics:1.advertising:0"));
+    }
+
+    #[test]
+    fn no_choices_round_trip() {
+        let r = ConsentRecord { choices: vec![], ..sample() };
+        assert_eq!(ConsentRecord::decode(&r.encode()), Some(r));
+    }
+
+    #[test]
+    fn garbage_is_no_decision_never_a_crash() {
+        let good = sample().encode();
+        let cases = [
+            "".to_string(),
+            "1".into(),
+            "2~abc~v~~a~nl~1~1".into(),
+            "1~~v~~a~nl~1~1".into(),
+            "1~abc~~~a~nl~1~1".into(),
+            "1~abc~v~analytics~a~nl~1~1".into(),
+            "1~abc~v~analytics:2~a~nl~1~1".into(),
+            "1~abc~v~a:1.a:0~a~nl~1~1".into(),
+            "1~abc~v~~x~nl~1~1".into(),
+            "1~abc~v~~a~~1~1".into(),
+            "1~abc~v~~a~nl~-1~1".into(),
+            "1~abc~v~~a~nl~1~2".into(),
+            "1~abc~v~~a~nl~99999999999999999999~1".into(),
+            "1~abc~v%zz~~a~nl~1~1".into(),
+            "1~abc~v%~~a~nl~1~1".into(),
+            "1~abc~%ff~~a~nl~1~1".into(),
+            "1~ab c~v~~a~nl~1~1".into(),
+            "1~abc~v~~a~nl~1~1~extra".into(),
+            "1~abc~vé~~a~nl~1~1".into(),
+            "x".repeat(10_000),
+            good[..good.len() - 3].to_string() + "~",
+            good.replace('~', ";"),
+        ];
+        for c in &cases {
+            assert_eq!(ConsentRecord::decode(c), None, "{c}");
+        }
+        // Every prefix of a good value is either rejected or decodes without panicking.
+        for i in 0..good.len() {
+            let _ = ConsentRecord::decode(&good[..i]);
+        }
+    }
+
+    #[test]
+    fn granted_is_false_for_unknown_purposes() {
+        let r = sample();
+        assert!(r.granted("analytics"));
+        assert!(!r.granted("advertising"));
+        assert!(!r.granted("newly_added"));
+        assert!(r.any_granted());
+    }
+
+    #[test]
+    fn consent_id_is_32_hex_digits() {
+        let id = consent_id_from(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255]);
+        assert_eq!(id, "000102030405060708090a0b0c0d0eff");
+    }
+}
