@@ -1,5 +1,29 @@
 //! The policy document: its model, parsing with every error at once, validation, retention rules.
 
+mod date;
+mod error;
+mod lookup;
+mod names;
+mod parse;
+mod period;
+mod read;
+mod retention;
+mod retention_parse;
+mod sentence;
+mod validate;
+mod validate_rules;
+
+#[cfg(test)]
+mod tests;
+
 pub mod model;
 
+pub use date::{days_in_month, is_leap_year, Weekday};
+pub use error::{PolicyError, PolicyErrors};
 pub use model::*;
+pub use names::*;
+pub use parse::{parse_policy, MAX_DOCUMENT_BYTES};
+pub use period::UNIT_NAMES;
+pub use retention::RetentionEnd;
+pub use sentence::period_words;
+pub use validate::{validate, Limits, LIMITS};

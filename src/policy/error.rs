@@ -1,0 +1,80 @@
+//! The errors a policy document can have: each names a JSON path and a reason an author understands.
+
+/// One problem in a policy document, at a JSON path such as `purposes[3].retention.event`
+/// (dots for keys, `[i]` for indexes; empty for the document as a whole).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {reason}", shown_path(.path))]
+pub struct PolicyError {
+    /// Where the problem is; empty means the whole document.
+    pub path: String,
+    /// What is wrong, in words a policy author understands.
+    pub reason: String,
+}
+
+/// Every problem found in a document, in a stable order: shape errors in reading order first,
+/// then errors of meaning.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", joined(.0))]
+pub struct PolicyErrors(pub Vec<PolicyError>);
+
+impl PolicyErrors {
+    /// The errors one per line, as `path: reason`.
+    pub fn lines(&self) -> Vec<String> {
+        self.0.iter().map(|e| e.to_string()).collect()
+    }
+}
+
+fn shown_path(path: &str) -> &str {
+    if path.is_empty() {
+        "(document)"
+    } else {
+        path
+    }
+}
+
+fn joined(errors: &[PolicyError]) -> String {
+    let mut out = String::new();
+    for (i, e) in errors.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(shown_path(&e.path));
+        out.push_str(": ");
+        out.push_str(&e.reason);
+    }
+    out
+}
+
+/// The path of `key` inside the object at `path`.
+pub(crate) fn key_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        let mut p = String::with_capacity(path.len() + 1 + key.len());
+        p.push_str(path);
+        p.push('.');
+        p.push_str(key);
+        p
+    }
+}
+
+/// The path of item `index` of the array at `path`.
+pub(crate) fn index_path(path: &str, index: usize) -> String {
+    let mut p = String::with_capacity(path.len() + 6);
+    p.push_str(path);
+    p.push('[');
+    p.push_str(&index.to_string());
+    p.push(']');
+    p
+}
+
+/// Collects errors while a document is read or checked.
+#[derive(Debug, Default)]
+pub(crate) struct Errs(pub Vec<PolicyError>);
+
+impl Errs {
+    /// Records a problem at `path`.
+    pub fn push(&mut self, path: &str, reason: impl Into<String>) {
+        self.0.push(PolicyError { path: path.to_string(), reason: reason.into() });
+    }
+}

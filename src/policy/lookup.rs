@@ -1,0 +1,72 @@
+//! Small lookups on a policy: a text in a language, an item by id.
+
+use super::model::*;
+
+impl Text {
+    /// The text in `lang`, else in `default`, else the first one there is (empty if none).
+    pub fn get(&self, lang: &str, default: &str) -> &str {
+        match self {
+            Text::Plain(s) => s,
+            Text::ByLang(map) => map
+                .get(lang)
+                .or_else(|| map.get(default))
+                .or_else(|| map.values().next())
+                .map_or("", String::as_str),
+        }
+    }
+
+    /// Every string of the text with its language (`None` for a plain string).
+    pub fn entries(&self) -> Vec<(Option<&str>, &str)> {
+        match self {
+            Text::Plain(s) => vec![(None, s.as_str())],
+            Text::ByLang(map) => map.iter().map(|(l, s)| (Some(l.as_str()), s.as_str())).collect(),
+        }
+    }
+}
+
+impl Policy {
+    /// The default language: the first in `languages` (`"nl"` if the list is empty).
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or("nl", String::as_str)
+    }
+
+    /// A text of this policy in `lang`, falling back to the default language.
+    pub fn text<'a>(&'a self, text: &'a Text, lang: &str) -> &'a str {
+        text.get(lang, self.default_language())
+    }
+
+    /// The data category with this id.
+    pub fn category(&self, id: &str) -> Option<&DataCategory> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// The purpose with this id.
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+
+    /// The recipient with this id.
+    pub fn recipient(&self, id: &str) -> Option<&Recipient> {
+        self.recipients.iter().find(|r| r.id == id)
+    }
+
+    /// The plan with this id.
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    /// The tracking service with this id.
+    pub fn tracking_service(&self, id: &str) -> Option<&TrackingService> {
+        self.tracking.iter().find(|t| t.id == id)
+    }
+
+    /// The tracking services that serve a purpose.
+    pub fn tracking_for<'a>(&'a self, purpose: &'a str) -> impl Iterator<Item = &'a TrackingService> + 'a {
+        self.tracking.iter().filter(move |t| t.purpose == purpose)
+    }
+
+    /// The offer for a request kind, if the policy makes one.
+    pub fn request_offer(&self, kind: RequestKindName) -> Option<&RequestOffer> {
+        self.rights.requests.iter().find(|r| r.kind == kind)
+    }
+}

@@ -1,0 +1,4 @@
+//! Unit tests of the policy module: dates, retention evaluation and sentences.
+
+mod dates;
+mod retention;
