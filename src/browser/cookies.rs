@@ -1,0 +1,96 @@
+//! First-party cookies: the `pw_consent` decision cookie, and clearing a withdrawn
+//! purpose's cookies on the current host and its parent domains (C-A7).
+
+use crate::consent::{parent_domains, push_u64, wildcard_match, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlDocument;
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+}
+
+/// Every `name=value` pair in `document.cookie`.
+pub fn all() -> Vec<(String, String)> {
+    let Some(cookie) = html_document().and_then(|d| d.cookie().ok()) else { return Vec::new() };
+    cookie
+        .split(';')
+        .filter_map(|pair| {
+            let pair = pair.trim();
+            if pair.is_empty() {
+                return None;
+            }
+            let (name, value) = pair.split_once('=').unwrap_or(("", pair));
+            Some((name.trim().to_string(), value.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The value of cookie `name`, if set.
+pub fn get(name: &str) -> Option<String> {
+    all().into_iter().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+fn write(line: &str) {
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(line);
+    }
+}
+
+/// The stored decision; a missing or malformed cookie is no decision.
+pub fn read_decision() -> Option<ConsentRecord> {
+    get(COOKIE_NAME).and_then(|v| ConsentRecord::decode(&v))
+}
+
+/// Stores the decision: `Path=/`, `SameSite=Lax`, 13 months, `Secure` on https, and
+/// `Domain=` when the loader names a cookie domain.
+pub fn write_decision(record: &ConsentRecord, domain: &str) {
+    let mut line = String::from(COOKIE_NAME);
+    line.push('=');
+    line.push_str(&record.encode());
+    line.push_str("; Path=/; SameSite=Lax; Max-Age=");
+    push_u64(&mut line, MAX_AGE_SECS);
+    if !domain.is_empty() {
+        line.push_str("; Domain=");
+        line.push_str(domain);
+    }
+    if super::env::is_https() {
+        line.push_str("; Secure");
+    }
+    write(&line);
+}
+
+/// Forgets the decision (on this host and, if given, on the cookie domain).
+pub fn forget_decision(domain: &str) {
+    expire(COOKIE_NAME, None);
+    if !domain.is_empty() {
+        expire(COOKIE_NAME, Some(domain));
+    }
+}
+
+fn expire(name: &str, domain: Option<&str>) {
+    let mut line = String::from(name);
+    line.push_str("=; Path=/; Max-Age=0");
+    if let Some(d) = domain {
+        line.push_str("; Domain=");
+        line.push_str(d);
+    }
+    write(&line);
+}
+
+/// Deletes every cookie whose name matches one of `patterns` (`*` wildcards), host-only and
+/// on every parent domain of the current host, `Path=/`. Returns how many names matched.
+pub fn clear_matching(patterns: &[&str]) -> usize {
+    let names: Vec<String> = all()
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n != COOKIE_NAME && patterns.iter().any(|p| wildcard_match(p, n)))
+        .collect();
+    let domains = parent_domains(&super::env::hostname());
+    for name in &names {
+        expire(name, None);
+        for d in &domains {
+            expire(name, Some(d));
+        }
+    }
+    names.len()
+}

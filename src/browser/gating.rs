@@ -1,0 +1,123 @@
+//! Tag gating (C-B3): `<script type="text/plain" data-purpose>` and `iframe`/`img` with
+//! `data-src` + `data-purpose` are activated once their purpose is granted, exactly once,
+//! keeping every other attribute (nonce included). A `MutationObserver` (owned by [`Gate`],
+//! disconnected on drop) handles elements added later.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, MutationObserver, MutationObserverInit};
+
+/// Marks an element the widget has activated (value `1`), so it never runs twice.
+pub const ACTIVATED_ATTR: &str = "data-privacy-activated";
+
+const SELECTOR: &str = "script[type=\"text/plain\"][data-purpose],iframe[data-src][data-purpose],img[data-src][data-purpose]";
+
+/// Activates every gated element under `doc` whose purpose `granted` accepts; returns how many.
+pub fn activate(doc: &Document, granted: &dyn Fn(&str) -> bool) -> usize {
+    let Ok(list) = doc.query_selector_all(SELECTOR) else { return 0 };
+    let mut n = 0;
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|node| node.dyn_into::<Element>().ok()) {
+            if activate_one(doc, &el, granted) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Activates one element if it is gated, not yet activated, and its purpose is granted.
+fn activate_one(doc: &Document, el: &Element, granted: &dyn Fn(&str) -> bool) -> bool {
+    if el.has_attribute(ACTIVATED_ATTR) {
+        return false;
+    }
+    let Some(purpose) = el.get_attribute("data-purpose") else { return false };
+    if !granted(&purpose) {
+        return false;
+    }
+    let tag = el.tag_name();
+    if tag.eq_ignore_ascii_case("script") {
+        if el.get_attribute("type").as_deref() != Some("text/plain") {
+            return false;
+        }
+        activate_script(doc, el)
+    } else if let Some(src) = el.get_attribute("data-src") {
+        let _ = el.set_attribute(ACTIVATED_ATTR, "1");
+        el.set_attribute("src", &src).is_ok()
+    } else {
+        false
+    }
+}
+
+/// Replaces the inert script with a live copy: every attribute but `type` (restored from
+/// `data-type` when given), the same text; the nonce property is carried over explicitly
+/// because browsers hide the attribute's value after parsing.
+fn activate_script(doc: &Document, old: &Element) -> bool {
+    let Ok(new) = doc.create_element("script") else { return false };
+    for name in old.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+        if name != "type" && name != "data-type" {
+            if let Some(value) = old.get_attribute(&name) {
+                let _ = new.set_attribute(&name, &value);
+            }
+        }
+    }
+    if let Some(t) = old.get_attribute("data-type") {
+        let _ = new.set_attribute("type", &t);
+    }
+    if let Ok(nonce) = js_sys::Reflect::get(old, &"nonce".into()) {
+        if nonce.as_string().is_some_and(|n| !n.is_empty()) {
+            let _ = js_sys::Reflect::set(&new, &"nonce".into(), &nonce);
+        }
+    }
+    let _ = new.set_attribute(ACTIVATED_ATTR, "1");
+    new.set_text_content(old.text_content().as_deref());
+    let _ = old.set_attribute(ACTIVATED_ATTR, "1");
+    old.replace_with_with_node_1(&new).is_ok()
+}
+
+/// The live gate: activates on request and watches for gated elements added later.
+pub struct Gate {
+    observer: Option<MutationObserver>,
+    _callback: Option<Closure<dyn FnMut(js_sys::Array, MutationObserver)>>,
+    granted: Rc<RefCell<Vec<String>>>,
+}
+
+impl Gate {
+    /// Starts watching `doc` for added elements; nothing is granted yet.
+    pub fn watch(doc: &Document) -> Gate {
+        let granted: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
+        let seen = granted.clone();
+        let doc_for_cb = doc.clone();
+        let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(move |_records, _obs| {
+            let list = seen.borrow();
+            if !list.is_empty() {
+                activate(&doc_for_cb, &|p: &str| list.iter().any(|g| g == p));
+            }
+        });
+        let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).ok();
+        if let (Some(obs), Some(root)) = (&observer, doc.document_element()) {
+            let init = MutationObserverInit::new();
+            init.set_child_list(true);
+            init.set_subtree(true);
+            let _ = obs.observe_with_options(&root, &init);
+        }
+        Gate { observer, _callback: Some(callback), granted }
+    }
+
+    /// Sets the granted purposes and activates what they allow now.
+    pub fn grant(&self, doc: &Document, purposes: Vec<String>) -> usize {
+        *self.granted.borrow_mut() = purposes;
+        let list = self.granted.borrow();
+        activate(doc, &|p: &str| list.iter().any(|g| g == p))
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        if let Some(obs) = &self.observer {
+            obs.disconnect();
+        }
+    }
+}
