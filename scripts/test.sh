@@ -4,7 +4,7 @@
 #   scripts/test.sh            every layer
 #   scripts/test.sh size       the size budget (scripts/size.mjs --check)
 #   scripts/test.sh native     cargo test: the pure widget modules and the server (real SQLite)
-#   scripts/test.sh browser    wasm-bindgen-test in headless Chromium (tests/browser_*.rs)
+#   scripts/test.sh browser    wasm-bindgen-test in headless Chromium: the files tests/browser_*.rs
 #   scripts/test.sh e2e        node --test tests/e2e/ against the real server and dist/
 # Every layer runs even when an earlier one fails; the exit status is non-zero if any failed.
 set -uo pipefail
@@ -61,7 +61,7 @@ for layer in "${layers[@]}"; do
       ;;
     browser)
       run_layer "browser: wasm-bindgen-test" count_cargo \
-        cargo test -p privacy-widget --target wasm32-unknown-unknown --tests
+        cargo test -p privacy-widget --target wasm32-unknown-unknown --test 'browser_*'
       ;;
     e2e)
       cargo build -p privacy-widget-server 2>&1 | tail -n 3
