@@ -1,5 +1,7 @@
-//! The backend client: fetch with a timeout, JSON bodies, idempotency keys. The outbox and the
-//! panel calls build on [`get_text`] and [`send_json`].
+//! The backend client: fetch with a timeout, JSON bodies, idempotency keys, and the
+//! [`outbox`] that keeps a write until the backend acknowledges it.
+
+pub mod outbox;
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,0 +1,170 @@
+//! The outbox: writes that must reach the backend exactly once (proof of consent, C-A8; data
+//! requests). Each entry `{kind, url, body, key, attempts, next_try}` waits in localStorage
+//! under one key; entries are sent in order with their `Idempotency-Key`, and removed only on
+//! a 2xx or a non-transient 4xx. Transient failures back off (1 s doubling to 60 s) and are
+//! retried on the next flush: on start, on `online`, and on a timer.
+
+use super::{send_json, ApiError};
+use gloo_events::EventListener;
+use gloo_timers::callback::Interval;
+use serde_json::{json, Value};
+use std::cell::Cell;
+
+/// The localStorage key holding the queue.
+pub const STORAGE_KEY: &str = "pw_outbox";
+
+/// How often waiting entries are looked at.
+const TICK_MS: u32 = 2_000;
+const MAX_BACKOFF_MS: f64 = 60_000.0;
+/// An entry is given up after this many attempts (about a week of retrying when the page is open).
+const MAX_ATTEMPTS: u32 = 10_000;
+
+/// One write waiting to be acknowledged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// What it is (`consent`, `request`), for the UI and the console.
+    pub kind: String,
+    pub url: String,
+    /// JSON text of the body.
+    pub body: String,
+    /// The `Idempotency-Key` header, fixed when the entry is made.
+    pub key: String,
+    pub attempts: u32,
+    /// Earliest time of the next attempt, ms since the epoch.
+    pub next_try: f64,
+}
+
+impl Entry {
+    fn to_json(&self) -> Value {
+        json!({"kind": self.kind, "url": self.url, "body": self.body, "key": self.key,
+               "attempts": self.attempts, "next_try": self.next_try})
+    }
+
+    fn from_json(v: &Value) -> Option<Entry> {
+        Some(Entry {
+            kind: v.get("kind")?.as_str()?.to_string(),
+            url: v.get("url")?.as_str()?.to_string(),
+            body: v.get("body")?.as_str()?.to_string(),
+            key: v.get("key")?.as_str()?.to_string(),
+            attempts: v.get("attempts")?.as_u64()? as u32,
+            next_try: v.get("next_try")?.as_f64()?,
+        })
+    }
+}
+
+/// Reads the queue; unreadable content is an empty queue.
+pub fn load() -> Vec<Entry> {
+    crate::browser::storage::get(STORAGE_KEY)
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Entry::from_json).collect()))
+        .unwrap_or_default()
+}
+
+fn save(entries: &[Entry]) {
+    if entries.is_empty() {
+        crate::browser::storage::remove(STORAGE_KEY);
+    } else {
+        let list = Value::Array(entries.iter().map(Entry::to_json).collect());
+        crate::browser::storage::set(STORAGE_KEY, &list.to_string());
+    }
+}
+
+/// Appends an entry (due now) and returns its idempotency key.
+pub fn enqueue(kind: &str, url: &str, body: &str, key: &str) {
+    let mut entries = load();
+    if entries.iter().any(|e| e.key == key) {
+        return;
+    }
+    entries.push(Entry {
+        kind: kind.to_string(),
+        url: url.to_string(),
+        body: body.to_string(),
+        key: key.to_string(),
+        attempts: 0,
+        next_try: 0.0,
+    });
+    save(&entries);
+}
+
+fn update(key: &str, change: impl FnOnce(&mut Vec<Entry>, usize)) {
+    let mut entries = load();
+    if let Some(i) = entries.iter().position(|e| e.key == key) {
+        change(&mut entries, i);
+        save(&entries);
+    }
+}
+
+thread_local!(static FLUSHING: Cell<bool> = const { Cell::new(false) });
+
+/// Sends due entries in order until one fails transiently. One flush at a time per page.
+pub async fn flush() {
+    if FLUSHING.with(|f| f.replace(true)) {
+        return;
+    }
+    loop {
+        let now = js_sys::Date::now();
+        let Some(entry) = load().into_iter().next() else { break };
+        if entry.next_try > now {
+            break;
+        }
+        match send_json("POST", &entry.url, &entry.body, Some(&entry.key)).await {
+            Ok(_) => update(&entry.key, |list, i| {
+                list.remove(i);
+            }),
+            Err(e) if e.is_transient() && entry.attempts < MAX_ATTEMPTS => {
+                let wait = (1000.0 * 2f64.powi(entry.attempts.min(16) as i32)).min(MAX_BACKOFF_MS);
+                update(&entry.key, |list, i| {
+                    list[i].attempts += 1;
+                    list[i].next_try = js_sys::Date::now() + wait;
+                });
+                break;
+            }
+            Err(e) => {
+                report_dropped(&entry, &e);
+                update(&entry.key, |list, i| {
+                    list.remove(i);
+                });
+            }
+        }
+    }
+    FLUSHING.with(|f| f.set(false));
+}
+
+fn report_dropped(entry: &Entry, error: &ApiError) {
+    let mut msg = String::from("privacy-widget: the server refused a stored ");
+    msg.push_str(&entry.kind);
+    msg.push_str(" record: ");
+    msg.push_str(&error.to_string());
+    if let ApiError::Rejected(_, body) = error {
+        msg.push(' ');
+        msg.push_str(body);
+    }
+    web_sys::console::error_1(&msg.into());
+}
+
+/// Starts a flush without waiting for it.
+pub fn kick() {
+    wasm_bindgen_futures::spawn_local(flush());
+}
+
+/// Keeps the outbox moving while the page is open: a flush now, on `online`, and on a timer.
+/// Dropping it stops the timer and the listener.
+pub struct Courier {
+    _online: Option<EventListener>,
+    _timer: Interval,
+}
+
+impl Courier {
+    /// Starts the courier.
+    pub fn start() -> Courier {
+        kick();
+        let online = web_sys::window().map(|w| EventListener::new(&w, "online", |_| kick()));
+        let timer = Interval::new(TICK_MS, || {
+            let due = load().first().is_some_and(|e| e.next_try <= js_sys::Date::now());
+            if due {
+                kick();
+            }
+        });
+        Courier { _online: online, _timer: timer }
+    }
+}
