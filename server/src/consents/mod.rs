@@ -1,0 +1,95 @@
+//! Proof of consent (C-A8): `POST /api/v1/consents` and `GET /api/v1/consents/{consent_id}`.
+
+pub mod store;
+pub mod validate;
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde_json::{json, Value};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{
+    problem::{FieldError, Problem, ProblemKind},
+    sites::Sites,
+    state::AppState,
+};
+use store::Outcome;
+
+/// The consent routes, with CORS for the origins the sites allow.
+pub fn router(sites: &Sites) -> Router<AppState> {
+    let allowed: Vec<HeaderValue> = sites
+        .iter()
+        .flat_map(|site| site.allowed_origins.iter())
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::HeaderName::from_static("idempotency-key")]);
+    Router::new()
+        .route("/api/v1/consents", post(create))
+        .route("/api/v1/consents/{consent_id}", get(list))
+        .layer(cors)
+}
+
+/// `Sec-GPC: 1`, exactly (C-B1).
+fn header_gpc(headers: &HeaderMap) -> bool {
+    headers.get("sec-gpc").is_some_and(|v| v.as_bytes() == b"1")
+}
+
+/// A state-changing request from another origin is refused unless the site allows it.
+fn check_origin(headers: &HeaderMap, site_allowed: &[String]) -> Result<Option<String>, Problem> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+    if (!host.is_empty() && origin_host.eq_ignore_ascii_case(host)) || site_allowed.iter().any(|o| o == origin) {
+        Ok(Some(origin.to_owned()))
+    } else {
+        Err(Problem::new(ProblemKind::OriginNotAllowed).detail(format!("origin {origin} may not post consent records")))
+    }
+}
+
+async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+    let key = validate::idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(Problem::new(ProblemKind::UnsupportedMediaType));
+    }
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| Problem::new(ProblemKind::MalformedBody).detail(format!("not JSON: {e}")))?;
+    let record = validate::validate(&value, &state.sites, header_gpc(&headers))?;
+    let allowed = state.sites.get(&record.site).map(|s| s.allowed_origins.clone()).unwrap_or_default();
+    if let Some(origin) = check_origin(&headers, &allowed)? {
+        if origin != record.origin {
+            return Err(Problem::validation(vec![FieldError::new("origin", "does not match the Origin header")]));
+        }
+    }
+    let outcome = state.db.write(move |conn| store::insert(conn, &key, &record)).await?;
+    match outcome {
+        Outcome::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
+        Outcome::Repeated(receipt) => Ok((StatusCode::OK, Json(receipt)).into_response()),
+        Outcome::Conflict => Err(Problem::new(ProblemKind::IdempotencyConflict)
+            .detail("this Idempotency-Key was already used with a different body")),
+    }
+}
+
+async fn list(State(state): State<AppState>, Path(consent_id): Path<String>) -> Result<Json<Value>, Problem> {
+    if let Some(reason) = validate::consent_id_reason(&consent_id) {
+        return Err(Problem::validation(vec![FieldError::new("consent_id", reason)]));
+    }
+    let id = consent_id.clone();
+    let records = state.db.read(move |conn| store::by_subject(conn, &id)).await?;
+    Ok(Json(json!({ "consent_id": consent_id, "records": records })))
+}

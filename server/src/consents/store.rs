@@ -1,0 +1,124 @@
+//! The `consent_records` table: append-only inserts keyed by `Idempotency-Key`, reads by subject.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::validate::NewConsent;
+use crate::db::DbError;
+
+/// What the server hands back for a stored record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    pub id: i64,
+    /// Server time, UTC, RFC 3339 with milliseconds.
+    pub recorded_at: String,
+}
+
+/// The result of an insert.
+#[derive(Debug)]
+pub enum Outcome {
+    /// First write under this key.
+    Created(Receipt),
+    /// The same key with the same record: nothing written.
+    Repeated(Receipt),
+    /// The same key with a different record: nothing written.
+    Conflict,
+}
+
+/// A stored record as `GET /api/v1/consents/{consent_id}` returns it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredConsent {
+    pub id: i64,
+    pub site: String,
+    pub consent_id: String,
+    pub policy_version: String,
+    pub language: String,
+    pub action: String,
+    pub purposes: serde_json::Value,
+    pub origin: String,
+    pub widget_version: String,
+    pub gpc: bool,
+    pub recorded_at: String,
+}
+
+const COLUMNS: &str = "id, site, consent_id, policy_version, language, action, purposes, origin, \
+                       widget_version, gpc, recorded_at_ms";
+
+fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredConsent, String)> {
+    let purposes_text: String = row.get(6)?;
+    let stored = StoredConsent {
+        id: row.get(0)?,
+        site: row.get(1)?,
+        consent_id: row.get(2)?,
+        policy_version: row.get(3)?,
+        language: row.get(4)?,
+        action: row.get(5)?,
+        purposes: serde_json::from_str(&purposes_text).unwrap_or(serde_json::Value::Null),
+        origin: row.get(7)?,
+        widget_version: row.get(8)?,
+        gpc: row.get::<_, i64>(9)? != 0,
+        recorded_at: crate::time::rfc3339_ms(row.get(10)?),
+    };
+    Ok((stored, purposes_text))
+}
+
+fn purposes_json(record: &NewConsent) -> String {
+    serde_json::to_string(&record.purposes).unwrap_or_else(|_| "{}".into())
+}
+
+fn same_record(stored: &StoredConsent, purposes_text: &str, record: &NewConsent) -> bool {
+    stored.site == record.site
+        && stored.consent_id == record.consent_id
+        && stored.policy_version == record.policy_version
+        && stored.language == record.language
+        && stored.action == record.action.as_str()
+        && purposes_text == purposes_json(record)
+        && stored.origin == record.origin
+        && stored.widget_version == record.widget_version
+        && stored.gpc == record.gpc
+}
+
+/// Stores `record` under `key` unless the key is known; runs inside the writer's transaction.
+pub fn insert(conn: &Connection, key: &str, record: &NewConsent) -> Result<Outcome, DbError> {
+    let existing = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM consent_records WHERE idempotency_key = ?1"))?
+        .query_row([key], row_to_stored)
+        .optional()?;
+    if let Some((stored, purposes_text)) = existing {
+        return Ok(if same_record(&stored, &purposes_text, record) {
+            Outcome::Repeated(Receipt { id: stored.id, recorded_at: stored.recorded_at })
+        } else {
+            Outcome::Conflict
+        });
+    }
+    let recorded_at_ms = crate::time::now_ms();
+    conn.prepare_cached(
+        "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
+         purposes, origin, widget_version, gpc, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        key,
+        record.site,
+        record.consent_id,
+        record.policy_version,
+        record.language,
+        record.action.as_str(),
+        purposes_json(record),
+        record.origin,
+        record.widget_version,
+        i64::from(record.gpc),
+        recorded_at_ms,
+    ])?;
+    Ok(Outcome::Created(Receipt {
+        id: conn.last_insert_rowid(),
+        recorded_at: crate::time::rfc3339_ms(recorded_at_ms),
+    }))
+}
+
+/// Every record of one pseudonymous subject, oldest first.
+pub fn by_subject(conn: &Connection, consent_id: &str) -> Result<Vec<StoredConsent>, DbError> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM consent_records WHERE consent_id = ?1 ORDER BY id"))?;
+    let rows = stmt.query_map([consent_id], row_to_stored)?;
+    Ok(rows.map(|r| r.map(|(s, _)| s)).collect::<Result<_, _>>()?)
+}

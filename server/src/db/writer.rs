@@ -1,0 +1,142 @@
+//! The single writer: a thread that owns the write connection and group-commits queued jobs.
+
+use std::thread::JoinHandle;
+use std::sync::Mutex;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::DbError;
+
+/// Jobs waiting for the writer before senders wait too (back-pressure).
+const QUEUE: usize = 8192;
+/// Most jobs committed in one transaction.
+const MAX_BATCH: usize = 1024;
+
+/// A queued job: runs inside the batch's transaction and returns what to do after the commit.
+type Job = Box<dyn FnOnce(&Connection) -> Finish + Send>;
+/// Called once the batch's commit succeeded (`Ok`) or failed (`Err`).
+type Finish = Box<dyn FnOnce(Result<(), &str>) + Send>;
+
+enum Message {
+    Job(Job),
+    Stop(oneshot::Sender<()>),
+}
+
+/// The sending side of the writer thread.
+pub(super) struct Writer {
+    tx: mpsc::Sender<Message>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Writer {
+    pub(super) fn start(conn: Connection) -> Writer {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("db-writer".into())
+            .spawn(move || run(conn, rx))
+            .ok();
+        Writer { tx, thread: Mutex::new(thread) }
+    }
+
+    pub(super) async fn submit<R, F>(&self, job: F) -> Result<R, DbError>
+    where
+        F: FnOnce(&Connection) -> Result<R, DbError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply_tx, reply_rx) = oneshot::channel::<Result<R, DbError>>();
+        let job: Job = Box::new(move |conn: &Connection| -> Finish {
+            let outcome = in_savepoint(conn, job);
+            Box::new(move |commit: Result<(), &str>| {
+                let answer = match (outcome, commit) {
+                    (Ok(value), Ok(())) => Ok(value),
+                    (Err(e), _) => Err(e),
+                    (Ok(_), Err(e)) => Err(DbError::Commit(e.to_owned())),
+                };
+                let _ = reply_tx.send(answer);
+            })
+        });
+        self.tx.send(Message::Job(job)).await.map_err(|_| DbError::Closed)?;
+        reply_rx.await.map_err(|_| DbError::Closed)?
+    }
+
+    pub(super) async fn stop(&self) {
+        let (done_tx, done_rx) = oneshot::channel();
+        if self.tx.send(Message::Stop(done_tx)).await.is_ok() {
+            let _ = done_rx.await;
+        }
+        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(handle) = handle {
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+    }
+}
+
+/// Runs one job inside a savepoint: released on success, rolled back on error.
+fn in_savepoint<R>(
+    conn: &Connection,
+    job: impl FnOnce(&Connection) -> Result<R, DbError>,
+) -> Result<R, DbError> {
+    conn.execute_batch("SAVEPOINT job")?;
+    match job(conn) {
+        Ok(value) => {
+            conn.execute_batch("RELEASE job")?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+            Err(e)
+        }
+    }
+}
+
+fn run(conn: Connection, mut rx: mpsc::Receiver<Message>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut stop: Option<oneshot::Sender<()>> = None;
+    while stop.is_none() {
+        match rx.blocking_recv() {
+            Some(Message::Job(job)) => batch.push(job),
+            Some(Message::Stop(done)) => stop = Some(done),
+            None => break,
+        }
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(Message::Job(job)) => batch.push(job),
+                Ok(Message::Stop(done)) => stop = Some(done),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&conn, &mut batch);
+    }
+    rx.close();
+    while let Ok(message) = rx.try_recv() {
+        if let Message::Job(job) = message {
+            batch.push(job);
+        }
+    }
+    commit_batch(&conn, &mut batch);
+    if let Some(done) = stop {
+        let _ = done.send(());
+    }
+}
+
+fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
+    if batch.is_empty() {
+        return;
+    }
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        // The jobs never ran; dropping them answers their callers with `Closed`.
+        tracing::error!(error = %e, jobs = batch.len(), "could not begin a write transaction");
+        batch.clear();
+        return;
+    }
+    let finishers: Vec<Finish> = batch.drain(..).map(|job| job(conn)).collect();
+    let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+    if let Err(e) = &committed {
+        tracing::error!(error = %e, jobs = finishers.len(), "commit failed");
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    for finish in finishers {
+        finish(committed.as_ref().map(|_| ()).map_err(String::as_str));
+    }
+}

@@ -1,0 +1,74 @@
+//! privacy-widget-server: the reference backend of privacy-widget (axum + SQLite).
+//!
+//! [`app`] builds the whole HTTP application from an [`AppState`]; [`serve`] opens the
+//! database, loads the site policies, binds and runs it until SIGINT/SIGTERM.
+
+pub mod cli;
+pub mod consents;
+pub mod db;
+pub mod health;
+pub mod panel;
+pub mod policy_source;
+pub mod problem;
+pub mod serve;
+pub mod sites;
+pub mod state;
+pub mod time;
+pub mod web;
+
+use std::time::Duration;
+
+use axum::{
+    extract::DefaultBodyLimit,
+    http::StatusCode,
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    timeout::TimeoutLayer,
+    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+pub use state::{AppState, Config};
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The application: API routes, the widget at `/widget/`, the demo site at `/`, and the
+/// layers every request passes (limits, timeout, panic guard, headers, compression, traces).
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(consents::router(&state.sites))
+        .merge(panel::router());
+    Router::new()
+        .merge(api)
+        .nest_service("/widget", web::widget_service(&state.config.widget_dir))
+        .fallback_service(web::www_service(&state.config.www))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(web::response_headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Last resort: a handler panicked. Logged, answered with a 500 problem; the server keeps going.
+fn panic_response(_err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    problem::Problem::new(problem::ProblemKind::Internal).into_response()
+}

@@ -1,0 +1,90 @@
+//! Start-up and shutdown: open the database, load the sites, bind, serve until a signal.
+
+use std::{io::Write, net::SocketAddr, sync::Arc};
+
+use crate::{
+    cli::ServeArgs,
+    db::{Db, DbError},
+    sites::{Sites, SitesError},
+    state::{AppState, Config},
+};
+
+/// Why the server did not start; printed as one line (the policies list one line each).
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Db(#[from] DbError),
+    #[error("{0}")]
+    Sites(#[from] SitesError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens and migrates the database and loads the sites: the state the router needs.
+pub async fn prepare(args: &ServeArgs) -> Result<AppState, StartError> {
+    let mut sites = Sites::load(&args.www.join("policies"))?;
+    let db = Db::open(&args.db)?;
+    let registered = db
+        .write(move |conn| {
+            sites.register_versions(conn)?;
+            Ok(sites)
+        })
+        .await?;
+    tracing::info!(sites = registered.len(), db = %args.db.display(), "ready");
+    Ok(AppState {
+        db,
+        sites: Arc::new(registered),
+        config: Arc::new(Config { www: args.www.clone(), widget_dir: args.widget_dir.clone() }),
+    })
+}
+
+/// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and the
+/// queued writes before returning.
+pub async fn serve(args: &ServeArgs) -> Result<(), StartError> {
+    let state = prepare(args).await?;
+    let db = state.db.clone();
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| StartError::Bind { addr: args.addr, source })?;
+    let local = listener.local_addr().map_err(|source| StartError::Bind { addr: args.addr, source })?;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "privacy-widget-server listening on http://{local}/");
+        let _ = out.flush();
+    }
+    tracing::info!(addr = %local, "listening");
+    let result = axum::serve(listener, crate::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve);
+    tracing::info!("stopping: requests finished, flushing writes");
+    db.close().await;
+    result
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,151 @@
+//! The sites the server knows: their policy documents from `<www>/policies/*.json`, validated on start.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use privacy_widget::policy::{ConsentScope, PurposeKind};
+
+/// The file in the policies folder that is the JSON Schema, not a policy.
+const SCHEMA_FILE: &str = "policy.schema.json";
+
+/// Why the policies could not be loaded: every problem, one line each.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid site policies:\n  {}", .0.join("\n  "))]
+pub struct SitesError(pub Vec<String>);
+
+/// What the server needs to know about one site's policy.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Site id (`pcextreme`).
+    pub id: String,
+    /// The current policy version; consent records must name it.
+    pub version: String,
+    /// Languages the policy is available in.
+    pub languages: Vec<String>,
+    /// Earlier versions of this site's policy seen by this server (from the database).
+    pub earlier_versions: Vec<String>,
+    /// Every purpose by id, with its kind and consent scope.
+    pub purposes: BTreeMap<String, (PurposeKind, ConsentScope)>,
+    /// Origins (`https://www.example.nl`) allowed to post consent records from another
+    /// origin than the server's own. Empty: same-origin only.
+    pub allowed_origins: Vec<String>,
+    /// The file it came from.
+    pub file: PathBuf,
+}
+
+impl Site {
+    /// The purposes asked in the banner (consent scope `browser`), by id.
+    pub fn browser_purposes(&self) -> impl Iterator<Item = (&str, PurposeKind)> {
+        self.purposes
+            .iter()
+            .filter(|(_, (_, scope))| *scope == ConsentScope::Browser)
+            .map(|(id, (kind, _))| (id.as_str(), *kind))
+    }
+}
+
+/// Whether the Global Privacy Control signal keeps a purpose of this kind denied (C-B1).
+pub fn gpc_governed(kind: PurposeKind) -> bool {
+    matches!(kind, PurposeKind::Advertising | PurposeKind::PersonalisedAds | PurposeKind::AudienceSharing)
+}
+
+/// All loaded sites by id.
+#[derive(Debug, Clone, Default)]
+pub struct Sites {
+    by_id: BTreeMap<String, Arc<Site>>,
+}
+
+impl Sites {
+    /// Loads every `*.json` in `dir` except the schema; a missing folder means no sites.
+    pub fn load(dir: &Path) -> Result<Sites, SitesError> {
+        let mut errors = Vec::new();
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .filter(|p| p.file_name().is_some_and(|n| n != SCHEMA_FILE))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tracing::warn!(dir = %dir.display(), "no policies folder: no sites");
+                Vec::new()
+            }
+            Err(e) => return Err(SitesError(vec![format!("{}: {e}", dir.display())])),
+        };
+        files.sort();
+        let mut sites = Sites::default();
+        for file in files {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(text) => text,
+                Err(e) => {
+                    errors.push(format!("{}: {e}", file.display()));
+                    continue;
+                }
+            };
+            match crate::policy_source::parse(&text) {
+                Ok(mut site) => {
+                    site.file = file.clone();
+                    if let Some(other) = sites.by_id.get(&site.id) {
+                        errors.push(format!(
+                            "{}: site: \"{}\" is already defined in {}",
+                            file.display(),
+                            site.id,
+                            other.file.display()
+                        ));
+                    } else {
+                        sites.by_id.insert(site.id.clone(), Arc::new(site));
+                    }
+                }
+                Err(list) => {
+                    errors.extend(list.into_iter().map(|e| format!("{}: {e}", file.display())));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(sites)
+        } else {
+            Err(SitesError(errors))
+        }
+    }
+
+    /// Records each site's current version in the database and learns its earlier ones,
+    /// so that a record for an old version gets 409 and one for an invented version 422.
+    pub fn register_versions(&mut self, conn: &rusqlite::Connection) -> Result<(), crate::db::DbError> {
+        let now = crate::time::now_ms();
+        for site in self.by_id.values_mut() {
+            conn.execute(
+                "INSERT OR IGNORE INTO site_policy_versions (site, version, first_loaded_at_ms) VALUES (?1, ?2, ?3)",
+                rusqlite::params![site.id, site.version, now],
+            )?;
+            let mut stmt = conn.prepare(
+                "SELECT version FROM site_policy_versions WHERE site = ?1 AND version <> ?2 ORDER BY first_loaded_at_ms",
+            )?;
+            let earlier = stmt
+                .query_map(rusqlite::params![site.id, site.version], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Arc::make_mut(site).earlier_versions = earlier;
+        }
+        Ok(())
+    }
+
+    /// A site by id.
+    pub fn get(&self, id: &str) -> Option<&Arc<Site>> {
+        self.by_id.get(id)
+    }
+
+    /// Every site, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Site>> {
+        self.by_id.values()
+    }
+
+    /// How many sites are loaded.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether no site is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}

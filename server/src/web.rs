@@ -1,0 +1,115 @@
+//! Serving the demo site and the built widget, and the headers every response gets.
+
+use std::path::Path;
+
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    middleware::Next,
+    response::Response,
+};
+use tower_http::services::ServeDir;
+
+use crate::problem::{Problem, ProblemKind, PROBLEM_JSON};
+
+/// The Content-Security-Policy on HTML pages; the widget is built to work under it.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'";
+
+/// Cache lifetime of the widget files (not content-hashed, so short).
+const WIDGET_CACHE: &str = "public, max-age=300";
+
+/// The demo site folder, with `index.html` for directories and precompressed variants.
+pub fn www_service(dir: &Path) -> ServeDir {
+    ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .precompressed_br()
+        .precompressed_gzip()
+}
+
+/// The built widget folder (loader, glue, wasm, css).
+pub fn widget_service(dir: &Path) -> ServeDir {
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
+/// Middleware: cache and security headers, fixed MIME types, and problem bodies for bare errors.
+pub async fn response_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let mut response = if response.status().as_u16() >= 400 && !is_problem(response.headers()) {
+        problem_for_bare_error(response)
+    } else {
+        response
+    };
+    let headers = response.headers_mut();
+    fix_content_type(&path, headers);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let cache = if path.starts_with("/api/") {
+            "no-store"
+        } else if path.starts_with("/widget/") && response_is_ok(&content_type) {
+            WIDGET_CACHE
+        } else if content_type.starts_with("text/html") || content_type.contains("json") {
+            "no-cache"
+        } else {
+            WIDGET_CACHE
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if content_type.starts_with("text/html") {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    response
+}
+
+fn response_is_ok(content_type: &str) -> bool {
+    !content_type.starts_with(PROBLEM_JSON)
+}
+
+fn is_problem(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
+}
+
+/// Replaces the body of an error from a lower layer (404 from the file service, 405 from the
+/// router, 408 from the timeout, 413 from the body limit) with a problem document.
+fn problem_for_bare_error(response: Response) -> Response {
+    let status = response.status();
+    let (mut parts, _) = response.into_parts();
+    let mut problem = Problem::new(ProblemKind::for_status(status));
+    problem.status = status.as_u16();
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    parts.headers.remove(header::CACHE_CONTROL);
+    if status == StatusCode::NOT_FOUND {
+        parts.headers.remove(header::LAST_MODIFIED);
+        parts.headers.remove(header::ETAG);
+    }
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// `application/wasm` for `.wasm` and `text/javascript` for `.js`/`.mjs`, whatever the guesser says.
+fn fix_content_type(path: &str, headers: &mut HeaderMap) {
+    if is_problem(headers) {
+        return;
+    }
+    let forced = if path.ends_with(".wasm") {
+        "application/wasm"
+    } else if path.ends_with(".js") || path.ends_with(".mjs") {
+        "text/javascript; charset=utf-8"
+    } else {
+        return;
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(forced));
+}
