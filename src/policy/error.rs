@@ -68,13 +68,19 @@ pub(crate) fn index_path(path: &str, index: usize) -> String {
     p
 }
 
-/// Collects errors while a document is read or checked.
+/// Collects errors while a document is read or checked; the second list holds paths that are
+/// suspect without an error of their own (a field that a typo probably meant to give).
 #[derive(Debug, Default)]
-pub(crate) struct Errs(pub Vec<PolicyError>);
+pub(crate) struct Errs(pub Vec<PolicyError>, pub Vec<String>);
 
 impl Errs {
     /// Records a problem at `path`.
     pub fn push(&mut self, path: &str, reason: impl Into<String>) {
         self.0.push(PolicyError { path: path.to_string(), reason: reason.into() });
+    }
+
+    /// Marks `path` as suspect: checks that depend on it are skipped.
+    pub fn suspect(&mut self, path: String) {
+        self.1.push(path);
     }
 }

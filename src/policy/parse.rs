@@ -52,8 +52,8 @@ pub fn parse_policy(json: &str) -> Result<Policy, PolicyErrors> {
         }
     };
     let policy = read_policy(&value, &mut e);
+    let meaning_errors = validate::check(&policy, &e.0, &e.1);
     let shape_errors = e.0;
-    let meaning_errors = validate::check(&policy, &shape_errors);
     if shape_errors.is_empty() && meaning_errors.is_empty() {
         Ok(policy)
     } else {
@@ -88,14 +88,20 @@ fn read_policy(v: &Value, e: &mut Errs) -> Policy {
 }
 
 fn controller(o: &Obj, e: &mut Errs) -> Controller {
+    let name = o.text("name", e);
+    let address = o.opt_text("address", e);
+    let email = o.opt_string("email", e);
+    let phone = o.opt_string("phone", e);
+    let website = o.opt_string("website", e);
+    let registration = o.opt_string("registration", e);
     let authority = o.obj("supervisory_authority", AUTHORITY, e);
     Controller {
-        name: o.text("name", e),
-        address: o.opt_text("address", e),
-        email: o.opt_string("email", e),
-        phone: o.opt_string("phone", e),
-        website: o.opt_string("website", e),
-        registration: o.opt_string("registration", e),
+        name,
+        address,
+        email,
+        phone,
+        website,
+        registration,
         supervisory_authority: Authority {
             name: authority.text("name", e),
             website: authority.opt_string("website", e),

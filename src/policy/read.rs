@@ -42,6 +42,9 @@ impl<'v> Obj<'v> {
         for key in keys {
             if !known.contains(&key.as_str()) {
                 e.push(&key_path(path, key), unknown_field(key, known));
+                if let Some(near) = closest(key, known) {
+                    e.suspect(key_path(path, near));
+                }
             }
         }
         Obj { map: Some(map), path: path.to_string() }

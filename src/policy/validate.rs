@@ -28,13 +28,16 @@ pub const LIMITS: Limits =
 
 /// Checks the meaning of a policy (for one built in code; `parse_policy` runs this itself).
 pub fn validate(policy: &Policy) -> Vec<PolicyError> {
-    check(policy, &[])
+    check(policy, &[], &[])
 }
 
 /// Checks meaning, quietly skipping what depends on a part that already failed to read.
-pub(super) fn check(policy: &Policy, shape_errors: &[PolicyError]) -> Vec<PolicyError> {
-    let mut c = Ctx { e: Errs::default(), shape: shape_errors, languages_ok: true };
-    c.languages_ok = !c.touched("languages");
+pub(super) fn check(policy: &Policy, shape_errors: &[PolicyError], suspects: &[String]) -> Vec<PolicyError> {
+    let mut c = Ctx { e: Errs::default(), shape: shape_errors, suspects, languages_ok: true };
+    // Texts are checked against the languages only when that list is sound.
+    c.languages_ok = !c.touched("languages")
+        && !policy.languages.is_empty()
+        && policy.languages.iter().all(|l| super::validate_rules::is_language_tag(l));
     rules::policy(&mut c, policy);
     c.e.0
 }
@@ -43,6 +46,7 @@ pub(super) fn check(policy: &Policy, shape_errors: &[PolicyError]) -> Vec<Policy
 pub(super) struct Ctx<'a> {
     e: Errs,
     shape: &'a [PolicyError],
+    suspects: &'a [String],
     /// Whether `languages` was read without error (else language checks are skipped).
     pub languages_ok: bool,
 }
@@ -63,12 +67,17 @@ impl Ctx<'_> {
 
     /// Whether reading failed at `path` or at a parent of it.
     pub fn poisoned(&self, path: &str) -> bool {
-        self.shape.iter().any(|s| is_within(path, &s.path))
+        self.shape.iter().any(|s| is_within(path, &s.path)) || self.suspects.iter().any(|s| is_within(path, s))
     }
 
     /// Whether reading failed anywhere at, above or inside `path`.
     pub fn touched(&self, path: &str) -> bool {
-        self.shape.iter().any(|s| is_within(path, &s.path) || is_within(&s.path, path))
+        self.poisoned(path) || self.shape.iter().any(|s| is_within(&s.path, path))
+    }
+
+    /// Whether the rule at `path` was replaced by a placeholder because it could not be read.
+    pub fn rule_unread(&self, path: &str) -> bool {
+        ["kind", "period", "event"].iter().any(|k| self.poisoned(&key(path, k))) || self.poisoned(path)
     }
 
     /// Whether every id of the list at `list` (with `n` items) was read, so references to it can be checked.
@@ -113,6 +122,9 @@ impl Ctx<'_> {
     /// Checks a text: every declared language present, no undeclared one, lengths, and (if
     /// `required`) no empty string.
     pub fn text(&mut self, path: &str, text: &Text, required: bool, languages: &[Lang]) {
+        if self.touched(path) {
+            return;
+        }
         match text {
             Text::Plain(s) => self.string(path, s, required),
             Text::ByLang(map) => {

@@ -91,7 +91,7 @@ fn languages(c: &mut Ctx, langs: &[Lang]) {
     }
 }
 
-fn is_language_tag(tag: &str) -> bool {
+pub(super) fn is_language_tag(tag: &str) -> bool {
     let (primary, region) = match tag.split_once('-') {
         Some((p, r)) => (p, Some(r)),
         None => (tag, None),
@@ -202,7 +202,7 @@ fn consent_fits_basis(c: &mut Ctx, path: &str, p: &Purpose) {
 
 /// Checks a retention rule (and the branches of a `by_plan` rule).
 fn retention(c: &mut Ctx, path: &str, rule: &RetentionRule, plans: &Known, langs: &[Lang], in_by_plan: bool) {
-    if c.touched(path) {
+    if c.rule_unread(path) {
         return;
     }
     match rule {
