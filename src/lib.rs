@@ -18,3 +18,7 @@ mod browser;
 mod surface;
 #[cfg(feature = "browser")]
 mod ui;
+
+/// The control-panel entry (`mount(target, options)`), public for the browser tests.
+#[cfg(feature = "browser")]
+pub use ui::embed::{mount, Embed};

@@ -5,6 +5,9 @@
 //! message when a policy cannot be loaded. Views build their content with [`dom::El`].
 
 pub mod dom;
+pub mod embed;
+pub mod panel;
+pub mod store;
 pub mod style;
 
 use crate::i18n::{t, Lang};

@@ -60,7 +60,10 @@ all:initial;display:block;box-sizing:border-box;font:16px/1.5 system-ui,-apple-s
 "#;
 
 /// Every part of the stylesheet, in cascade order. Views append their own `CSS` here.
-const PARTS: &[&str] = &[BASE];
+const PARTS: &[&str] = &[
+    BASE,
+    crate::ui::store::CSS,
+];
 
 thread_local! {
     static SHEET: OnceCell<Option<CssStyleSheet>> = const { OnceCell::new() };

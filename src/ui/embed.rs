@@ -1,0 +1,193 @@
+//! The ES-module entry for control panels: `mount(target, options)` renders the "what we store"
+//! view or the control panel into an element, and returns a handle whose `destroy()` removes it.
+//!
+//! ```js
+//! import init, { mount } from "/widget/privacy_widget.js";
+//! await init();
+//! const w = mount("#privacy", { site: "pcextreme", policy: "/policies/pcextreme.json",
+//!                               api: "/api/v1", view: "panel", lang: "nl" });
+//! w.destroy();
+//! ```
+
+use crate::i18n::{t, Lang};
+use crate::policy::{parse_policy, Policy};
+use crate::ui::dom::El;
+use crate::ui::store::{self, StoreView};
+use crate::ui::{panel, resolve_target, Mount};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Problems with the options passed to [`mount`].
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error("privacy-widget: options.policy (the URL of the policy document) is missing")]
+    NoPolicyUrl,
+    #[error("privacy-widget: options.view must be \"store\" or \"panel\"")]
+    UnknownView,
+}
+
+impl From<EmbedError> for JsValue {
+    fn from(e: EmbedError) -> JsValue {
+        js_sys::Error::new(&e.to_string()).into()
+    }
+}
+
+/// Which view to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// "Wat we over u bewaren".
+    Store,
+    /// The control panel: my data, opt-ins, requests.
+    Panel,
+}
+
+/// The options of [`mount`], read from a plain JS object.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub site: String,
+    pub policy_url: String,
+    pub api: String,
+    pub view: ViewKind,
+    pub lang: Option<Lang>,
+}
+
+impl Options {
+    fn read(options: &JsValue) -> Result<Options, EmbedError> {
+        let get = |key: &str| {
+            js_sys::Reflect::get(options, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let policy_url = get("policy").ok_or(EmbedError::NoPolicyUrl)?;
+        let view = match get("view").as_deref() {
+            None | Some("store") => ViewKind::Store,
+            Some("panel") => ViewKind::Panel,
+            Some(_) => return Err(EmbedError::UnknownView),
+        };
+        let api = get("api").unwrap_or_else(|| "/api/v1".to_string());
+        let api = api.trim_end_matches('/').to_string();
+        Ok(Options {
+            site: get("site").unwrap_or_default(),
+            policy_url,
+            api,
+            view,
+            lang: get("lang").and_then(|l| Lang::from_tag(&l)),
+        })
+    }
+}
+
+/// What is on screen after the policy loaded; held for the listeners it owns.
+#[allow(dead_code)]
+enum Shown {
+    Store(StoreView),
+    Panel(panel::Panel),
+}
+
+/// Shared state of one mounted widget.
+struct State {
+    mount: Rc<Mount>,
+    alive: Cell<bool>,
+    shown: RefCell<Option<Shown>>,
+}
+
+/// A mounted widget; call `destroy()` to remove it (its listeners go with it).
+#[wasm_bindgen]
+pub struct Embed {
+    state: Rc<State>,
+}
+
+#[wasm_bindgen]
+impl Embed {
+    /// Removes the widget from its element; the element can be mounted again afterwards.
+    pub fn destroy(&self) {
+        if self.state.alive.replace(false) {
+            self.state.shown.borrow_mut().take();
+            self.state.mount.detach();
+        }
+    }
+
+    /// The language the widget shows, `"nl"` or `"en"`.
+    #[wasm_bindgen(getter)]
+    pub fn lang(&self) -> String {
+        self.state.mount.lang.tag().to_string()
+    }
+}
+
+/// Mounts the widget into `target` (an element or a CSS selector) with `options`
+/// `{site, policy, api, view: "store"|"panel", lang}`. Throws when the element is missing, when
+/// it already holds a widget, or when `options.policy` is missing.
+#[wasm_bindgen]
+pub fn mount(target: JsValue, options: JsValue) -> Result<Embed, JsValue> {
+    let host = resolve_target(&target)?;
+    let opts = Options::read(&options)?;
+    let mut m = Mount::attach(host)?;
+    if let Some(lang) = opts.lang {
+        m.lang = lang;
+        let _ = m.frame.set_attribute("lang", lang.tag());
+    }
+    let loading = El::new("p")?.class("pw-muted pw-loading").text(t(m.lang, "state.loading"));
+    m.show(&loading.build());
+    let state = Rc::new(State { mount: Rc::new(m), alive: Cell::new(true), shown: RefCell::new(None) });
+    wasm_bindgen_futures::spawn_local(load(state.clone(), opts));
+    Ok(Embed { state })
+}
+
+/// Fetches and checks the policy, then shows the chosen view; on any failure shows the neutral
+/// message and logs every error to the console.
+async fn load(state: Rc<State>, opts: Options) {
+    let policy = match fetch_policy(&opts.policy_url).await {
+        Ok(p) => p,
+        Err(lines) => {
+            if state.alive.get() {
+                for line in &lines {
+                    web_sys::console::error_1(&JsValue::from_str(line));
+                }
+                state.mount.show_unavailable();
+            }
+            return;
+        }
+    };
+    if !state.alive.get() {
+        return;
+    }
+    let mount = &state.mount;
+    let shown = match opts.view {
+        ViewKind::Store => store::render(&policy, mount.lang).map(|v| {
+            mount.clear_content();
+            mount.show(&v.root);
+            Shown::Store(v)
+        }),
+        ViewKind::Panel => Ok(Shown::Panel(panel::Panel::start(mount.clone(), Rc::new(policy), opts.api, opts.site))),
+    };
+    match shown {
+        Ok(s) => *state.shown.borrow_mut() = Some(s),
+        Err(e) => {
+            web_sys::console::error_1(&JsValue::from_str(&e.to_string()));
+            mount.show_unavailable();
+        }
+    }
+}
+
+/// The policy at `url`, or the lines to log: the fetch problem or every validation error.
+async fn fetch_policy(url: &str) -> Result<Policy, Vec<String>> {
+    let body = crate::api::get_text(url).await.map_err(|e| {
+        let mut line = String::from("privacy-widget: the policy document could not be loaded from ");
+        line.push_str(url);
+        line.push_str(": ");
+        line.push_str(&e.to_string());
+        vec![line]
+    })?;
+    parse_policy(&body).map_err(|errors| {
+        let mut lines = vec![{
+            let mut l = String::from("privacy-widget: the policy document at ");
+            l.push_str(url);
+            l.push_str(" is not valid:");
+            l
+        }];
+        lines.extend(errors.lines());
+        lines
+    })
+}
