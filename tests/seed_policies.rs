@@ -81,11 +81,11 @@ fn blank_labels(policy: &Policy) -> Vec<String> {
                 Text::Plain(s) => Some(s.as_str()),
                 Text::ByLang(map) => map.get(lang).map(String::as_str),
             };
-            let blank = match shown {
+            let empty = match shown {
                 Some(s) => s.trim().is_empty(),
                 None => true,
             };
-            if blank {
+            if empty {
                 blank.push(format!("{what} has no label in {lang}"));
             }
         }
