@@ -1,0 +1,211 @@
+//! The built binary: start-up line, clean refusals (exit code 2), graceful shutdown, durability under SIGKILL.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::{SocketAddr, TcpStream},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::{binary, consent_body, Fixture};
+
+/// Starts the binary on a free port with the fixture's paths (given through the environment)
+/// and returns it with the address from its "listening" line.
+fn start(fx: &Fixture) -> (Child, SocketAddr) {
+    let mut child = Command::new(binary())
+        .env("PW_ADDR", "127.0.0.1:0")
+        .env("PW_DB", &fx.args.db)
+        .env("PW_WWW", &fx.args.www)
+        .env("PW_WIDGET_DIR", &fx.args.widget_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("privacy-widget-server listening on http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+    (child, addr.parse().unwrap())
+}
+
+/// One HTTP/1.1 request on a fresh connection; returns the status and the body.
+fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes())?;
+    let mut out = String::new();
+    stream.read_to_string(&mut out)?;
+    let status = out.get(9..12).and_then(|s| s.parse().ok()).ok_or(std::io::ErrorKind::InvalidData)?;
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    Ok((status, body))
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill").arg(sig).arg(child.id().to_string()).status().unwrap().success();
+    assert!(ok, "kill {sig}");
+}
+
+fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn run_to_failure(args: &[&str], fx: &Fixture) -> (i32, String, String) {
+    let out = Command::new(binary())
+        .args(args)
+        .args(["--www", fx.args.www.to_str().unwrap(), "--widget", fx.args.widget_dir.to_str().unwrap()])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn prints_the_real_address_serves_and_stops_on_sigterm() {
+    let fx = Fixture::new();
+    let (mut child, addr) = start(&fx);
+    assert_ne!(addr.port(), 0);
+    let (status, body) = http(addr, "GET", "/healthz", &[], "").unwrap();
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    signal(&child, "-TERM");
+    assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+}
+
+#[test]
+fn a_request_in_flight_is_finished_after_sigterm() {
+    let fx = Fixture::new();
+    let (mut child, addr) = start(&fx);
+    let body = consent_body("inflight-0123456789abcdef").to_string();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let head = format!(
+        "POST /api/v1/consents HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nIdempotency-Key: inflight-1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let (first, rest) = body.split_at(body.len() / 2);
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(first.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&child, "-TERM");
+    std::thread::sleep(Duration::from_millis(200));
+    stream.write_all(rest.as_bytes()).unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 201"), "{out}");
+    assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
+    let n: i64 = conn.query_row("SELECT count(*) FROM consent_records", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn an_unwritable_database_path_is_refused_cleanly() {
+    let fx = Fixture::new();
+    // A regular file where a folder should be: no permission trick needed (tests may run as root).
+    let blocker = fx.dir.path().join("blocker");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let db = blocker.join("db.sqlite3");
+    let (code, stdout, stderr) = run_to_failure(&["--addr", "127.0.0.1:0", "--db", db.to_str().unwrap()], &fx);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot create directory") && stderr.contains("blocker"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    // A folder where the file should be.
+    let dir_db = fx.dir.path().join("is-a-dir");
+    std::fs::create_dir_all(&dir_db).unwrap();
+    let (code, _, stderr) = run_to_failure(&["--addr", "127.0.0.1:0", "--db", dir_db.to_str().unwrap()], &fx);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot open database"), "{stderr}");
+}
+
+#[test]
+fn an_address_in_use_is_refused_cleanly() {
+    let fx = Fixture::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stdout, stderr) = run_to_failure(&["serve", "--addr", &addr, "--db", fx.db_path().to_str().unwrap()], &fx);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+    assert!(stderr.to_lowercase().contains("in use"), "{stderr}");
+}
+
+#[test]
+fn an_invalid_policy_is_refused_listing_every_error() {
+    let fx = Fixture::new();
+    let mut bad = common::policy("1");
+    bad["version"] = serde_json::json!(7);
+    bad["purposes"][1]["kind"] = serde_json::json!("spying");
+    fx.set_policy(&bad);
+    let (code, _, stderr) = run_to_failure(&["--addr", "127.0.0.1:0", "--db", fx.db_path().to_str().unwrap()], &fx);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("testsite.json"), "{stderr}");
+    assert!(stderr.contains("version"), "{stderr}");
+    assert!(stderr.contains("purposes[1].kind"), "{stderr}");
+    assert!(!fx.db_path().exists(), "nothing is created when the policies are invalid");
+}
+
+// Issue 6 durability: every acknowledged consent record (C-A8) survives SIGKILL.
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let fx = Fixture::new();
+    let (mut child, addr) = start(&fx);
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let stop_at = Instant::now() + Duration::from_secs(10);
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let acked = acked.clone();
+            std::thread::spawn(move || {
+                for i in 0..100_000 {
+                    if Instant::now() > stop_at {
+                        break;
+                    }
+                    let key = format!("kill-{w}-{i}");
+                    let body = consent_body(&format!("subject-kill-{w:02}-{i:08}")).to_string();
+                    match http(addr, "POST", "/api/v1/consents", &[("Content-Type", "application/json"), ("Idempotency-Key", &key)], &body) {
+                        Ok((201, _)) => acked.lock().unwrap().push(key),
+                        Ok((status, body)) => panic!("unexpected {status}: {body}"),
+                        Err(_) => break, // the server is gone
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    signal(&child, "-KILL");
+    let _ = wait_exit(&mut child, Duration::from_secs(10));
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() > 50, "too few writes before the kill: {}", acked.len());
+    // Restart on the same file (recovers the WAL), then check every acknowledged key.
+    let (mut child, _) = start(&fx);
+    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
+    let mut stmt = conn.prepare("SELECT count(*) FROM consent_records WHERE idempotency_key = ?1").unwrap();
+    let missing: Vec<&String> = acked.iter().filter(|k| stmt.query_row([k.as_str()], |r| r.get::<_, i64>(0)).unwrap() != 1).collect();
+    assert!(missing.is_empty(), "{} of {} acknowledged writes lost: {:?}", missing.len(), acked.len(), &missing[..missing.len().min(5)]);
+    eprintln!("SIGKILL test: {} acknowledged writes, all present after restart", acked.len());
+    signal(&child, "-TERM");
+    wait_exit(&mut child, Duration::from_secs(10));
+}
