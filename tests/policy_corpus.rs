@@ -74,3 +74,26 @@ fn errors_carry_path_and_reason_separately() {
     assert_eq!((first.path.as_str(), first.reason.as_str()), ("site", "expected a string, found a number"));
     assert_eq!(first.to_string(), "site: expected a string, found a number");
 }
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let fixture = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.json")).expect("fixture");
+    assert!(parse_policy(&format!("\u{feff}{fixture}")).is_ok());
+}
+
+#[test]
+fn a_policy_built_in_code_is_checked_by_validate() {
+    let fixture = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.json")).expect("fixture");
+    let mut policy = parse_policy(&fixture).expect("fixture is valid");
+    assert!(privacy_widget::policy::validate(&policy).is_empty());
+    policy.purposes[1].recipients.push("meta".into());
+    policy.purposes[0].id = "analytics".into();
+    let errors: Vec<String> = privacy_widget::policy::validate(&policy).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "purposes[1].recipients[1]: unknown recipient \"meta\" (declared: google)",
+            "purposes[1].id: duplicate purpose id \"analytics\" (first at purposes[0])",
+        ]
+    );
+}

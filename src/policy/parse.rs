@@ -44,6 +44,8 @@ pub fn parse_policy(json: &str) -> Result<Policy, PolicyErrors> {
         e.push("", format!("document is {} bytes; the limit is {MAX_DOCUMENT_BYTES} (1 MB)", json.len()));
         return Err(PolicyErrors(e.0));
     }
+    // A byte-order mark (some editors write one) is not an error of the author's.
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
         Err(err) => {
