@@ -92,12 +92,19 @@ pub const RETENTION_KINDS: &[(&str, RetentionKind)] = &[
 /// The kind of a [`RetentionRule`], without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetentionKind {
+    /// `"fixed"`
     Fixed,
+    /// `"after"`
     After,
+    /// `"until"`
     Until,
+    /// `"after_use"`
     AfterUse,
+    /// `"indefinite"`
     Indefinite,
+    /// `"unspecified"`
     Unspecified,
+    /// `"by_plan"`
     ByPlan,
 }
 
