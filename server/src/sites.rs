@@ -6,7 +6,7 @@ use std::{
     sync::Arc,
 };
 
-use privacy_widget::policy::{ConsentScope, PurposeKind};
+use privacy_widget::policy::{ConsentScope, Policy, PurposeKind};
 
 /// The file in the policies folder that is the JSON Schema, not a policy.
 const SCHEMA_FILE: &str = "policy.schema.json";
@@ -34,6 +34,8 @@ pub struct Site {
     pub allowed_origins: Vec<String>,
     /// The file it came from.
     pub file: PathBuf,
+    /// The whole policy document, parsed and validated.
+    pub policy: Arc<Policy>,
 }
 
 impl Site {
