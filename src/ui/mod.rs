@@ -4,7 +4,10 @@
 //! keeps a polite live region for status messages, and shows the neutral "unavailable"
 //! message when a policy cannot be loaded. Views build their content with [`dom::El`].
 
+pub mod banner;
+pub mod dialog;
 pub mod dom;
+pub mod page;
 pub mod embed;
 pub mod panel;
 pub mod store;

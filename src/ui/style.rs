@@ -62,6 +62,8 @@ all:initial;display:block;box-sizing:border-box;font:16px/1.5 system-ui,-apple-s
 /// Every part of the stylesheet, in cascade order. Views append their own `CSS` here.
 const PARTS: &[&str] = &[
     BASE,
+    crate::ui::banner::CSS,
+    crate::ui::dialog::CSS,
     crate::ui::store::CSS,
 ];
 

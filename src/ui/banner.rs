@@ -1,0 +1,102 @@
+//! The first layer: a non-modal banner region (C-D3) naming the controller and the purposes,
+//! with "Alles accepteren", "Alles weigeren" and "Instellingen" of the same size and style
+//! (C-A3). Closing it or pressing Escape records nothing (C-A2). Also the floating
+//! "Privacy-instellingen" button that stays on the page (C-A7).
+
+use super::dom::El;
+use super::UiError;
+use crate::consent::browser_purposes;
+use crate::i18n::{fill, t, Lang};
+use crate::policy::Policy;
+use gloo_events::EventListener;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
+
+/// Rules for the page host, the banner and the floating button.
+pub const CSS: &str = r#"
+:host(.pw-page-host){position:fixed!important;inset-inline:0!important;bottom:0!important;z-index:2147483000!important;pointer-events:none!important;contain:none!important}
+.pw-root.pw-page{background:none;padding:0 .75rem .75rem;display:flex;flex-direction:column;align-items:flex-start;gap:.5rem}
+.pw-page>*{pointer-events:auto}
+.pw-banner{position:relative;align-self:stretch;max-width:60rem;margin-inline:auto;width:100%;padding:1rem 3.25rem 1rem 1rem;background:var(--bg);color:var(--fg);border:2px solid var(--line);border-radius:var(--radius);box-shadow:0 4px 24px rgba(0,0,0,.25);max-height:70vh;overflow:auto}
+.pw-banner h2{margin-bottom:.25rem}
+.pw-banner .pw-row{margin-top:.75rem}
+.pw-choice{flex:1 1 10rem}
+.pw-x{position:absolute;top:.5rem;inset-inline-end:.5rem;min-width:44px;padding:.25rem;font-size:1.25rem}
+.pw-gpc{margin-top:.5rem;padding:.5rem .75rem;border-inline-start:4px solid var(--ok);background:var(--soft)}
+.pw-float{font-size:.9rem;min-height:44px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+"#;
+
+/// What the visitor did in the banner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerEvent {
+    AcceptAll,
+    RejectAll,
+    /// "Instellingen": open the preferences dialog.
+    Settings,
+    /// Closed or Escape: no consent, nothing recorded (C-A2).
+    Dismiss,
+}
+
+/// The banner element and its listeners (dropped with it).
+pub struct Banner {
+    pub el: Element,
+    _listeners: Vec<EventListener>,
+}
+
+/// A button of ours; `class` decides the look.
+pub fn button(class: &'static str, label: &str) -> Result<El, UiError> {
+    Ok(El::new("button")?.class(class).attr("type", "button").text(label))
+}
+
+/// The GPC note shown in the banner and the dialog (C-B1).
+pub fn gpc_note(lang: Lang) -> Result<El, UiError> {
+    Ok(El::new("p")?.class("pw-gpc").attr("data-pw", "gpc").text(t(lang, "consent.gpc_note")))
+}
+
+impl Banner {
+    /// Builds the banner; `on` receives the visitor's action.
+    pub fn new(policy: &Policy, lang: Lang, gpc: bool, on: Rc<dyn Fn(BannerEvent)>) -> Result<Banner, UiError> {
+        let tag = lang.tag();
+        let purposes: Vec<&str> = browser_purposes(policy).iter().map(|p| policy.text(&p.label, tag)).collect();
+        let text = fill(
+            t(lang, "consent.banner.text"),
+            &[("controller", policy.text(&policy.controller.name, tag)), ("purposes", &purposes.join(", "))],
+        );
+        let title_id = super::dom::next_id("pw-banner-title");
+        let accept = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all"))?.attr("data-pw", "accept-all");
+        let reject = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all"))?.attr("data-pw", "reject-all");
+        let settings = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.settings"))?.attr("data-pw", "settings");
+        let close = button("pw-btn pw-x", "\u{d7}")?.attr("aria-label", t(lang, "consent.close")).attr("data-pw", "dismiss");
+        let (accept_el, reject_el, settings_el, close_el) =
+            (accept.element().clone(), reject.element().clone(), settings.element().clone(), close.element().clone());
+        let el = El::new("section")?
+            .class("pw-banner")
+            .attr("role", "region")
+            .attr("aria-label", t(lang, "consent.banner.label"))
+            .attr("data-pw", "banner")
+            .child(El::new("h2")?.attr("id", &title_id).text(t(lang, "consent.banner.title")))
+            .child(El::new("p")?.text(&text))
+            .child_opt(if gpc { Some(gpc_note(lang)?) } else { None })
+            .child(El::new("div")?.class("pw-row").child(accept).child(reject).child(settings))
+            .child(close)
+            .build();
+        let mut listeners = Vec::new();
+        for (target, event) in [
+            (accept_el, BannerEvent::AcceptAll),
+            (reject_el, BannerEvent::RejectAll),
+            (settings_el, BannerEvent::Settings),
+            (close_el, BannerEvent::Dismiss),
+        ] {
+            let on = on.clone();
+            listeners.push(EventListener::new(&target, "click", move |_| on(event)));
+        }
+        let on_key = on.clone();
+        listeners.push(EventListener::new(&el, "keydown", move |e| {
+            if e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
+                on_key(BannerEvent::Dismiss);
+            }
+        }));
+        Ok(Banner { el, _listeners: listeners })
+    }
+}
