@@ -7,8 +7,8 @@
 pub mod banner;
 pub mod dialog;
 pub mod dom;
-pub mod page;
 pub mod embed;
+pub mod page;
 pub mod panel;
 pub mod store;
 pub mod style;
