@@ -29,8 +29,9 @@ test-browser: setup
 test-e2e: build
 	@scripts/test.sh e2e
 
+# The server is the debug build that `make test` uses too (one build, not two).
 demo: build
 	@mkdir -p $(dir $(DEMO_DB))
-	cargo build --release -p privacy-widget-server
+	cargo build -p privacy-widget-server
 	@echo "privacy-widget demo: http://$(DEMO_ADDR)/  (Ctrl-C stops it)"
-	target/release/privacy-widget-server --addr $(DEMO_ADDR) --db $(DEMO_DB) --www www --widget dist
+	target/debug/privacy-widget-server --addr $(DEMO_ADDR) --db $(DEMO_DB) --www www --widget dist

@@ -41,7 +41,7 @@ trap 'rm -rf "$work"' EXIT
 
 step "wasm-bindgen --target web"
 wasm-bindgen --target web --typescript --out-dir "$work/bindgen" --out-name privacy_widget \
-  target/wasm32-unknown-unknown/release/privacy_widget.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/privacy_widget.wasm"
 
 step "wasm-opt -Oz ($("$WASM_OPT" --version | awk '{print $3}'))"
 "$WASM_OPT" -Oz "${WASM_FEATURES[@]}" "$work/bindgen/privacy_widget_bg.wasm" -o "$work/opt.wasm"
