@@ -64,10 +64,10 @@ for layer in "${layers[@]}"; do
         cargo test -p privacy-widget --target wasm32-unknown-unknown --test 'browser_*'
       ;;
     e2e)
-      cargo build -p privacy-widget-server 2>&1 | tail -n 3
-      export PW_SERVER="$PWD/target/debug/privacy-widget-server"
-      run_layer "e2e: node --test" count_node \
-        node --test --test-concurrency=1 --test-reporter=tap tests/e2e/
+      # A server that does not build fails the layer (never a stale binary).
+      export PW_SERVER="${PW_SERVER:-${CARGO_TARGET_DIR:-$PWD/target}/debug/privacy-widget-server}"
+      run_layer "e2e: node --test" count_node bash -c \
+        'cargo build -p privacy-widget-server && node --test --test-concurrency=1 --test-reporter=tap tests/e2e/'
       ;;
     *)
       echo "unknown layer: $layer (size, native, browser, e2e)" >&2
