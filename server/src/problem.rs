@@ -45,6 +45,25 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// Every kind (the `type` enum in `openapi.yaml` lists the same).
+    pub const ALL: [ProblemKind; 15] = [
+        ProblemKind::Validation,
+        ProblemKind::MalformedBody,
+        ProblemKind::InvalidHeader,
+        ProblemKind::NotFound,
+        ProblemKind::MethodNotAllowed,
+        ProblemKind::StalePolicyVersion,
+        ProblemKind::IdempotencyConflict,
+        ProblemKind::GpcConflict,
+        ProblemKind::OriginNotAllowed,
+        ProblemKind::PayloadTooLarge,
+        ProblemKind::UnsupportedMediaType,
+        ProblemKind::Timeout,
+        ProblemKind::TooManyRequests,
+        ProblemKind::Unavailable,
+        ProblemKind::Internal,
+    ];
+
     /// The `type` URI, e.g. `/problems/validation`.
     pub fn type_uri(self) -> &'static str {
         match self {

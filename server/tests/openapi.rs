@@ -1,0 +1,104 @@
+//! The contract: `server/openapi.yaml` and the router agree, route for route (issue 6).
+
+mod common;
+
+use std::{collections::BTreeSet, path::Path};
+
+use axum::{body::Body, http::Request};
+use common::{send, Fixture};
+use privacy_widget_server::problem::ProblemKind;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
+
+/// (path, method) pairs under `paths:` in the spec (two-space path keys, four-space methods).
+fn spec_routes(spec: &str) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let mut in_paths = false;
+    let mut current: Option<String> = None;
+    for line in spec.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            in_paths = line == "paths:";
+            continue;
+        }
+        if !in_paths {
+            continue;
+        }
+        if let Some(path) = line.strip_prefix("  /").and_then(|l| l.strip_suffix(':')) {
+            current = Some(format!("/{path}"));
+        } else if let (Some(path), Some(method)) = (&current, line.strip_prefix("    ").and_then(|l| l.strip_suffix(':'))) {
+            if METHODS.contains(&method) {
+                out.insert((path.clone(), method.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+/// (path, method) pairs from every `.route("…", get(…).post(…))` in the server's sources.
+fn source_routes(dir: &Path, out: &mut BTreeSet<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            source_routes(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for piece in text.split(".route(\"").skip(1) {
+                let Some((route, rest)) = piece.split_once('"') else { continue };
+                let end = [".route(", ".layer(", ".merge(", ".nest", ";"]
+                    .iter()
+                    .filter_map(|stop| rest.find(stop))
+                    .min()
+                    .unwrap_or(rest.len());
+                let handlers = &rest[..end];
+                for method in METHODS {
+                    let call = format!("{method}(");
+                    if handlers.match_indices(&call).any(|(i, _)| i == 0 || !handlers.as_bytes()[i - 1].is_ascii_alphanumeric() && handlers.as_bytes()[i - 1] != b'_') {
+                        out.insert((route.to_owned(), method.to_owned()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_route_is_in_the_spec_and_every_spec_route_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = spec_routes(&std::fs::read_to_string(root.join("openapi.yaml")).unwrap());
+    let mut code = BTreeSet::new();
+    source_routes(&root.join("src"), &mut code);
+    assert!(code.contains(&("/api/v1/consents".into(), "post".into())), "route scan found {code:?}");
+    let missing_in_spec: Vec<_> = code.difference(&spec).collect();
+    let missing_in_code: Vec<_> = spec.difference(&code).collect();
+    assert!(missing_in_spec.is_empty(), "routes the spec lacks: {missing_in_spec:?}");
+    assert!(missing_in_code.is_empty(), "spec routes with no handler: {missing_in_code:?}");
+}
+
+#[tokio::test]
+async fn every_spec_route_is_routed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = spec_routes(&std::fs::read_to_string(root.join("openapi.yaml")).unwrap());
+    let fx = Fixture::new();
+    let (app, _) = fx.app().await;
+    for (path, method) in spec {
+        let concrete: String = path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { "x123456789abcdefx" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
+        let r = send(&app, request).await;
+        assert_ne!(r.status, 405, "{method} {path}");
+        let unrouted = r.status == 404 && r.json()["type"] == "/problems/not-found" && r.json().get("detail").is_none();
+        assert!(!unrouted, "{method} {path} is not routed");
+    }
+}
+
+#[test]
+fn every_problem_type_is_in_the_spec() {
+    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.yaml")).unwrap();
+    for kind in ProblemKind::ALL {
+        assert!(spec.contains(&format!("- {}\n", kind.type_uri())), "{} missing from openapi.yaml", kind.type_uri());
+    }
+    assert!(spec.starts_with("openapi: 3.1"));
+}
