@@ -66,7 +66,7 @@ const lines = [
 const table = lines.join("\n");
 console.log(table);
 
-if (!checkOnly && problems.length === 0) {
+if (!checkOnly && rows.length > 0) {
   const readme = join(root, "README.md");
   const begin = "<!-- size:begin -->";
   const end = "<!-- size:end -->";
