@@ -1,0 +1,391 @@
+// `make bench`: privacy-widget, vanilla-cookieconsent 3 and klaro side by side in one headless
+// Chromium run. One loopback static server (gzip -9 for every text and wasm file, the same
+// headers for all three) serves bench/pages, dist/ and the two npm packages. Every load is cold:
+// a new browser context with the HTTP cache disabled. bench/pages/probe.js, the first script of
+// each page, marks t0 right before the tool's tags and watches until the banner is rendered.
+//
+//   node bench/run.mjs [--runs 20] [--cpu-throttle 1] [--no-readme] [--json out.json]
+import http from "node:http";
+import zlib from "node:zlib";
+import os from "node:os";
+import { readFileSync, readdirSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const pages = join(here, "pages");
+const modules = join(here, "node_modules");
+
+// ---- options ----
+const argv = process.argv.slice(2);
+function option(name, fallback) {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = argv[i + 1];
+  return v === undefined || v.startsWith("--") ? true : v;
+}
+const RUNS = Number(option("runs", process.env.BENCH_RUNS || 20));
+const THROTTLE = Number(option("cpu-throttle", process.env.BENCH_CPU_THROTTLE || 1));
+const WRITE_README = !argv.includes("--no-readme");
+const JSON_OUT = option("json", null);
+const SETTLE_MS = 1000; // observed after the banner is visible (late long tasks and shifts)
+const TIMEOUT_MS = 15000;
+if (!(RUNS >= 1)) throw new Error("--runs must be a positive number");
+
+// ---- the tools ----
+const pkgVersion = (name) => JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).version;
+const ownVersion = () => {
+  const toml = readFileSync(join(root, "Cargo.toml"), "utf8");
+  const v = (toml.match(/^version\s*=\s*"([^"]+)"/m) || [])[1] || "?";
+  let rev = "";
+  try {
+    rev = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {}
+  return rev ? `${v} (${rev})` : v;
+};
+const TOOLS = [
+  { id: "privacy-widget", name: "privacy-widget", version: ownVersion() },
+  { id: "vanilla-cookieconsent", name: "vanilla-cookieconsent", version: pkgVersion("vanilla-cookieconsent") },
+  { id: "klaro", name: "klaro", version: pkgVersion("klaro") },
+];
+// The host page's own files, the same on every page: not counted as the tool's bytes.
+const PAGE_FILES = new Set(["/bench/page.css", "/bench/probe.js"]);
+
+checkIdenticalPages();
+
+// ---- the server ----
+const ROUTES = [
+  ["/bench/", pages],
+  ["/widget/", join(root, "dist")],
+  ["/vendor/vanilla-cookieconsent/", join(modules, "vanilla-cookieconsent", "dist")],
+  ["/vendor/klaro/", join(modules, "klaro", "dist")],
+];
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+};
+
+// dist/ is read once, up front: a colleague's `make build` may replace it during the run.
+const files = new Map(); // url path -> { type, raw, gz }
+for (const [prefix, dir] of ROUTES) {
+  if (!existsSync(dir)) throw new Error(`${dir} is missing (run make build / npm ci in bench/)`);
+  for (const rel of walk(dir)) {
+    const ext = extname(rel);
+    if (!TYPES[ext]) continue;
+    const raw = readFileSync(join(dir, rel));
+    files.set(prefix + rel.split(sep).join("/"), { type: TYPES[ext], raw, gz: zlib.gzipSync(raw, { level: 9 }) });
+  }
+}
+for (const need of ["/widget/privacy-widget.js", "/widget/privacy_widget.js", "/widget/privacy_widget_bg.wasm"]) {
+  if (!files.has(need)) throw new Error(`dist/ lacks ${need.slice(8)}: run make build`);
+}
+
+function walk(dir, rel = "") {
+  const out = [];
+  for (const name of readdirSync(join(dir, rel))) {
+    const r = rel ? join(rel, name) : name;
+    if (statSync(join(dir, r)).isDirectory()) out.push(...walk(dir, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+const server = http.createServer((req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+  if (req.method === "POST" && path.startsWith("/api/")) {
+    req.resume();
+    res.writeHead(201, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end("{}");
+    return;
+  }
+  const file = files.get(path);
+  if (!file || (req.method !== "GET" && req.method !== "HEAD")) {
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("not found");
+    return;
+  }
+  const gzip = /\bgzip\b/.test(req.headers["accept-encoding"] || "");
+  const body = gzip ? file.gz : file.raw;
+  const html = file.type.startsWith("text/html") || file.type.includes("json");
+  const headers = {
+    "content-type": file.type,
+    "content-length": body.length,
+    "cache-control": html ? "no-cache" : "public, max-age=300",
+    "x-content-type-options": "nosniff",
+    vary: "accept-encoding",
+  };
+  if (gzip) headers["content-encoding"] = "gzip";
+  res.writeHead(200, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+// ---- the browser ----
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
+});
+const browserVersion = browser.version();
+
+/** One cold load of a tool's page: what probe.js saw, plus the bytes of every response. */
+async function load(tool) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    if (THROTTLE > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
+    const urls = new Map();
+    const wire = new Map(); // url path -> bytes on the wire (headers + encoded body)
+    cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+    cdp.on("Network.loadingFinished", (e) => {
+      const url = urls.get(e.requestId);
+      if (url) wire.set(new URL(url).pathname, (wire.get(new URL(url).pathname) || 0) + e.encodedDataLength);
+    });
+
+    await page.goto(`${origin}/bench/${tool.id}.html`, { waitUntil: "load", timeout: TIMEOUT_MS });
+    let ok = true;
+    try {
+      await page.waitForFunction(() => window.__bench && window.__bench.visible !== null, null, {
+        timeout: TIMEOUT_MS,
+        polling: 100,
+      });
+    } catch {
+      ok = false;
+    }
+    await page.waitForTimeout(SETTLE_MS);
+    const seen = await page.evaluate(() => ({
+      ...window.__bench,
+      resources: performance
+        .getEntriesByType("resource")
+        .map((e) => ({ path: new URL(e.name).pathname, body: e.encodedBodySize, decoded: e.decodedBodySize })),
+    }));
+    return { ok, errors: [...errors, ...seen.errors], seen, wire };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Per load: the tool's bytes, time to banner, total blocking time and layout shift. */
+function measure(result) {
+  const { seen, wire } = result;
+  const files = new Map();
+  for (const r of seen.resources) {
+    if (PAGE_FILES.has(r.path)) continue;
+    const f = files.get(r.path) || { body: 0, decoded: 0, wire: 0 };
+    f.body += r.body;
+    f.decoded += r.decoded;
+    files.set(r.path, f);
+  }
+  for (const [path, bytes] of wire) {
+    if (PAGE_FILES.has(path) || path.endsWith(".html")) continue;
+    const f = files.get(path) || { body: 0, decoded: 0, wire: 0 };
+    f.wire += bytes;
+    files.set(path, f);
+  }
+  const sum = (k) => [...files.values()].reduce((a, f) => a + f[k], 0);
+  return {
+    ok: result.ok && seen.visible !== null,
+    errors: result.errors,
+    files,
+    body: sum("body"),
+    decoded: sum("decoded"),
+    wire: sum("wire"),
+    requests: files.size,
+    inDom: seen.inDom,
+    visible: seen.visible,
+    frame: seen.frame,
+    tbt: seen.longTasks.reduce((a, [, d]) => a + Math.max(0, d - 50), 0),
+    longest: seen.longTasks.reduce((a, [, d]) => Math.max(a, d), 0),
+    cls: seen.shifts.reduce((a, v) => a + v, 0),
+  };
+}
+
+// ---- the run: one warm-up load per tool, then RUNS rounds in rotating order ----
+const results = new Map(TOOLS.map((t) => [t.id, []]));
+for (const tool of TOOLS) await load(tool);
+for (let i = 0; i < RUNS; i++) {
+  for (let k = 0; k < TOOLS.length; k++) {
+    const tool = TOOLS[(i + k) % TOOLS.length];
+    const m = measure(await load(tool));
+    results.get(tool.id).push(m);
+    process.stdout.write(m.ok ? "." : "x");
+  }
+}
+process.stdout.write("\n");
+await browser.close();
+server.close();
+
+// ---- statistics and the report ----
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] : NaN;
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN;
+};
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const ms = (x) => (Number.isFinite(x) ? `${Math.round(x)} ms` : "–");
+
+const summary = TOOLS.map((tool) => {
+  const all = results.get(tool.id);
+  const good = all.filter((m) => m.ok);
+  const pick = (k) => good.map((m) => m[k]);
+  // Bytes do not vary between loads; take the median load's file list for the breakdown.
+  const files = good.length ? good[Math.floor(good.length / 2)].files : new Map();
+  return {
+    ...tool,
+    loads: all.length,
+    failed: all.length - good.length,
+    errors: [...new Set(all.flatMap((m) => m.errors))],
+    body: median(pick("body")),
+    decoded: median(pick("decoded")),
+    wire: median(pick("wire")),
+    requests: median(pick("requests")),
+    files: [...files].map(([path, f]) => ({ path, ...f })),
+    visible: { median: median(pick("visible")), p95: quantile(pick("visible"), 0.95) },
+    inDom: { median: median(pick("inDom")), p95: quantile(pick("inDom"), 0.95) },
+    frame: { median: median(pick("frame")), p95: quantile(pick("frame"), 0.95) },
+    tbt: { median: median(pick("tbt")), p95: quantile(pick("tbt"), 0.95) },
+    longest: { median: median(pick("longest")), max: Math.max(0, ...pick("longest")) },
+    cls: { median: median(pick("cls")), max: Math.max(0, ...pick("cls")) },
+  };
+});
+
+const ours = summary[0];
+const cc = summary.find((s) => s.id === "vanilla-cookieconsent");
+const budget = budgetBytes();
+const lines = [];
+lines.push(
+  `Measured by \`make bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}: ` +
+    `headless Chromium ${browserVersion}, ${os.cpus().length} cores, ` +
+    `${THROTTLE > 1 ? `CPU throttled ${THROTTLE}×` : "no CPU throttling"}, viewport 1280×800; ` +
+    `${RUNS} cold loads per tool (new browser context, HTTP cache disabled, interleaved), ` +
+    `all three served by one loopback server with gzip -9.`,
+);
+lines.push("");
+lines.push(
+  "| tool | version | bytes (gzip) | requests | time to banner, median | p95 | in DOM, median | total blocking time, median | longest task, median | layout shift, max |",
+);
+lines.push("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const s of summary) {
+  lines.push(
+    `| ${s.name} | ${s.version} | ${kb(s.body)} | ${s.requests} | ${ms(s.visible.median)} | ${ms(s.visible.p95)} | ` +
+      `${ms(s.inDom.median)} | ${ms(s.tbt.median)} | ${ms(s.longest.median)} | ${s.cls.max.toFixed(3)} |`,
+  );
+}
+lines.push("");
+lines.push("What each tool downloads (gzip body bytes; the page's own HTML, CSS and the probe are not counted):");
+lines.push("");
+for (const s of summary) {
+  const parts = s.files.map((f) => `\`${f.path.split("/").pop()}\` ${kb(f.body)}`).join(", ");
+  lines.push(`- ${s.name}: ${parts} (${kb(s.decoded)} uncompressed)`);
+}
+lines.push("");
+const failed = summary.filter((s) => s.failed > 0);
+if (failed.length) {
+  lines.push(`Loads where the banner never became visible: ${failed.map((s) => `${s.name} ${s.failed}/${s.loads}`).join(", ")}.`);
+  lines.push("");
+}
+lines.push("Goals of issue 7:");
+lines.push("");
+lines.push(
+  `- the whole widget within the ${kb(budget)} gzip budget: ${ours.body <= budget ? "met" : "**not met**"} (${kb(ours.body)}, ` +
+    `${ours.body <= budget ? `${kb(budget - ours.body)} to spare` : `${kb(ours.body - budget)} over`})`,
+);
+lines.push(
+  `- time to banner no slower than vanilla-cookieconsent's in the same run: ` +
+    `${ours.visible.median <= cc.visible.median ? "met" : "**not met**"} ` +
+    `(median ${ms(ours.visible.median)} against ${ms(cc.visible.median)}; p95 ${ms(ours.visible.p95)} against ${ms(cc.visible.p95)})`,
+);
+lines.push("");
+lines.push(
+  "How it is measured: each page (`bench/pages/*.html`) is the same Dutch hosting page; only the tool's tags differ, " +
+    "each embedded as its documentation shows (privacy-widget: the synchronous loader in `<head>`; " +
+    "vanilla-cookieconsent: its CSS plus `defer`red UMD build and config; klaro: `defer`red config and `klaro.js`), " +
+    "all configured with the same three purposes (analytics, advertising, remarketing), the same services and cookies, and the same Dutch texts " +
+    "(privacy-widget reads them from `bench/pages/policy.json`, counted in its bytes, as are the other two's config scripts). " +
+    "*Time to banner*: from t0, marked by the probe script right before the tool's tags, until the first-layer banner " +
+    "(`.pw-banner` inside the widget's open shadow root, `#cc-main .cm`, `.klaro .cookie-notice`) has a non-zero box in the viewport " +
+    "and is not `visibility: hidden` (watched with MutationObservers and every animation frame); *in DOM* is when the element first exists. " +
+    "vanilla-cookieconsent inserts its banner hidden and reveals it 100 ms later with a fade. " +
+    "*Total blocking time*: sum over long tasks (PerformanceObserver `longtask`) of their time beyond 50 ms, from navigation until 1 s after the banner. " +
+    "*Layout shift*: sum of `layout-shift` entries over the same span. " +
+    "vanilla-cookieconsent is run with `hideFromBots: false`, because the automated browser sets `navigator.webdriver`.",
+);
+const table = lines.join("\n");
+
+console.log("\n" + table + "\n");
+for (const s of summary) if (s.errors.length) console.log(`${s.name} page errors:\n  ${s.errors.slice(0, 10).join("\n  ")}`);
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ browser: browserVersion, runs: RUNS, throttle: THROTTLE, summary, raw: Object.fromEntries([...results].map(([k, v]) => [k, v.map((m) => ({ ...m, files: Object.fromEntries(m.files) }))])) }, null, 1));
+if (WRITE_README) writeReadme(table);
+if (summary.some((s) => s.failed === s.loads)) {
+  console.error("bench: a tool never showed its banner");
+  process.exitCode = 1;
+}
+
+// ---- helpers ----
+
+/** The gzip budget of the marketing-page widget: size-budget.json's total (40 KB if unreadable). */
+function budgetBytes() {
+  try {
+    const b = JSON.parse(readFileSync(join(root, "size-budget.json"), "utf8"));
+    if (Number.isFinite(b.total_gzip_bytes)) return b.total_gzip_bytes;
+  } catch {}
+  return 40 * 1024;
+}
+
+/** The pages must differ only in the tool block and the probe's data-tool. */
+function checkIdenticalPages() {
+  const strip = (id) =>
+    readFileSync(join(pages, `${id}.html`), "utf8")
+      .replace(/<!-- tool:begin -->[\s\S]*<!-- tool:end -->/, "")
+      .replace(/data-tool="[^"]*"/, "");
+  const base = strip(TOOLS[0].id);
+  for (const t of TOOLS.slice(1)) {
+    if (strip(t.id) !== base) throw new Error(`bench/pages/${t.id}.html differs from ${TOOLS[0].id}.html outside the tool block`);
+  }
+}
+
+/** Replaces the README section between the bench markers (appends it before "## License" if missing). */
+function writeReadme(body) {
+  const file = join(root, "README.md");
+  const begin = "<!-- bench:begin -->";
+  const end = "<!-- bench:end -->";
+  let text = readFileSync(file, "utf8");
+  const block = `${begin}\n${body}\n${end}`;
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) {
+    text = text.slice(0, a) + block + text.slice(b + end.length);
+  } else {
+    const section = `## Benchmark\n\n${block}\n\n`;
+    const license = text.indexOf("\n## License");
+    text = license >= 0 ? text.slice(0, license + 1) + section + text.slice(license + 1) : `${text.trimEnd()}\n\n${section}`;
+  }
+  writeFileSync(file, text);
+  console.log("README.md: benchmark section updated");
+}
