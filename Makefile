@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:8080
 DEMO_DB   ?= data/demo.sqlite3
 
-.PHONY: setup build size test test-native test-browser test-e2e demo
+.PHONY: setup build size test test-native test-browser test-e2e demo bench
 
 setup:
 	@scripts/setup.sh
@@ -35,3 +35,10 @@ demo: build
 	cargo build -p privacy-widget-server
 	@echo "privacy-widget demo: http://$(DEMO_ADDR)/  (Ctrl-C stops it)"
 	target/debug/privacy-widget-server --addr $(DEMO_ADDR) --db $(DEMO_DB) --www www --widget dist
+
+# Side by side with vanilla-cookieconsent 3 and klaro in headless Chromium (issue 7): prints the
+# table and writes it into README.md. bench/'s npm packages are installed when missing or when
+# package-lock.json changed. Options: make bench BENCH_ARGS="--runs 40 --cpu-throttle 4".
+bench: build
+	@cd bench && { cmp -s package-lock.json node_modules/.bench-lock || { npm ci --no-audit --no-fund && cp package-lock.json node_modules/.bench-lock; }; }
+	node bench/run.mjs $(BENCH_ARGS)
