@@ -22,3 +22,7 @@ mod ui;
 /// The control-panel entry (`mount(target, options)`), public for the browser tests.
 #[cfg(feature = "browser")]
 pub use ui::embed::{mount, Embed};
+
+/// The marketing-page entry (`start(options)`, the loader calls it) and browser-test hooks.
+#[cfg(feature = "browser")]
+pub use surface::{start, testing, ConsentWidget};

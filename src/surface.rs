@@ -128,3 +128,13 @@ pub(crate) fn decision_value(record: &ConsentRecord) -> JsValue {
     let _ = Reflect::set(&out, &"decidedAt".into(), &date.to_iso_string());
     out.into()
 }
+
+/// Hooks for the browser tests (tests/browser_consent.rs); not a stable API.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::browser::cookies::{clear_matching as clear_cookies, get as cookie, read_decision, write_decision};
+    pub use crate::browser::gating::{activate, Gate, ACTIVATED_ATTR};
+    pub use crate::browser::storage::clear_matching as clear_storage;
+    pub use crate::ui::banner::{Banner, BannerEvent};
+    pub use crate::ui::dialog::{Dialog, DialogEvent};
+}

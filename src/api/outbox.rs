@@ -96,15 +96,16 @@ fn update(key: &str, change: impl FnOnce(&mut Vec<Entry>, usize)) {
 
 thread_local!(static FLUSHING: Cell<bool> = const { Cell::new(false) });
 
-/// Sends due entries in order until one fails transiently. One flush at a time per page.
-pub async fn flush() {
+/// Sends due entries in order until one fails transiently; `force` ignores the backoff (a
+/// new entry, the page coming back online). One flush at a time per page.
+pub async fn flush(force: bool) {
     if FLUSHING.with(|f| f.replace(true)) {
         return;
     }
     loop {
         let now = js_sys::Date::now();
         let Some(entry) = load().into_iter().next() else { break };
-        if entry.next_try > now {
+        if entry.next_try > now && !force {
             break;
         }
         match send_json("POST", &entry.url, &entry.body, Some(&entry.key)).await {
@@ -142,9 +143,13 @@ fn report_dropped(entry: &Entry, error: &ApiError) {
     web_sys::console::error_1(&msg.into());
 }
 
-/// Starts a flush without waiting for it.
+/// Starts a flush without waiting for it, ignoring the backoff.
 pub fn kick() {
-    wasm_bindgen_futures::spawn_local(flush());
+    wasm_bindgen_futures::spawn_local(flush(true));
+}
+
+fn kick_due() {
+    wasm_bindgen_futures::spawn_local(flush(false));
 }
 
 /// Keeps the outbox moving while the page is open: a flush now, on `online`, and on a timer.
@@ -162,7 +167,7 @@ impl Courier {
         let timer = Interval::new(TICK_MS, || {
             let due = load().first().is_some_and(|e| e.next_try <= js_sys::Date::now());
             if due {
-                kick();
+                kick_due();
             }
         });
         Courier { _online: online, _timer: timer }

@@ -71,6 +71,10 @@ fn activate_script(doc: &Document, old: &Element) -> bool {
             let _ = js_sys::Reflect::set(&new, &"nonce".into(), &nonce);
         }
     }
+    if !old.has_attribute("async") {
+        // Inserted scripts are async by default; keep the page's order instead.
+        let _ = js_sys::Reflect::set(&new, &"async".into(), &false.into());
+    }
     let _ = new.set_attribute(ACTIVATED_ATTR, "1");
     new.set_text_content(old.text_content().as_deref());
     let _ = old.set_attribute(ACTIVATED_ATTR, "1");

@@ -513,12 +513,13 @@ fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool) {
     outbox::kick();
 }
 
-/// The marketing page's widget host: a fixed element at the end of `<body>`.
+/// The marketing page's widget host: a fixed element, first in `<body>` so that the banner
+/// comes first in the keyboard order.
 fn page_mount() -> Result<Mount, super::UiError> {
     let doc = dom::document().ok_or(super::UiError::NoDocument)?;
     let body = doc.body().ok_or(super::UiError::NoDocument)?;
     let host = El::new("div")?.class("pw-page-host").attr("id", "privacy-widget-consent").build();
-    body.append_child(&host).map_err(|_| super::UiError::Dom)?;
+    body.prepend_with_node_1(&host).map_err(|_| super::UiError::Dom)?;
     let mount = Mount::attach(host)?;
     let _ = mount.frame.class_list().add_1("pw-page");
     Ok(mount)
