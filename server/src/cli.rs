@@ -14,6 +14,9 @@ pub struct Cli {
     /// `serve`'s options, accepted without the word `serve` (it is the default).
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// Turn demo mode off (no demo logins, no demo outbox page).
+    #[arg(long = "no-demo", env = "PW_NO_DEMO")]
+    pub no_demo: bool,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -24,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server (the default).
     Serve(ServeArgs),
+    /// Operator: list data-subject requests and move them on.
+    Requests(crate::panel::ops::RequestsArgs),
 }
 
 /// How log lines are written (to stderr; stdout carries only the "listening" line).
@@ -56,6 +61,7 @@ impl Cli {
         match &self.command {
             None => Some(&self.serve),
             Some(Command::Serve(args)) => Some(args),
+            Some(Command::Requests(_)) => None,
         }
     }
 }

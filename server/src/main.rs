@@ -9,6 +9,10 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
+    privacy_widget_server::panel::set_demo_mode(!cli.no_demo);
+    if let Some(privacy_widget_server::cli::Command::Requests(args)) = &cli.command {
+        return privacy_widget_server::panel::ops::run(args);
+    }
     let Some(args) = cli.serve_args() else {
         return ExitCode::from(2);
     };

@@ -1,10 +1,91 @@
-//! The control-panel API (accounts, sessions, `/api/v1/me`, data-subject requests): routes are added here.
+//! The control-panel API: demo login and sessions, `/api/v1/me` (stored data, opt-ins, export),
+//! data-subject requests with e-mail codes for visitors, and the operator's `requests` command.
+//!
+//! Every handler decides from the session cookie, never from ids in the body; state-changing
+//! handlers pass the CSRF guard in [`guard`] first.
 
-use axum::Router;
+mod codes;
+mod complete;
+mod guard;
+mod mail;
+pub mod ops;
+mod problems;
+mod routes_me;
+mod routes_requests;
+mod seed;
+mod session;
+mod store;
+mod store_requests;
 
-use crate::state::AppState;
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
+
+use axum::{
+    routing::{get, post},
+    Extension, Router,
+};
+use tokio::sync::OnceCell;
+
+use crate::{db::Db, problem::Problem, sites::Sites, state::AppState};
+
+pub use mail::{Mail, Mailer};
+
+/// Whether demo mode is on (demo logins, the in-memory outbox page). On unless `--no-demo`.
+static DEMO: AtomicBool = AtomicBool::new(true);
+
+/// Turns demo mode on or off for routers built afterwards (`--no-demo` turns it off).
+pub fn set_demo_mode(on: bool) {
+    DEMO.store(on, Ordering::SeqCst);
+}
+
+/// What the panel routes share besides the [`AppState`].
+pub struct Panel {
+    /// Demo mode: demo login list, demo login, the outbox page.
+    pub demo: bool,
+    /// Where codes go: SMTP when configured, else the in-memory demo outbox.
+    pub mailer: Mailer,
+    seeded: OnceCell<()>,
+}
+
+impl Panel {
+    /// Seeds the demo customers once (if the customer table is empty) before the first use.
+    async fn ready(&self, db: &Db, sites: &Arc<Sites>) -> Result<(), Problem> {
+        let sites = Arc::clone(sites);
+        let db = db.clone();
+        self.seeded
+            .get_or_try_init(|| async move { db.write(move |conn| seed::seed_if_empty(conn, &sites)).await.map(|_| ()) })
+            .await
+            .map(|_| ())
+            .map_err(Problem::from)
+    }
+}
 
 /// The control-panel routes; merged into the application router by [`crate::app`].
 pub fn router() -> Router<AppState> {
+    let demo = DEMO.load(Ordering::SeqCst);
+    let panel = Arc::new(Panel { demo, mailer: Mailer::from_env(demo), seeded: OnceCell::new() });
     Router::new()
+        .route("/api/v1/demo/customers", get(routes_me::demo_customers))
+        .route("/api/v1/demo/login", post(routes_me::demo_login))
+        .route("/demo/outbox", get(routes_me::demo_outbox))
+        .route("/api/v1/logout", post(routes_me::logout))
+        .route("/api/v1/me", get(routes_me::me))
+        .route("/api/v1/me/data", get(routes_me::data))
+        .route("/api/v1/me/export", get(routes_me::export))
+        .route("/api/v1/me/erasure-plan", get(routes_me::erasure_plan))
+        .route("/api/v1/me/preferences", get(routes_me::preferences).put(routes_me::put_preferences))
+        .route("/api/v1/requests", get(routes_requests::list).post(routes_requests::create))
+        .route("/api/v1/requests/{id}", get(routes_requests::one))
+        .route("/api/v1/requests/{id}/verify", post(routes_requests::verify))
+        .route("/api/v1/requests/{id}/cancel", post(routes_requests::cancel))
+        .route("/api/v1/requests/{id}/package", get(routes_requests::package))
+        .layer(Extension(panel))
+}
+
+/// Seeds the database for the operator command (same rule: only when no customer exists).
+pub async fn seed(db: &Db, sites: &Arc<Sites>) -> Result<usize, crate::db::DbError> {
+    let sites = Arc::clone(sites);
+    db.write(move |conn| seed::seed_if_empty(conn, &sites)).await
 }

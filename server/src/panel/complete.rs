@@ -1,0 +1,200 @@
+//! Moving a request on (shared by the API and the operator command) and what completing each
+//! kind does to the stored data: the data package for access/export (C-C4, C-C5), erasure with
+//! legal holds kept restricted (C-C6), rectification (C-C7), restriction, objection (C-A11).
+
+use privacy_widget::{
+    i18n::Lang,
+    policy::{ConsentScope, Date, Policy},
+    requests::{
+        advance, data_package, due_date_for, erasure_plan_json, extended_due, is_direct_marketing, plan_erasure,
+        Disposition, RequestDetails, RequestError, RequestKind, RequestStatus, RequestStep,
+    },
+};
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+use super::{
+    session::Customer,
+    store, store_requests as sr,
+    store_requests::RequestRow,
+};
+use crate::{db::DbError, sites::Sites};
+
+/// Why a step was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    #[error("no such request")]
+    NotFound,
+    #[error("{0}")]
+    Refused(#[from] RequestError),
+    #[error("{0}")]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for StepError {
+    fn from(e: rusqlite::Error) -> StepError {
+        StepError::Db(DbError::Sqlite(e))
+    }
+}
+
+/// The language packages are written in: the policy's default.
+pub fn package_lang(policy: &Policy) -> Lang {
+    Lang::from_tag(policy.default_language()).unwrap_or(Lang::Nl)
+}
+
+/// Takes `step` on request `id` and returns the request as it is afterwards.
+pub fn apply_step(conn: &Connection, sites: &Sites, id: &str, step: &RequestStep, actor: &str, now: i64, today: Date) -> Result<RequestRow, StepError> {
+    let row = sr::get(conn, id)?.ok_or(StepError::NotFound)?;
+    let policy = sites.get(&row.site).map(|s| s.policy.clone()).ok_or(StepError::NotFound)?;
+    let target = advance(row.status, step)?;
+    let received = Date::parse(&row.received_on).unwrap_or(today);
+    match step {
+        RequestStep::Extend { .. } => {
+            let due = extended_due(received, today)?;
+            sr::set_dates(conn, id, &row.received_on, &due.to_string(), true)?;
+        }
+        RequestStep::Verify => {
+            // The request counts from its verification (C-C3).
+            let due = due_date_for(&policy, row.kind, today)?;
+            sr::set_dates(conn, id, &today.to_string(), &due.to_string(), false)?;
+            let email = row.email.clone().unwrap_or_default();
+            if let Some(customer) = store::customer_by_email(conn, &row.site, &email)? {
+                sr::set_customer(conn, id, customer.id)?;
+                on_verified(conn, &policy, &row, customer.id, now)?;
+            }
+        }
+        RequestStep::Complete => complete(conn, &policy, &row, today, now)?,
+        _ => {}
+    }
+    sr::set_status(conn, id, target, step.reason().map(str::trim), actor, now)?;
+    sr::get(conn, id)?.ok_or(StepError::NotFound)
+}
+
+/// What happens as soon as a request is verified: an objection to direct marketing switches
+/// every marketing opt-in off at once (C-A11).
+pub fn on_verified(conn: &Connection, policy: &Policy, row: &RequestRow, customer: i64, now: i64) -> Result<(), DbError> {
+    if row.kind == RequestKind::Objection {
+        if let Ok(details) = RequestDetails::parse(row.kind, &row.details, policy) {
+            if details.objects_to_direct_marketing() {
+                marketing_off(conn, policy, customer, "objection", now)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Switches every direct-marketing account opt-in off (only those currently on); returns which.
+pub fn marketing_off(conn: &Connection, policy: &Policy, customer: i64, source: &str, now: i64) -> Result<Vec<String>, DbError> {
+    let current = store::preferences(conn, customer)?;
+    let mut switched = Vec::new();
+    for p in policy.purposes.iter().filter(|p| p.consent == ConsentScope::Account && is_direct_marketing(p.kind)) {
+        if current.get(&p.id).is_some_and(|c| c.granted) {
+            store::insert_preference(conn, customer, &p.id, false, &policy.version, source, now)?;
+            switched.push(p.id.clone());
+        }
+    }
+    Ok(switched)
+}
+
+fn complete(conn: &Connection, policy: &Policy, row: &RequestRow, today: Date, now: i64) -> Result<(), StepError> {
+    let Some(customer) = row.customer_id.map(|id| store::customer_by_id(conn, id)).transpose()?.flatten() else {
+        sr::set_outcome(conn, &row.id, None, Some(&json!({"note": "no customer data found"}).to_string()))?;
+        return Ok(());
+    };
+    let lang = package_lang(policy);
+    let rows = store::values(conn, customer.id)?;
+    let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
+    let subject = store::subject(conn, &customer)?;
+    let details = RequestDetails::parse(row.kind, &row.details, policy).ok();
+    let (package, result) = match (row.kind, details) {
+        (RequestKind::Access | RequestKind::Export, _) => {
+            let p = data_package(policy, &subject, &values, row.kind.name(), today, lang);
+            (Some(p.to_string()), None)
+        }
+        (RequestKind::Erasure, _) => {
+            let plan = plan_erasure(policy, &subject, &values, today);
+            for planned in &plan.values {
+                let Some(stored) = rows.get(planned.index) else { continue };
+                match &planned.disposition {
+                    Disposition::Erase => {
+                        conn.execute("DELETE FROM customer_values WHERE id = ?1", [stored.id])?;
+                    }
+                    Disposition::Keep(_) => {
+                        conn.execute(
+                            "UPDATE customer_values SET restricted = 1, restricted_reason = 'erasure: legal hold' WHERE id = ?1",
+                            [stored.id],
+                        )?;
+                    }
+                }
+            }
+            all_opt_ins_off(conn, policy, &customer, now)?;
+            conn.execute("DELETE FROM sessions WHERE customer_id = ?1", [customer.id])?;
+            let mut report = erasure_plan_json(policy, &plan, &values, lang);
+            report["erased_count"] = json!(plan.erased().count());
+            report["kept_count"] = json!(plan.kept().count());
+            (None, Some(report))
+        }
+        (RequestKind::Rectification, Some(RequestDetails::Rectification { category, field, value, .. })) => {
+            let changed = conn.execute(
+                "UPDATE customer_values SET value = ?4 WHERE customer_id = ?1 AND category = ?2 AND field = ?3",
+                params![customer.id, category, field, value],
+            )?;
+            if changed == 0 {
+                conn.execute(
+                    "INSERT INTO customer_values (customer_id, category, field, value) VALUES (?1, ?2, ?3, ?4)",
+                    params![customer.id, category, field, value],
+                )?;
+            }
+            (None, Some(json!({"rectified": {"category": category, "field": field, "value": value}})))
+        }
+        (RequestKind::Restriction, Some(RequestDetails::Restriction { categories, .. })) => {
+            let mut count = 0;
+            for r in rows.iter().filter(|r| categories.is_empty() || categories.contains(&r.value.category)) {
+                count += conn.execute(
+                    "UPDATE customer_values SET restricted = 1, restricted_reason = 'restriction request' WHERE id = ?1",
+                    [r.id],
+                )?;
+            }
+            (None, Some(json!({"restricted_count": count, "categories": categories})))
+        }
+        (RequestKind::Objection, Some(RequestDetails::Objection { targets, .. })) => {
+            let mut off = marketing_off_if(conn, policy, &customer, &row.details, now)?;
+            for t in &targets {
+                if let privacy_widget::requests::ObjectionTarget::Purpose(id) = t {
+                    let is_opt_in = policy.purpose(id).is_some_and(|p| p.consent == ConsentScope::Account);
+                    if is_opt_in && !off.contains(id) {
+                        store::insert_preference(conn, customer.id, id, false, &policy.version, "objection", now)?;
+                        off.push(id.clone());
+                    }
+                }
+            }
+            (None, Some(json!({"opt_ins_switched_off": off})))
+        }
+        _ => (None, None),
+    };
+    sr::set_outcome(conn, &row.id, package.as_deref(), result.map(|r| r.to_string()).as_deref())?;
+    Ok(())
+}
+
+fn marketing_off_if(conn: &Connection, policy: &Policy, customer: &Customer, details: &Value, now: i64) -> Result<Vec<String>, DbError> {
+    let dm = details["purposes"].as_array().is_some_and(|a| a.iter().any(|v| v == privacy_widget::requests::DIRECT_MARKETING));
+    if dm {
+        marketing_off(conn, policy, customer.id, "objection", now)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+fn all_opt_ins_off(conn: &Connection, policy: &Policy, customer: &Customer, now: i64) -> Result<(), DbError> {
+    let current = store::preferences(conn, customer.id)?;
+    for (purpose, pref) in current.iter().filter(|(_, p)| p.granted) {
+        let _ = pref;
+        store::insert_preference(conn, customer.id, purpose, false, &policy.version, "erasure", now)?;
+    }
+    Ok(())
+}
+
+/// Whether the status lets the subject download a package.
+pub fn package_ready(row: &RequestRow) -> bool {
+    row.status == RequestStatus::Completed && row.package.is_some()
+}

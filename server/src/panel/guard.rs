@@ -1,0 +1,103 @@
+//! The CSRF guard for state-changing panel requests, and small request helpers
+//! (HTTPS detection, client IP, JSON bodies).
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::ConnectInfo,
+    http::{header, HeaderMap, Extensions},
+};
+use serde_json::Value;
+
+use super::problems;
+use crate::problem::{Problem, ProblemKind};
+
+/// Accepts a state-changing request only when its body is declared `application/json` (a
+/// cross-site HTML form cannot send that without a CORS preflight) and it comes from this
+/// very origin: `Origin` naming the `Host`, or, without `Origin`, `Sec-Fetch-Site: same-origin`.
+pub fn same_origin_json(headers: &HeaderMap) -> Result<(), Problem> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(problems::cross_site("state-changing requests must be application/json"));
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => {
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .unwrap_or("");
+            if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
+                Ok(())
+            } else {
+                Err(problems::cross_site("the Origin is not this server's"))
+            }
+        }
+        None => {
+            let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+            if site == Some("same-origin") {
+                Ok(())
+            } else {
+                Err(problems::cross_site("a same-origin Origin (or Sec-Fetch-Site) is required"))
+            }
+        }
+    }
+}
+
+/// Whether the browser reached us over HTTPS (directly or through a proxy that says so).
+pub fn is_https(headers: &HeaderMap) -> bool {
+    let forwarded = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("https://"));
+    forwarded || origin
+}
+
+/// The client's address: the socket peer when the server records it, else the first
+/// `X-Forwarded-For` entry (a reverse proxy in front), else `"unknown"`.
+pub fn client_ip(headers: &HeaderMap, extensions: &Extensions) -> String {
+    if let Some(ConnectInfo(addr)) = extensions.get::<ConnectInfo<SocketAddr>>() {
+        return addr.ip().to_string();
+    }
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().chars().take(64).collect())
+        .filter(|v: &String| !v.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The body as a JSON object (an empty body counts as `{}`).
+pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, Problem> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Problem::new(ProblemKind::MalformedBody).detail("expected a JSON object")),
+        Err(e) => Err(Problem::new(ProblemKind::MalformedBody).detail(format!("not JSON: {e}"))),
+    }
+}
+
+/// Refuses members other than `allowed`, naming each.
+pub fn only_members(map: &serde_json::Map<String, Value>, allowed: &[&str]) -> Result<(), Problem> {
+    let errors: Vec<_> = map
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| crate::problem::FieldError::new(k.as_str(), "unknown field"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::validation(errors))
+    }
+}

@@ -1,0 +1,208 @@
+//! The operator's `requests` command: list data-subject requests and move them on (start,
+//! extend with a reason, complete, refuse with a reason) on the server's own database file.
+//! Completing access/export builds the data package from the stored data; completing an
+//! erasure deletes what may go and keeps legal-hold data restricted.
+
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Args, Subcommand};
+use privacy_widget::requests::{RequestStatus, RequestStep};
+use serde_json::Value;
+
+use super::{complete, store, store_requests as sr};
+use crate::{db::Db, sites::Sites};
+
+/// `privacy-widget-server requests …`
+#[derive(Debug, Clone, Args)]
+pub struct RequestsArgs {
+    /// SQLite database file (the server's).
+    #[arg(long, global = true, env = "PW_DB", default_value = "data/privacy-widget.sqlite3")]
+    pub db: PathBuf,
+    /// The demo site folder with `policies/*.json`.
+    #[arg(long, global = true, env = "PW_WWW", default_value = "www")]
+    pub www: PathBuf,
+    #[command(subcommand)]
+    pub action: RequestsAction,
+}
+
+/// What to do.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RequestsAction {
+    /// List requests, oldest first.
+    List {
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
+        /// Only these statuses (comma-separated: received,verified,in_progress,extended,completed,refused,cancelled).
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+    },
+    /// Show one request with its timeline and outcome, as JSON.
+    Show { id: String },
+    /// Start working on a verified request.
+    Start { id: String },
+    /// Extend the deadline by two months (only within the first month).
+    Extend {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Complete a request: builds the package (access, export) or carries out the change.
+    Complete { id: String },
+    /// Refuse a request; the subject is told the reason and the right to complain.
+    Refuse {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// Runs the command; prints to stdout, errors to stderr; exit code 1 on a refused step, 2 on setup errors.
+pub fn run(args: &RequestsArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("requests: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(run_async(args))
+}
+
+async fn run_async(args: &RequestsArgs) -> ExitCode {
+    let sites = match Sites::load(&args.www.join("policies")) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("requests: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let db = match Db::open(&args.db) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("requests: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = match act(&db, &sites, &args.action).await {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("requests: {e}");
+            ExitCode::from(1)
+        }
+    };
+    db.close().await;
+    code
+}
+
+async fn act(db: &Db, sites: &Arc<Sites>, action: &RequestsAction) -> Result<String, String> {
+    let step = match action {
+        RequestsAction::List { site, status } => return list(db, site.clone(), status).await,
+        RequestsAction::Show { id } => return show(db, id.clone()).await,
+        RequestsAction::Start { .. } => RequestStep::Start,
+        RequestsAction::Extend { reason, .. } => RequestStep::Extend { reason: reason.clone() },
+        RequestsAction::Complete { .. } => RequestStep::Complete,
+        RequestsAction::Refuse { reason, .. } => RequestStep::Refuse { reason: reason.clone() },
+    };
+    let (RequestsAction::Start { id } | RequestsAction::Extend { id, .. } | RequestsAction::Complete { id } | RequestsAction::Refuse { id, .. }) =
+        action
+    else {
+        return Err("unreachable".into());
+    };
+    let (id, sites) = (id.clone(), Arc::clone(sites));
+    let outcome = db
+        .write(move |conn| {
+            let now = crate::time::now_ms();
+            match complete::apply_step(conn, &sites, &id, &step, "operator", now, store::today()) {
+                Ok(row) => Ok(Ok(row)),
+                Err(complete::StepError::Db(e)) => Err(e),
+                Err(other) => Ok(Err(other.to_string())),
+            }
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let row = outcome?;
+    let mut text = format!("{} is now {} (due {})", row.id, row.status.name(), row.due_on);
+    if row.status == RequestStatus::Completed {
+        text.push_str(&outcome_summary(&row));
+    }
+    Ok(text)
+}
+
+fn outcome_summary(row: &sr::RequestRow) -> String {
+    if let Some(p) = row.package.as_deref().and_then(|p| serde_json::from_str::<Value>(p).ok()) {
+        let cats = p["categories"].as_array().map_or(0, Vec::len);
+        let values: usize = p["categories"].as_array().into_iter().flatten().map(|c| c["values"].as_array().map_or(0, Vec::len)).sum();
+        return format!("\ndata package: {values} values in {cats} categories");
+    }
+    match row.result.as_deref().and_then(|r| serde_json::from_str::<Value>(r).ok()) {
+        Some(r) if r.get("erased_count").is_some() => {
+            format!("\nerased {} values; kept {} (legal hold or not erasable, now restricted)", r["erased_count"], r["kept_count"])
+        }
+        Some(r) => format!("\nresult: {r}"),
+        None => String::new(),
+    }
+}
+
+async fn list(db: &Db, site: Option<String>, status: &[String]) -> Result<String, String> {
+    let mut wanted = Vec::new();
+    for s in status {
+        wanted.push(RequestStatus::from_name(s).ok_or_else(|| format!("unknown status \"{s}\""))?);
+    }
+    let rows = db
+        .read(move |conn| {
+            let rows = sr::all(conn, site.as_deref(), &wanted)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                let who = match (r.customer_id, &r.email) {
+                    (Some(id), _) => store::customer_by_id(conn, id)?.map_or_else(|| id.to_string(), |c| c.handle),
+                    (None, Some(e)) => format!("{e} (unverified)"),
+                    (None, None) => "-".into(),
+                };
+                out.push((r, who));
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut table = vec![["ID", "SITE", "KIND", "STATUS", "RECEIVED", "DUE", "SUBJECT"].map(String::from)];
+    for (r, who) in &rows {
+        let due = if r.extended { format!("{} (ext.)", r.due_on) } else { r.due_on.clone() };
+        table.push([r.id.clone(), r.site.clone(), r.kind.name().into(), r.status.name().into(), r.received_on.clone(), due, who.clone()]);
+    }
+    Ok(format_table(&table) + &format!("\n{} request(s)", rows.len()))
+}
+
+/// Left-aligned columns separated by two spaces.
+fn format_table<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect();
+    lines.join("\n")
+}
+
+async fn show(db: &Db, id: String) -> Result<String, String> {
+    let found = db
+        .read(move |conn| {
+            let Some(row) = sr::get(conn, &id)? else { return Ok(None) };
+            let events = sr::events(conn, &id)?;
+            Ok(Some(sr::to_json(&row, &events, None)))
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let value = found.ok_or("no such request")?;
+    serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+}

@@ -1,0 +1,332 @@
+//! Demo login, logout, `/api/v1/me`, the stored data, its export, the erasure preview and the
+//! account opt-ins, and the demo outbox page.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    body::Bytes,
+    extract::{Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use privacy_widget::{
+    i18n::Lang,
+    policy::{ConsentScope, Policy},
+    requests::{data_package, erasure_plan_json, is_direct_marketing, plan_erasure},
+};
+use serde_json::{json, Value};
+
+use super::{
+    complete, guard, problems,
+    session::{self, Customer},
+    store, Panel,
+};
+use crate::{
+    problem::{FieldError, Problem, ProblemKind},
+    sites::Site,
+    state::AppState,
+};
+
+/// The policy of a customer's site (a customer of a site no longer loaded sees 404).
+fn site_of(state: &AppState, site: &str) -> Result<Arc<Site>, Problem> {
+    state.sites.get(site).cloned().ok_or_else(problems::not_found)
+}
+
+/// The language for labels: `?lang=`, then `Accept-Language`, then the policy's default.
+pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap, policy: &Policy) -> Lang {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let candidates = query
+        .get("lang")
+        .map(String::as_str)
+        .into_iter()
+        .chain(accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()))
+        .chain(std::iter::once(policy.default_language()));
+    Lang::choose(candidates)
+}
+
+/// `GET /api/v1/demo/customers?site=…`: the demo accounts of a site.
+pub async fn demo_customers(
+    State(state): State<AppState>,
+    Extension(panel): Extension<Arc<Panel>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, Problem> {
+    if !panel.demo {
+        return Err(problems::demo_off());
+    }
+    panel.ready(&state.db, &state.sites).await?;
+    let site = query.get("site").cloned().unwrap_or_default();
+    site_of(&state, &site)?;
+    let s = site.clone();
+    let list = state.db.read(move |conn| store::customers_of_site(conn, &s)).await?;
+    let customers: Vec<Value> = list.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
+    Ok(Json(json!({ "site": site, "customers": customers })))
+}
+
+/// `POST /api/v1/demo/login {site, customer}`: signs in as a demo customer.
+pub async fn demo_login(
+    State(state): State<AppState>,
+    Extension(panel): Extension<Arc<Panel>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    guard::same_origin_json(&headers)?;
+    if !panel.demo {
+        return Err(problems::demo_off());
+    }
+    panel.ready(&state.db, &state.sites).await?;
+    let body = guard::json_object(&body)?;
+    guard::only_members(&body, &["site", "customer"])?;
+    let site = body.get("site").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let handle = body.get("customer").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let (s, h) = (site.clone(), handle.clone());
+    let customer = state.db.read(move |conn| store::customer_by_handle(conn, &s, &h)).await?;
+    let Some(customer) = customer else {
+        return Err(problems::field("customer", "no such demo customer for this site"));
+    };
+    let (token, hash) = session::new_token()?;
+    let now = crate::time::now_ms();
+    let id = customer.id;
+    state
+        .db
+        .write(move |conn| store::insert_session(conn, &hash, id, now, now + session::SESSION_SECONDS * 1000))
+        .await?;
+    let mut response = Json(me_json(&state, &customer)).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, session::set_cookie(&token, guard::is_https(&headers)));
+    Ok(response)
+}
+
+/// `POST /api/v1/logout`: ends the session (if any) and clears the cookie.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+    guard::same_origin_json(&headers)?;
+    if let Some(token) = session::cookie_token(&headers) {
+        let hash = session::sha256(&[token.as_bytes()]);
+        state.db.write(move |conn| store::delete_session(conn, &hash)).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, session::clear_cookie(guard::is_https(&headers)));
+    Ok(response)
+}
+
+fn me_json(state: &AppState, c: &Customer) -> Value {
+    let site = state.sites.get(&c.site);
+    let plan_label = site.as_ref().and_then(|s| {
+        let plan = s.policy.plan(c.plan.as_deref()?)?;
+        Some(s.policy.text(&plan.label, s.policy.default_language()).to_owned())
+    });
+    json!({
+        "customer": c.handle, "name": c.name, "email": c.email, "site": c.site,
+        "plan": c.plan, "plan_label": plan_label,
+        "policy_version": site.map(|s| s.version.clone()),
+    })
+}
+
+/// `GET /api/v1/me`
+pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    Ok(Json(me_json(&state, &customer)))
+}
+
+async fn package(state: &AppState, customer: &Customer, kind: &'static str, lang: Lang) -> Result<Value, Problem> {
+    let site = site_of(state, &customer.site)?;
+    let c = customer.clone();
+    let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
+    let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
+    let mut p = data_package(&site.policy, &subject, &values, kind, store::today(), lang);
+    // Mark restricted values (kept under a legal hold or a restriction request).
+    for category in p["categories"].as_array_mut().into_iter().flatten() {
+        let id = category["id"].as_str().unwrap_or_default().to_owned();
+        let flags: Vec<bool> = rows.iter().filter(|r| r.value.category == id).map(|r| r.restricted).collect();
+        for (item, restricted) in category["values"].as_array_mut().into_iter().flatten().zip(flags) {
+            item["restricted"] = Value::Bool(restricted);
+        }
+    }
+    p["customer"] = json!({"id": customer.handle, "name": customer.name, "email": customer.email});
+    Ok(p)
+}
+
+/// `GET /api/v1/me/data`: every stored value grouped by category and joined to the policy.
+pub async fn data(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let lang = lang_of(&query, &headers, &site_of(&state, &customer.site)?.policy);
+    Ok(Json(package(&state, &customer, "data", lang).await?))
+}
+
+/// A JSON download.
+pub fn attachment(value: &Value, filename: &str) -> Response {
+    let mut response = Json(value).into_response();
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// `GET /api/v1/me/export`: everything stored, as a JSON download (C-C5).
+pub async fn export(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let lang = lang_of(&query, &headers, &site_of(&state, &customer.site)?.policy);
+    let p = package(&state, &customer, "export", lang).await?;
+    Ok(attachment(&p, &format!("{}-{}-export.json", customer.site, customer.handle)))
+}
+
+/// `GET /api/v1/me/erasure-plan`: what an erasure would delete and keep, and why (C-C6).
+pub async fn erasure_plan(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let site = site_of(&state, &customer.site)?;
+    let lang = lang_of(&query, &headers, &site.policy);
+    let c = customer.clone();
+    let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
+    let values: Vec<_> = rows.into_iter().map(|r| r.value).collect();
+    let plan = plan_erasure(&site.policy, &subject, &values, store::today());
+    Ok(Json(erasure_plan_json(&site.policy, &plan, &values, lang)))
+}
+
+async fn preferences_json(state: &AppState, customer: &Customer, lang: Lang) -> Result<Value, Problem> {
+    let site = site_of(state, &customer.site)?;
+    let id = customer.id;
+    let current = state.db.read(move |conn| store::preferences(conn, id)).await?;
+    let policy = &site.policy;
+    let list: Vec<Value> = policy
+        .purposes
+        .iter()
+        .filter(|p| p.consent == ConsentScope::Account)
+        .map(|p| {
+            let state = current.get(&p.id);
+            json!({
+                "purpose": p.id, "kind": p.kind.name(),
+                "label": policy.text(&p.label, lang.tag()),
+                "description": p.description.as_ref().map(|d| policy.text(d, lang.tag())),
+                "granted": state.is_some_and(|s| s.granted),
+                "eligible": eligible(p, customer),
+                "direct_marketing": is_direct_marketing(p.kind),
+                "changed_at": state.map(|s| crate::time::rfc3339_ms(s.changed_at_ms)),
+                "source": state.map(|s| s.source.clone()),
+                "policy_version": state.map(|s| s.policy_version.clone()),
+            })
+        })
+        .collect();
+    Ok(json!({ "policy_version": policy.version, "preferences": list }))
+}
+
+fn eligible(p: &privacy_widget::policy::Purpose, c: &Customer) -> bool {
+    p.eligible_plans.is_empty() || c.plan.as_ref().is_some_and(|plan| p.eligible_plans.contains(plan))
+}
+
+/// `GET /api/v1/me/preferences`: the account opt-ins the policy declares.
+pub async fn preferences(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let lang = lang_of(&query, &headers, &site_of(&state, &customer.site)?.policy);
+    Ok(Json(preferences_json(&state, &customer, lang).await?))
+}
+
+/// `PUT /api/v1/me/preferences {policy_version, preferences: {id: bool}, object_to_direct_marketing?}`:
+/// each change is appended with time, version shown and source `control_panel`; an objection to
+/// direct marketing switches every marketing opt-in off at once (C-A11).
+pub async fn put_preferences(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, Problem> {
+    guard::same_origin_json(&headers)?;
+    let customer = session::require(&state, &headers).await?;
+    let site = site_of(&state, &customer.site)?;
+    let policy = site.policy.clone();
+    let body = guard::json_object(&body)?;
+    guard::only_members(&body, &["policy_version", "preferences", "object_to_direct_marketing"])?;
+    let mut errors = Vec::new();
+    match body.get("policy_version").and_then(Value::as_str) {
+        None => errors.push(FieldError::new("policy_version", "required")),
+        Some(v) if v != policy.version => {
+            let mut p = Problem::new(ProblemKind::StalePolicyVersion).detail("the opt-ins were shown under another policy version");
+            p.current_policy_version = Some(policy.version.clone());
+            return Err(p);
+        }
+        Some(_) => {}
+    }
+    let object = match body.get("object_to_direct_marketing") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => {
+            errors.push(FieldError::new("object_to_direct_marketing", "must be a boolean"));
+            false
+        }
+    };
+    let mut changes: Vec<(String, bool)> = Vec::new();
+    let empty = serde_json::Map::new();
+    let wanted = match body.get("preferences") {
+        None => &empty,
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            errors.push(FieldError::new("preferences", "must be an object of purpose id to boolean"));
+            &empty
+        }
+    };
+    for (id, value) in wanted {
+        let field = format!("preferences.{id}");
+        let Some(granted) = value.as_bool() else {
+            errors.push(FieldError::new(field, "must be a boolean"));
+            continue;
+        };
+        match policy.purpose(id) {
+            Some(p) if p.consent == ConsentScope::Account => {
+                if granted && !eligible(p, &customer) {
+                    errors.push(FieldError::new(field, "not available on this customer's plan"));
+                } else if granted && object && is_direct_marketing(p.kind) {
+                    errors.push(FieldError::new(field, "cannot be granted together with an objection to direct marketing"));
+                } else {
+                    changes.push((id.clone(), granted));
+                }
+            }
+            _ => errors.push(FieldError::new(field, "not an account opt-in of this site")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Problem::validation(errors));
+    }
+    let now = crate::time::now_ms();
+    let id = customer.id;
+    let pol = policy.clone();
+    state
+        .db
+        .write(move |conn| {
+            let current = store::preferences(conn, id)?;
+            for (purpose, granted) in &changes {
+                if current.get(purpose).map(|c| c.granted) != Some(*granted) {
+                    store::insert_preference(conn, id, purpose, *granted, &pol.version, "control_panel", now)?;
+                }
+            }
+            if object {
+                complete::marketing_off(conn, &pol, id, "objection", now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let lang = lang_of(&query, &headers, &policy);
+    Ok(Json(preferences_json(&state, &customer, lang).await?))
+}
+
+/// `GET /demo/outbox`: the mail the demo server "sent" (demo mode only), as JSON.
+pub async fn demo_outbox(Extension(panel): Extension<Arc<Panel>>) -> Result<Json<Value>, Problem> {
+    if !panel.demo {
+        return Err(problems::demo_off());
+    }
+    Ok(Json(json!({ "messages": panel.mailer.outbox() })))
+}

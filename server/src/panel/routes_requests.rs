@@ -1,0 +1,319 @@
+//! Data-subject requests over HTTP: filing (logged in, or as a visitor with an e-mail code),
+//! verifying, listing, reading, cancelling and downloading the package. A request of another
+//! customer is answered exactly like one that does not exist (404).
+
+use std::sync::Arc;
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use privacy_widget::requests::{due_date_for, RequestDetails, RequestKind, RequestStatus, RequestStep};
+use serde_json::{json, Value};
+
+use super::{
+    codes::{self, Verdict},
+    complete::{self, StepError},
+    guard, problems,
+    routes_me::attachment,
+    session::{self, hex, sha256, Customer},
+    store, store_requests as sr, Mail, Panel,
+};
+use crate::{
+    consents::validate::idempotency_key,
+    db::DbError,
+    problem::{FieldError, Problem, ProblemKind},
+    state::AppState,
+};
+
+fn step_problem(e: StepError) -> Problem {
+    match e {
+        StepError::NotFound => problems::not_found(),
+        StepError::Refused(e) => problems::invalid_transition(e.to_string()),
+        StepError::Db(e) => Problem::from(e),
+    }
+}
+
+/// Runs a step inside a write job: database errors roll the job back, refusals are answers.
+fn step_in(conn: &rusqlite::Connection, sites: &crate::sites::Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
+    match complete::apply_step(conn, sites, id, step, actor, crate::time::now_ms(), store::today()) {
+        Ok(row) => Ok(Ok(row)),
+        Err(StepError::Db(e)) => Err(e),
+        Err(other) => Ok(Err(other)),
+    }
+}
+
+/// The request and its timeline as JSON.
+async fn request_json(state: &AppState, row: sr::RequestRow) -> Result<Value, Problem> {
+    let id = row.id.clone();
+    let events = state.db.read(move |conn| sr::events(conn, &id)).await?;
+    let complaint = state.sites.get(&row.site).map(|s| {
+        let a = &s.policy.controller.supervisory_authority;
+        json!({"authority": s.policy.text(&a.name, s.policy.default_language()), "website": a.website})
+    });
+    Ok(sr::to_json(&row, &events, complaint))
+}
+
+/// The customer's own request, or 404 (whether it does not exist or is someone else's).
+async fn own(state: &AppState, customer: &Customer, id: String) -> Result<sr::RequestRow, Problem> {
+    let row = state.db.read(move |conn| sr::get(conn, &id)).await?;
+    row.filter(|r| r.customer_id == Some(customer.id)).ok_or_else(problems::not_found)
+}
+
+fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+}
+
+enum Filed {
+    Created(sr::RequestRow, Option<(String, String)>),
+    Repeated(sr::RequestRow),
+    Conflict,
+    Limited(&'static str),
+}
+
+/// `POST /api/v1/requests` (Idempotency-Key required). Logged in: `{kind, details}`, verified at
+/// once (C-C3). Visitor: `{site, email, kind, details}`: stored unverified and a code is sent;
+/// the answer is the same whether or not the address belongs to a customer.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(panel): Extension<Arc<Panel>>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    guard::same_origin_json(&headers)?;
+    let key = idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))?;
+    panel.ready(&state.db, &state.sites).await?;
+    let body = guard::json_object(&body)?;
+    guard::only_members(&body, &["site", "email", "kind", "details"])?;
+    let visitor_email = body.get("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
+    let customer = match visitor_email {
+        Some(_) => None,
+        None => Some(session::require(&state, &headers).await?),
+    };
+    let site_id = match (&customer, body.get("site").and_then(Value::as_str)) {
+        (Some(c), Some(s)) if s != c.site => return Err(problems::field("site", "does not match the session")),
+        (Some(c), _) => c.site.clone(),
+        (None, Some(s)) => s.to_owned(),
+        (None, None) => return Err(problems::field("site", "required")),
+    };
+    let Some(site) = state.sites.get(&site_id).cloned() else {
+        return Err(problems::field("site", "unknown site"));
+    };
+    let mut errors = Vec::new();
+    if let Some(email) = &visitor_email {
+        if !valid_email(email) {
+            errors.push(FieldError::new("email", "not an e-mail address"));
+        }
+    }
+    let kind = body.get("kind").and_then(Value::as_str).and_then(RequestKind::from_name);
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "must be access, export, rectification, erasure, restriction or objection"));
+    }
+    let details = kind.map(|k| RequestDetails::parse(k, body.get("details").unwrap_or(&Value::Null), &site.policy));
+    if let Some(Err(list)) = &details {
+        errors.extend(list.iter().map(|e| FieldError::new(e.field.clone(), e.reason)));
+    }
+    let (Some(kind), Some(Ok(details)), true) = (kind, details, errors.is_empty()) else {
+        return Err(Problem::validation(errors));
+    };
+    let details_json = details.to_json();
+    let who = match (&customer, &visitor_email) {
+        (Some(c), _) => format!("customer:{}", c.id),
+        (None, Some(e)) => format!("email:{e}"),
+        _ => String::new(),
+    };
+    let body_hash = hex(&sha256(&[who.as_bytes(), b"\n", kind.name().as_bytes(), b"\n", details_json.to_string().as_bytes()]));
+    let ip = guard::client_ip(&headers, &extensions);
+    let today = store::today();
+    let due = due_date_for(&site.policy, kind, today).map_err(|e| Problem::new(ProblemKind::Internal).detail(e.to_string()))?;
+    let id = format!("r_{}", hex(&session::random_bytes::<16>()?));
+    let code = if visitor_email.is_some() { Some(codes::new_code()?) } else { None };
+    let policy = site.policy.clone();
+    let now = crate::time::now_ms();
+    let (cust, email) = (customer.clone(), visitor_email.clone());
+    let filed = state
+        .db
+        .write(move |conn| {
+            if let Some(existing) = sr::by_key(conn, &site_id, &key)? {
+                return Ok(if existing.body_hash == body_hash { Filed::Repeated(existing) } else { Filed::Conflict });
+            }
+            let mut send = None;
+            if let (Some(email), Some((code, _, _))) = (&email, &code) {
+                if let Some(reason) = codes::send_limit(conn, email, &ip, now)? {
+                    return Ok(Filed::Limited(reason));
+                }
+                // Mail only an address already known (C-C3); the answer does not say which.
+                if store::customer_by_email(conn, &site_id, email)?.is_some() {
+                    send = Some((email.clone(), code.clone()));
+                }
+            }
+            let status = if cust.is_some() { RequestStatus::Verified } else { RequestStatus::Received };
+            let steps: &[(RequestStatus, &str)] = if cust.is_some() {
+                &[(RequestStatus::Received, "subject"), (RequestStatus::Verified, "system")]
+            } else {
+                &[(RequestStatus::Received, "subject")]
+            };
+            let new = sr::NewRequest {
+                id: &id,
+                site: &site_id,
+                customer_id: cust.as_ref().map(|c| c.id),
+                email: email.as_deref(),
+                kind,
+                details: &details_json,
+                status,
+                received_on: &today.to_string(),
+                due_on: &due.to_string(),
+                idempotency_key: &key,
+                body_hash: &body_hash,
+            };
+            sr::insert(conn, &new, steps, now)?;
+            if let (Some(email), Some((_, salt, hash))) = (&email, &code) {
+                codes::store_code(conn, &id, email, &ip, salt, hash, now)?;
+            }
+            let row = sr::get(conn, &id)?.ok_or(DbError::Closed)?;
+            if let Some(c) = &cust {
+                complete::on_verified(conn, &policy, &row, c.id, now)?;
+            }
+            Ok(Filed::Created(row, send))
+        })
+        .await?;
+    match filed {
+        Filed::Conflict => Err(Problem::new(ProblemKind::IdempotencyConflict).detail("this Idempotency-Key was already used for another request")),
+        Filed::Limited(reason) => Err(problems::too_many(reason)),
+        Filed::Repeated(row) => answer(&state, row, StatusCode::OK).await,
+        Filed::Created(row, send) => {
+            if let Some((to, code)) = send {
+                let mail = Mail {
+                    site: row.site.clone(),
+                    to,
+                    subject: "Uw verificatiecode / your verification code".into(),
+                    body: format!(
+                        "Uw code is {code}. Hij is 10 minuten geldig.\nYour code is {code}. It is valid for 10 minutes.\n\nVerzoek / request: {} ({})",
+                        row.id,
+                        row.kind.name()
+                    ),
+                    at_ms: now,
+                };
+                if panel.mailer.send(mail).await.is_none() {
+                    tracing::error!(request = %row.id, "verification code not delivered");
+                }
+            }
+            answer(&state, row, StatusCode::CREATED).await
+        }
+    }
+}
+
+/// A filed request: the full request for a logged-in customer; for a visitor only what was filed.
+async fn answer(state: &AppState, row: sr::RequestRow, status: StatusCode) -> Result<Response, Problem> {
+    let location = format!("/api/v1/requests/{}", row.id);
+    let body = if row.customer_id.is_some() && row.email.is_none() {
+        request_json(state, row).await?
+    } else {
+        let expires = crate::time::rfc3339_ms(row.created_at_ms + codes::CODE_TTL_MS);
+        json!({
+            "id": row.id, "site": row.site, "kind": row.kind.name(), "status": row.status.name(),
+            "verification": "code_sent", "code_expires_at": expires,
+        })
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// `POST /api/v1/requests/{id}/verify {code}`: the visitor's six-digit code (C-C3).
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    guard::same_origin_json(&headers)?;
+    let body = guard::json_object(&body)?;
+    guard::only_members(&body, &["code"])?;
+    let code = body.get("code").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(problems::field("code", "must be six digits"));
+    }
+    let ip = guard::client_ip(&headers, &extensions);
+    let sites = state.sites.clone();
+    let now = crate::time::now_ms();
+    let outcome = state
+        .db
+        .write(move |conn| {
+            let Some(row) = sr::get(conn, &id)? else { return Ok(Err(Verdict::Missing)) };
+            if row.email.is_none() || row.status != RequestStatus::Received {
+                return Ok(Err(Verdict::Missing));
+            }
+            match codes::check(conn, &id, &code, &ip, now)? {
+                Verdict::Correct => Ok(Ok(step_in(conn, &sites, &id, &RequestStep::Verify, "subject")?)),
+                other => Ok(Err(other)),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(Ok(row)) => Ok(Json(request_json(&state, row).await?).into_response()),
+        Ok(Err(e)) => Err(step_problem(e)),
+        Err(Verdict::Missing) => Err(problems::not_found()),
+        Err(Verdict::Wrong(left)) => Err(problems::invalid_code(if left > 0 { "wrong code" } else { "wrong code; no attempts left" })),
+        Err(Verdict::Expired) => Err(problems::invalid_code("the code has expired; file the request again")),
+        Err(Verdict::Exhausted) => Err(problems::invalid_code("no attempts left; file the request again")),
+        Err(Verdict::IpLimited) => Err(problems::too_many("too many wrong codes from this address; try again later")),
+        Err(Verdict::Correct) => Err(Problem::new(ProblemKind::Internal)),
+    }
+}
+
+/// `GET /api/v1/requests`: the customer's own requests, newest first.
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let id = customer.id;
+    let rows = state.db.read(move |conn| sr::of_customer(conn, id)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(request_json(&state, row).await?);
+    }
+    Ok(Json(json!({ "requests": out })))
+}
+
+/// `GET /api/v1/requests/{id}`: one of the customer's own requests.
+pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let row = own(&state, &customer, id).await?;
+    Ok(Json(request_json(&state, row).await?))
+}
+
+/// `POST /api/v1/requests/{id}/cancel`: withdraws a pending request.
+pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+    guard::same_origin_json(&headers)?;
+    let customer = session::require(&state, &headers).await?;
+    own(&state, &customer, id.clone()).await?;
+    let sites = state.sites.clone();
+    let row = state.db.write(move |conn| step_in(conn, &sites, &id, &RequestStep::Cancel, "subject")).await?;
+    Ok(Json(request_json(&state, row.map_err(step_problem)?).await?))
+}
+
+/// `GET /api/v1/requests/{id}/package`: the access/export answer as a JSON download (C-C4, C-C5).
+pub async fn package(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, Problem> {
+    let customer = session::require(&state, &headers).await?;
+    let row = own(&state, &customer, id).await?;
+    if !row.kind.yields_package() {
+        return Err(problems::not_found());
+    }
+    if !complete::package_ready(&row) {
+        return Err(problems::invalid_transition("the package is available once the request is completed".into()));
+    }
+    let package: Value = row.package.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or(Value::Null);
+    Ok(attachment(&package, &format!("{}-{}-{}.json", row.site, row.kind.name(), row.id)))
+}

@@ -1,0 +1,188 @@
+//! SQL for customers, their stored values and event dates, sessions and account opt-ins.
+
+use std::collections::BTreeMap;
+
+use privacy_widget::{
+    policy::{Date, RetentionEvent, RETENTION_EVENTS},
+    requests::{StoredValue, Subject},
+};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::session::Customer;
+use crate::db::DbError;
+
+/// Today in UTC.
+pub fn today() -> Date {
+    Date::from_days(crate::time::now_ms().div_euclid(86_400_000)).unwrap_or(Date { year: 1970, month: 1, day: 1 })
+}
+
+const CUSTOMER_COLUMNS: &str = "c.id, c.site, c.handle, c.display_name, c.email, c.plan";
+
+fn customer_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: row.get(0)?,
+        site: row.get(1)?,
+        handle: row.get(2)?,
+        name: row.get(3)?,
+        email: row.get(4)?,
+        plan: row.get(5)?,
+    })
+}
+
+/// `(handle, display name)` of every customer of a site, by name.
+pub fn customers_of_site(conn: &Connection, site: &str) -> Result<Vec<(String, String)>, DbError> {
+    let mut stmt = conn.prepare("SELECT handle, display_name FROM customers WHERE site = ?1 ORDER BY display_name")?;
+    let rows = stmt.query_map([site], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A customer by site and handle.
+pub fn customer_by_handle(conn: &Connection, site: &str, handle: &str) -> Result<Option<Customer>, DbError> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.site = ?1 AND c.handle = ?2");
+    Ok(conn.query_row(&sql, params![site, handle], customer_row).optional()?)
+}
+
+/// A customer by id.
+pub fn customer_by_id(conn: &Connection, id: i64) -> Result<Option<Customer>, DbError> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?1");
+    Ok(conn.query_row(&sql, [id], customer_row).optional()?)
+}
+
+/// The customer of a site with this (lowercase) e-mail address.
+pub fn customer_by_email(conn: &Connection, site: &str, email: &str) -> Result<Option<Customer>, DbError> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.site = ?1 AND c.email = ?2 ORDER BY c.id LIMIT 1");
+    Ok(conn.query_row(&sql, params![site, email], customer_row).optional()?)
+}
+
+/// Stores a new session.
+pub fn insert_session(conn: &Connection, hash: &[u8; 32], customer: i64, now: i64, expires: i64) -> Result<(), DbError> {
+    conn.execute("DELETE FROM sessions WHERE expires_at_ms < ?1", [now])?;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, customer_id, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![hash.as_slice(), customer, now, expires],
+    )?;
+    Ok(())
+}
+
+/// The customer of a live session.
+pub fn session_customer(conn: &Connection, hash: &[u8; 32], now: i64) -> Result<Option<Customer>, DbError> {
+    let sql = format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM sessions s JOIN customers c ON c.id = s.customer_id \
+         WHERE s.token_hash = ?1 AND s.expires_at_ms > ?2"
+    );
+    Ok(conn.query_row(&sql, params![hash.as_slice(), now], customer_row).optional()?)
+}
+
+/// Ends a session.
+pub fn delete_session(conn: &Connection, hash: &[u8; 32]) -> Result<(), DbError> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash.as_slice()])?;
+    Ok(())
+}
+
+/// Reads `{"invoice_date": "2019-01-05"}` into event dates (unknown names and bad dates are skipped).
+pub fn events_from_json(text: &str) -> Vec<(RetentionEvent, Date)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(name, date)| {
+            let event = RETENTION_EVENTS.iter().find(|(n, _)| n == name)?.1;
+            Some((event, Date::parse(date.as_str()?)?))
+        })
+        .collect()
+}
+
+/// One stored row: its id, the value, and whether it is restricted (legal hold after erasure).
+#[derive(Debug, Clone)]
+pub struct ValueRow {
+    pub id: i64,
+    pub value: StoredValue,
+    pub restricted: bool,
+}
+
+/// Every value stored about a customer, in insertion order.
+pub fn values(conn: &Connection, customer: i64) -> Result<Vec<ValueRow>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, category, field, value, events, restricted FROM customer_values WHERE customer_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([customer], |r| {
+        let events: String = r.get(4)?;
+        Ok(ValueRow {
+            id: r.get(0)?,
+            value: StoredValue {
+                category: r.get(1)?,
+                field: r.get(2)?,
+                value: r.get(3)?,
+                events: events_from_json(&events),
+            },
+            restricted: r.get::<_, i64>(5)? != 0,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The customer's plan and account-wide event dates.
+pub fn subject(conn: &Connection, customer: &Customer) -> Result<Subject, DbError> {
+    let mut stmt = conn.prepare("SELECT event, date FROM customer_events WHERE customer_id = ?1 ORDER BY event")?;
+    let rows = stmt.query_map([customer.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (name, date) = row?;
+        if let (Some((_, e)), Some(d)) = (RETENTION_EVENTS.iter().find(|(n, _)| *n == name), Date::parse(&date)) {
+            events.push((*e, d));
+        }
+    }
+    Ok(Subject { plan: customer.plan.clone(), events })
+}
+
+/// The latest state of one opt-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preference {
+    pub granted: bool,
+    pub policy_version: String,
+    pub source: String,
+    pub changed_at_ms: i64,
+}
+
+/// The latest change per purpose.
+pub fn preferences(conn: &Connection, customer: i64) -> Result<BTreeMap<String, Preference>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT purpose, granted, policy_version, source, changed_at_ms FROM preference_changes \
+         WHERE customer_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([customer], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Preference {
+                granted: r.get::<_, i64>(1)? != 0,
+                policy_version: r.get(2)?,
+                source: r.get(3)?,
+                changed_at_ms: r.get(4)?,
+            },
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (purpose, pref) = row?;
+        out.insert(purpose, pref);
+    }
+    Ok(out)
+}
+
+/// Appends one opt-in change.
+pub fn insert_preference(
+    conn: &Connection,
+    customer: i64,
+    purpose: &str,
+    granted: bool,
+    policy_version: &str,
+    source: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO preference_changes (customer_id, purpose, granted, policy_version, source, changed_at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![customer, purpose, i64::from(granted), policy_version, source, now],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! SQL for data-subject requests and their timeline, and their JSON form.
+
+use privacy_widget::requests::{RequestKind, RequestStatus};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde_json::{json, Value};
+
+use crate::db::DbError;
+
+/// One request as stored.
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub id: String,
+    pub site: String,
+    pub customer_id: Option<i64>,
+    pub email: Option<String>,
+    pub kind: RequestKind,
+    pub details: Value,
+    pub status: RequestStatus,
+    pub received_on: String,
+    pub due_on: String,
+    pub extended: bool,
+    pub body_hash: String,
+    pub package: Option<String>,
+    pub result: Option<String>,
+    pub created_at_ms: i64,
+}
+
+/// One step of the timeline.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub status: String,
+    pub reason: Option<String>,
+    pub actor: String,
+    pub at_ms: i64,
+}
+
+const COLUMNS: &str = "id, site, customer_id, email, kind, details, status, received_on, due_on, extended, \
+                       body_hash, package, result, created_at_ms";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
+    let kind: String = r.get(4)?;
+    let details: String = r.get(5)?;
+    let status: String = r.get(6)?;
+    Ok(RequestRow {
+        id: r.get(0)?,
+        site: r.get(1)?,
+        customer_id: r.get(2)?,
+        email: r.get(3)?,
+        kind: RequestKind::from_name(&kind).unwrap_or(RequestKind::Access),
+        details: serde_json::from_str(&details).unwrap_or(Value::Null),
+        status: RequestStatus::from_name(&status).unwrap_or(RequestStatus::Received),
+        received_on: r.get(7)?,
+        due_on: r.get(8)?,
+        extended: r.get::<_, i64>(9)? != 0,
+        body_hash: r.get(10)?,
+        package: r.get(11)?,
+        result: r.get(12)?,
+        created_at_ms: r.get(13)?,
+    })
+}
+
+/// A new request, before it is stored.
+pub struct NewRequest<'a> {
+    pub id: &'a str,
+    pub site: &'a str,
+    pub customer_id: Option<i64>,
+    pub email: Option<&'a str>,
+    pub kind: RequestKind,
+    pub details: &'a Value,
+    pub status: RequestStatus,
+    pub received_on: &'a str,
+    pub due_on: &'a str,
+    pub idempotency_key: &'a str,
+    pub body_hash: &'a str,
+}
+
+/// Stores a request with its first timeline steps.
+pub fn insert(conn: &Connection, r: &NewRequest<'_>, steps: &[(RequestStatus, &str)], now: i64) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO requests (id, site, customer_id, email, kind, details, status, received_on, due_on, \
+         idempotency_key, body_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            r.id, r.site, r.customer_id, r.email, r.kind.name(), r.details.to_string(), r.status.name(),
+            r.received_on, r.due_on, r.idempotency_key, r.body_hash, now
+        ],
+    )?;
+    for (status, actor) in steps {
+        add_event(conn, r.id, *status, None, actor, now)?;
+    }
+    Ok(())
+}
+
+/// The request stored under this site's Idempotency-Key.
+pub fn by_key(conn: &Connection, site: &str, key: &str) -> Result<Option<RequestRow>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE site = ?1 AND idempotency_key = ?2");
+    Ok(conn.query_row(&sql, params![site, key], row).optional()?)
+}
+
+/// A request by id.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<RequestRow>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], row).optional()?)
+}
+
+/// A customer's requests, newest first.
+pub fn of_customer(conn: &Connection, customer: i64) -> Result<Vec<RequestRow>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE customer_id = ?1 ORDER BY created_at_ms DESC, id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([customer], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every request, optionally of one site and in some statuses, oldest first.
+pub fn all(conn: &Connection, site: Option<&str>, statuses: &[RequestStatus]) -> Result<Vec<RequestRow>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE (?1 IS NULL OR site = ?1) ORDER BY created_at_ms, id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([site], row)?;
+    let rows: Vec<RequestRow> = rows.collect::<Result<_, _>>()?;
+    Ok(rows.into_iter().filter(|r| statuses.is_empty() || statuses.contains(&r.status)).collect())
+}
+
+/// The timeline, oldest first.
+pub fn events(conn: &Connection, id: &str) -> Result<Vec<Event>, DbError> {
+    let mut stmt = conn.prepare("SELECT status, reason, actor, at_ms FROM request_events WHERE request_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([id], |r| Ok(Event { status: r.get(0)?, reason: r.get(1)?, actor: r.get(2)?, at_ms: r.get(3)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Appends a timeline step.
+pub fn add_event(conn: &Connection, id: &str, status: RequestStatus, reason: Option<&str>, actor: &str, now: i64) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO request_events (request_id, status, reason, actor, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, status.name(), reason, actor, now],
+    )?;
+    Ok(())
+}
+
+/// Moves a request to `status` and records the step.
+pub fn set_status(conn: &Connection, id: &str, status: RequestStatus, reason: Option<&str>, actor: &str, now: i64) -> Result<(), DbError> {
+    conn.execute("UPDATE requests SET status = ?2 WHERE id = ?1", params![id, status.name()])?;
+    add_event(conn, id, status, reason, actor, now)
+}
+
+/// Sets receipt and due dates.
+pub fn set_dates(conn: &Connection, id: &str, received_on: &str, due_on: &str, extended: bool) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE requests SET received_on = ?2, due_on = ?3, extended = ?4 WHERE id = ?1",
+        params![id, received_on, due_on, i64::from(extended)],
+    )?;
+    Ok(())
+}
+
+/// Binds a visitor's request to the customer whose address it is.
+pub fn set_customer(conn: &Connection, id: &str, customer: i64) -> Result<(), DbError> {
+    conn.execute("UPDATE requests SET customer_id = ?2 WHERE id = ?1", params![id, customer])?;
+    Ok(())
+}
+
+/// Stores the outcome of a completed request.
+pub fn set_outcome(conn: &Connection, id: &str, package: Option<&str>, result: Option<&str>) -> Result<(), DbError> {
+    conn.execute("UPDATE requests SET package = ?2, result = ?3 WHERE id = ?1", params![id, package, result])?;
+    Ok(())
+}
+
+/// The JSON the API answers with. `complaint` is the supervisory authority, shown with a refusal (C-C2).
+pub fn to_json(r: &RequestRow, events: &[Event], complaint: Option<Value>) -> Value {
+    let timeline: Vec<Value> = events
+        .iter()
+        .map(|e| json!({ "status": e.status, "at": crate::time::rfc3339_ms(e.at_ms), "reason": e.reason, "by": e.actor }))
+        .collect();
+    let mut out = json!({
+        "id": r.id,
+        "site": r.site,
+        "kind": r.kind.name(),
+        "status": r.status.name(),
+        "details": r.details,
+        "received_on": r.received_on,
+        "due_on": r.due_on,
+        "extended": r.extended,
+        "can_cancel": r.status.is_pending(),
+        "package_available": r.package.is_some() && r.status == RequestStatus::Completed,
+        "timeline": timeline,
+    });
+    if r.status == RequestStatus::Refused {
+        out["complaint"] = complaint.unwrap_or(Value::Null);
+    }
+    if let Some(result) = r.result.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok()) {
+        out["result"] = result;
+    }
+    out
+}
