@@ -65,6 +65,7 @@ const PARTS: &[&str] = &[
     crate::ui::banner::CSS,
     crate::ui::dialog::CSS,
     crate::ui::store::CSS,
+    crate::ui::panel::CSS,
 ];
 
 thread_local! {

@@ -1,18 +1,174 @@
-//! The control-panel view: demo login, "Mijn gegevens", "Toestemmingen" and "Verzoeken".
+//! The control-panel view: demo login when nobody is signed in, then three tabs: "Mijn gegevens"
+//! (stored values joined to the policy), "Toestemmingen" (account opt-ins) and "Verzoeken"
+//! (data-subject requests with their status).
 
+mod client;
+mod data;
+mod forms;
+mod login;
+mod optins;
+mod requests;
+mod tabs;
+mod util;
+
+use crate::i18n::{fill, t, Lang};
 use crate::policy::Policy;
+use crate::ui::dom::{self, El};
 use crate::ui::Mount;
+use client::{Client, Data, Me};
+use gloo_events::EventListener;
+use std::cell::RefCell;
 use std::rc::Rc;
+use web_sys::Element;
 
-/// A running control panel.
+pub use util::CSS;
+
+/// A running control panel; dropping it drops every listener.
 pub struct Panel {
-    _mount: Rc<Mount>,
+    _state: Rc<State>,
+}
+
+/// The tabs of the panel, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tab {
+    Data = 0,
+    OptIns = 1,
+    Requests = 2,
+}
+
+/// Everything the panel's views share.
+pub(crate) struct State {
+    pub mount: Rc<Mount>,
+    pub policy: Rc<Policy>,
+    pub client: Client,
+    pub lang: Lang,
+    /// The panel's element inside the mount frame.
+    pub body: Element,
+    pub me: RefCell<Option<Me>>,
+    pub data: RefCell<Data>,
+    /// Listeners of the login form or the shell (tabs, sign-out).
+    pub listeners: RefCell<Vec<EventListener>>,
+    /// Listeners of each tab's content, replaced when the tab re-renders.
+    pub tab_listeners: [RefCell<Vec<EventListener>>; 3],
+    /// The tab panels (`role=tabpanel`), once signed in.
+    pub panels: RefCell<Vec<Element>>,
 }
 
 impl Panel {
     /// Starts the panel in `mount` for `policy`, talking to the backend at `api`.
-    pub fn start(mount: Rc<Mount>, _policy: Rc<Policy>, _api: String, _site: String) -> Panel {
-        mount.show_unavailable();
-        Panel { _mount: mount }
+    pub fn start(mount: Rc<Mount>, policy: Rc<Policy>, api: String, site: String) -> Panel {
+        let site = if site.is_empty() { policy.site.clone() } else { site };
+        let body = match El::new("div") {
+            Ok(el) => el.class("pw-panel").build(),
+            Err(_) => {
+                mount.show_unavailable();
+                return Panel { _state: Rc::new(State::empty(mount, policy, api, site)) };
+            }
+        };
+        mount.clear_content();
+        mount.show(&body);
+        let state = Rc::new(State {
+            body,
+            ..State::empty(mount, policy, api, site)
+        });
+        util::spawn(&state, |s| async move { s.open().await });
+        Panel { _state: state }
+    }
+}
+
+impl State {
+    fn empty(mount: Rc<Mount>, policy: Rc<Policy>, api: String, site: String) -> State {
+        let body = mount.frame.clone();
+        State {
+            lang: mount.lang,
+            mount,
+            policy,
+            client: Client { api, site },
+            body,
+            me: RefCell::new(None),
+            data: RefCell::new(Data::default()),
+            listeners: RefCell::new(Vec::new()),
+            tab_listeners: [RefCell::new(Vec::new()), RefCell::new(Vec::new()), RefCell::new(Vec::new())],
+            panels: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Checks the session: the login form when nobody is signed in, else the tabs.
+    pub async fn open(self: Rc<Self>) {
+        match self.client.me().await {
+            Ok(Some(me)) => {
+                *self.me.borrow_mut() = Some(me);
+                self.show_shell().await;
+            }
+            Ok(None) => login::show(&self),
+            Err(e) => self.show_error(&e),
+        }
+    }
+
+    /// A full-panel error (the backend cannot be reached).
+    pub fn show_error(&self, e: &crate::api::ApiError) {
+        dom::clear(&self.body);
+        self.listeners.borrow_mut().clear();
+        if let Ok(p) = El::new("p") {
+            let p = p.class("pw-unavailable").attr("role", "alert").text(util::api_error(self.lang, e));
+            let _ = self.body.append_child(&p.build());
+        }
+    }
+
+    /// The signed-in shell: heading, who is signed in, sign-out, the tabs.
+    async fn show_shell(self: &Rc<Self>) {
+        dom::clear(&self.body);
+        self.listeners.borrow_mut().clear();
+        let lang = self.lang;
+        let (name, email) = self.me.borrow().as_ref().map(|m| (m.name.clone(), m.email.clone())).unwrap_or_default();
+        let Ok(logout) = El::new("button") else { return };
+        let logout = logout.class("pw-btn").attr("type", "button").text(t(lang, "panel.logout")).build();
+        let Ok(header) = El::new("div").and_then(|d| {
+            Ok(d.class("pw-row pw-panel-head")
+                .child(El::new("h2")?.text(t(lang, "panel.title")))
+                .child(El::new("p")?.class("pw-muted").text(&fill(t(lang, "panel.signed_in_as"), &[("name", &name), ("email", &email)]))))
+        }) else {
+            return;
+        };
+        let header = header.build();
+        let _ = header.append_child(&logout);
+        let _ = self.body.append_child(&header);
+        self.listeners.borrow_mut().push(util::on(&logout, "click", self, |s, _| {
+            util::spawn(&s, |s| async move {
+                let _ = s.client.logout().await;
+                *s.me.borrow_mut() = None;
+                s.mount.announce(t(s.lang, "panel.signed_out"));
+                login::show(&s);
+            });
+        }));
+        tabs::build(self);
+        self.reload().await;
+    }
+
+    /// Loads the stored data and re-renders every tab.
+    pub async fn reload(self: &Rc<Self>) {
+        match self.client.data().await {
+            Ok(d) => *self.data.borrow_mut() = d,
+            Err(e) => {
+                self.show_error(&e);
+                return;
+            }
+        }
+        data::render(self);
+        optins::load(self).await;
+        requests::load(self).await;
+    }
+
+    /// The panel element of `tab`, emptied, with its old listeners dropped.
+    pub fn fresh_panel(&self, tab: Tab) -> Option<Element> {
+        let panel = self.panels.borrow().get(tab as usize).cloned()?;
+        self.tab_listeners[tab as usize].borrow_mut().clear();
+        dom::clear(&panel);
+        Some(panel)
+    }
+
+    /// Keeps a listener for `tab`'s content.
+    pub fn keep(&self, tab: Tab, listener: EventListener) {
+        self.tab_listeners[tab as usize].borrow_mut().push(listener);
     }
 }

@@ -1,0 +1,149 @@
+//! "Mijn gegevens": the values the backend holds, grouped by data category and joined to the
+//! policy: purposes with legal basis, until when each value is kept (a concrete date where the
+//! event date is known), recipients (outside-EU marked), and whether it can be erased (C-C4).
+
+use super::{State, Tab};
+use crate::i18n::{fill, t};
+use crate::policy::RetentionEnd;
+use crate::requests::{latest_date, purposes_using, recipients_of, retention_of};
+use crate::ui::dom::El;
+use crate::ui::store::text::{self as st, Ctx};
+use crate::ui::UiError;
+use std::rc::Rc;
+
+/// Renders the tab from the loaded data.
+pub fn render(state: &Rc<State>) {
+    let Some(panel) = state.fresh_panel(Tab::Data) else { return };
+    match build(state) {
+        Ok(els) => {
+            for el in els {
+                let _ = panel.append_child(&el.build());
+            }
+        }
+        Err(_) => state.mount.show_unavailable(),
+    }
+}
+
+/// An end of retention as a phrase, with the date written out.
+pub fn end_text(ctx: &Ctx, end: &RetentionEnd) -> String {
+    match end {
+        RetentionEnd::Date(d) => fill(t(ctx.lang, "panel.data.until"), &[("date", &st::date(ctx.lang, *d))]),
+        other => other.sentence(ctx.lang),
+    }
+}
+
+fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
+    let lang = state.lang;
+    let policy = &*state.policy;
+    let ctx = Ctx::new(policy, lang);
+    let data = state.data.borrow();
+    let mut out = vec![El::new("p")?.text(t(lang, "panel.data.intro"))];
+    if data.values.is_empty() {
+        out.push(El::new("p")?.text(t(lang, "panel.data.empty")));
+        return Ok(out);
+    }
+    let mut order: Vec<&str> = policy.categories.iter().map(|c| c.id.as_str()).collect();
+    for v in &data.values {
+        if !order.contains(&v.category.as_str()) {
+            order.push(&v.category);
+        }
+    }
+    for id in order {
+        let rows: Vec<usize> = (0..data.values.len()).filter(|i| data.values[*i].category == id).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let category = policy.category(id);
+        let title = category.map_or(id, |c| ctx.text(&c.label));
+        let mut card = El::new("section")?
+            .class("pw-card pw-data-category")
+            .attr("data-category", id)
+            .child(ctx.mark_lang(El::new("h3")?.text(title)));
+
+        let head = El::new("tr")?
+            .child(El::new("th")?.attr("scope", "col").text(t(lang, "panel.data.field")))
+            .child(El::new("th")?.attr("scope", "col").text(t(lang, "panel.data.value")))
+            .child(El::new("th")?.attr("scope", "col").text(t(lang, "panel.data.kept")));
+        let mut body = El::new("tbody")?;
+        for i in rows {
+            let v = &data.values[i];
+            let field = category
+                .and_then(|c| c.fields.iter().find(|f| f.id == v.field))
+                .map_or(v.field.as_str(), |f| ctx.text(&f.label));
+            let ends = retention_of(policy, &data.subject, v);
+            let mut kept = match latest_date(ends.iter().map(|(_, e)| *e)) {
+                Some(d) => fill(t(lang, "panel.data.until"), &[("date", &st::date(lang, d))]),
+                None => {
+                    let mut parts: Vec<String> = Vec::new();
+                    for (_, e) in &ends {
+                        let s = end_text(&ctx, e);
+                        if !parts.contains(&s) {
+                            parts.push(s);
+                        }
+                    }
+                    parts.join("; ")
+                }
+            };
+            if data.restricted.get(i).copied().unwrap_or(false) {
+                kept.push_str(" — ");
+                kept.push_str(t(lang, "panel.data.restricted"));
+            }
+            body = body.child(
+                El::new("tr")?
+                    .attr("data-field", &v.field)
+                    .child(ctx.mark_lang(El::new("th")?.attr("scope", "row").text(field)))
+                    .child(El::new("td")?.class("pw-value").text(&v.value))
+                    .child(El::new("td")?.text(&kept)),
+            );
+        }
+        card = card.child(
+            El::new("table")?
+                .class("pw-table")
+                .child(El::new("caption")?.class("pw-sr").text(title))
+                .child(El::new("thead")?.child(head))
+                .child(body),
+        );
+
+        let mut dl = El::new("dl")?.class("pw-dl");
+        let mut uses = El::new("ul")?;
+        let mut any = false;
+        for p in purposes_using(policy, id) {
+            any = true;
+            uses = uses.child(
+                El::new("li")?
+                    .child(ctx.el("span", &p.label)?)
+                    .child(El::new("span")?.class("pw-muted").text(&fill(" ({basis})", &[("basis", st::basis(lang, p.legal_basis))]))),
+            );
+        }
+        if any {
+            dl = st::row(dl, t(lang, "panel.data.used_for"), uses)?;
+        }
+        let recipients = recipients_of(policy, id);
+        if !recipients.is_empty() {
+            let mut list = El::new("ul")?;
+            for r in recipients.iter().filter_map(|r| policy.recipient(r)) {
+                let mut li = El::new("li")?.child(ctx.el("span", &r.name)?);
+                if r.outside_eu {
+                    li = li.child(El::new("span")?.text(" ")).child(
+                        El::new("span")?.class("pw-badge pw-badge-warn pw-outside-eu").text(t(lang, "store.outside_eu")),
+                    );
+                }
+                list = list.child(li);
+            }
+            dl = st::row(dl, t(lang, "store.recipients"), list)?;
+        }
+        if let Some(c) = category {
+            let erasable = if c.erasable { t(lang, "store.erasable") } else { t(lang, "store.not_erasable") };
+            dl = st::row(dl, t(lang, "panel.data.erasure"), El::new("span")?.text(erasable))?;
+            if let Some(h) = &c.legal_hold {
+                let v = El::new("span")?
+                    .child(ctx.el("span", &h.reason)?)
+                    .child(El::new("span")?.text(" — "))
+                    .child(El::new("span")?.text(&ctx.retention(&h.retention)));
+                dl = st::row(dl, t(lang, "store.legal_hold"), v)?;
+            }
+        }
+        out.push(card.child(dl));
+    }
+    Ok(out)
+}

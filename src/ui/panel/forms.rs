@@ -1,0 +1,333 @@
+//! One form per request kind: access and export (a note), rectification (field + new value,
+//! C-C7), erasure (what goes, what stays under a legal hold and why, the consequences, an
+//! explicit confirmation, C-C6), restriction (categories) and objection (purposes or all direct
+//! marketing). Errors are identified and labelled; submissions are idempotent and fall back to
+//! the outbox when the backend cannot be reached.
+
+use super::{requests, util, State, Tab};
+use crate::api::outbox;
+use crate::i18n::{fill, t};
+use crate::policy::{LegalBasis, RequestKindName, REQUEST_KINDS};
+use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
+use crate::ui::dom::{self, next_id, El};
+use crate::ui::store::text::{self as st, Ctx};
+use crate::ui::UiError;
+use std::rc::Rc;
+use web_sys::Element;
+
+/// Opens the form for `kind` in the requests tab, replacing any open form.
+pub fn open(state: &Rc<State>, kind: &'static str) {
+    let Ok(Some(slot)) = state.body.query_selector(".pw-request-form") else { return };
+    dom::clear(&slot);
+    if let Ok(form) = build(state, kind) {
+        let _ = slot.append_child(&form);
+        if let Ok(Some(h)) = form.query_selector("h4") {
+            dom::focus(&h);
+        }
+    }
+}
+
+struct Controls {
+    /// (control, error element, what it checks)
+    checks: Vec<(Element, Element, Check)>,
+    note: Element,
+    summary: Element,
+}
+
+#[derive(Clone)]
+enum Check {
+    Filled,
+    Confirmed,
+    AnyChecked(Vec<Element>),
+}
+
+fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
+    let lang = state.lang;
+    let policy = state.policy.clone();
+    let ctx = Ctx::new(&policy, lang);
+    let kind_enum = REQUEST_KINDS.iter().find(|(n, _)| *n == kind).map(|(_, k)| *k).ok_or(UiError::Dom)?;
+    let offer = policy.request_offer(kind_enum);
+    let heading = El::new("h4")?.attr("tabindex", "-1").text(&fill(t(lang, "panel.form.title"), &[("kind", requests::kind_label(lang, kind))]));
+    let form = El::new("form")?.class("pw-form").attr("novalidate", "").attr("data-kind", kind).child(heading);
+    let form = form.build();
+    let add = |el: El| {
+        let _ = form.append_child(&el.build());
+    };
+    if let Some(d) = offer.and_then(|o| o.description.as_ref()) {
+        add(ctx.el("p", d)?);
+    }
+    let response = match offer.and_then(|o| o.response_time) {
+        Some(p) => fill(t(lang, "store.rights.within"), &[("period", &ctx.period(p))]),
+        None => t(lang, "store.rights.default_response").to_string(),
+    };
+    add(El::new("p")?.class("pw-muted").text(&st::labelled(t(lang, "store.rights.response"), &response)));
+
+    let mut checks: Vec<(Element, Element, Check)> = Vec::new();
+    let data = state.data.borrow();
+    match kind_enum {
+        RequestKindName::Access => add(El::new("p")?.text(t(lang, "panel.form.access"))),
+        RequestKindName::Export => add(El::new("p")?.text(t(lang, "panel.form.export"))),
+        RequestKindName::Rectification => {
+            let mut select = El::new("select")?.attr("name", "field").child(El::new("option")?.attr("value", "").text(t(lang, "panel.form.choose")));
+            for (i, v) in data.values.iter().enumerate() {
+                let cat = policy.category(&v.category);
+                let field = cat.and_then(|c| c.fields.iter().find(|f| f.id == v.field)).map_or(v.field.as_str(), |f| ctx.text(&f.label));
+                let cat_label = cat.map_or(v.category.as_str(), |c| ctx.text(&c.label));
+                let mut label = String::from(cat_label);
+                label.push_str(" – ");
+                label.push_str(field);
+                label.push_str(": ");
+                label.push_str(&v.value);
+                let mut value = String::new();
+                dom::push_u32(&mut value, i as u32);
+                select = select.child(El::new("option")?.attr("value", &value).text(&label));
+            }
+            let (wrap, control, error) = util::field(t(lang, "panel.form.field"), select, &next_id("pw-rect-field"))?;
+            let _ = form.append_child(&wrap.build());
+            checks.push((control, error, Check::Filled));
+            let input = El::new("input")?.attr("type", "text").attr("name", "value").attr("autocomplete", "off");
+            let (wrap, control, error) = util::field(t(lang, "panel.form.new_value"), input, &next_id("pw-rect-value"))?;
+            let _ = form.append_child(&wrap.build());
+            checks.push((control, error, Check::Filled));
+        }
+        RequestKindName::Erasure => {
+            let plan = plan_erasure(&policy, &data.subject, &data.values, util::today());
+            let label_of = |i: usize| {
+                let v = &data.values[i];
+                let cat = policy.category(&v.category);
+                let field = cat.and_then(|c| c.fields.iter().find(|f| f.id == v.field)).map_or(v.field.as_str(), |f| ctx.text(&f.label));
+                let mut s = String::from(field);
+                s.push_str(": ");
+                s.push_str(&v.value);
+                s
+            };
+            let mut gone = El::new("ul")?.class("pw-erased");
+            for v in plan.erased() {
+                gone = gone.child(El::new("li")?.text(&label_of(v.index)));
+            }
+            add(El::new("h5")?.text(t(lang, "panel.form.erased")));
+            add(gone);
+            let mut kept = El::new("ul")?.class("pw-kept");
+            let mut any_kept = false;
+            for (v, why) in plan.kept() {
+                any_kept = true;
+                let reason = match why {
+                    Kept::LegalHold { reason, until } => {
+                        let mut s = String::from(ctx.text(reason));
+                        s.push_str(" — ");
+                        s.push_str(&super::data::end_text(&ctx, until));
+                        s
+                    }
+                    Kept::NotErasable => t(lang, "store.not_erasable").to_string(),
+                };
+                kept = kept.child(El::new("li")?.child(El::new("span")?.text(&label_of(v.index))).child(El::new("span")?.text(" — ")).child(ctx.mark_lang(El::new("span")?.text(&reason))));
+            }
+            if any_kept {
+                add(El::new("h5")?.text(t(lang, "panel.form.kept")));
+                add(kept);
+            }
+            let consequences = offer.and_then(|o| o.consequences.as_ref()).or(plan.consequences.as_ref());
+            if let Some(c) = consequences {
+                add(El::new("h5")?.text(t(lang, "store.rights.consequences")));
+                add(ctx.el("p", c)?.class("pw-consequences"));
+            }
+            if !plan.notify.is_empty() {
+                let names: Vec<&str> = plan.notify.iter().filter_map(|r| policy.recipient(r)).map(|r| ctx.text(&r.name)).collect();
+                add(El::new("p")?.text(&fill(t(lang, "panel.form.notify"), &[("recipients", &names.join(", "))])));
+            }
+            let id = next_id("pw-confirm");
+            let mut err_id = id.clone();
+            err_id.push_str("-err");
+            let input = El::new("input")?.attr("type", "checkbox").attr("id", &id).attr("name", "confirm").attr("aria-describedby", &err_id).build();
+            let label = El::new("label")?.class("pw-check").attr("for", &id).build();
+            let _ = label.append_child(&input);
+            let _ = label.append_child(&El::new("span")?.text(t(lang, "panel.form.confirm")).build());
+            let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
+            let _ = form.append_child(&label);
+            let _ = form.append_child(&error);
+            checks.push((input, error, Check::Confirmed));
+        }
+        RequestKindName::Restriction | RequestKindName::Objection => {
+            let legend = if kind_enum == RequestKindName::Restriction { t(lang, "panel.form.restrict_what") } else { t(lang, "panel.form.object_what") };
+            let id = next_id("pw-choice");
+            let mut err_id = id.clone();
+            err_id.push_str("-err");
+            let fieldset = El::new("fieldset")?.attr("aria-describedby", &err_id).child(El::new("legend")?.text(legend)).build();
+            let mut options: Vec<(String, El)> = Vec::new();
+            if kind_enum == RequestKindName::Restriction {
+                for c in &policy.categories {
+                    options.push((c.id.clone(), ctx.el("span", &c.label)?));
+                }
+            } else {
+                options.push(("direct_marketing".into(), El::new("span")?.text(t(lang, "panel.form.direct_marketing"))));
+                for p in policy.purposes.iter().filter(|p| p.legal_basis == LegalBasis::LegitimateInterest) {
+                    options.push((p.id.clone(), ctx.el("span", &p.label)?));
+                }
+            }
+            let mut boxes = Vec::new();
+            for (value, text) in options {
+                let box_id = next_id("pw-opt");
+                let input = El::new("input")?.attr("type", "checkbox").attr("id", &box_id).attr("value", &value).build();
+                let label = El::new("label")?.class("pw-check").attr("for", &box_id).build();
+                let _ = label.append_child(&input);
+                let _ = label.append_child(&text.build());
+                let _ = fieldset.append_child(&label);
+                boxes.push(input);
+            }
+            let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
+            let _ = fieldset.append_child(&error);
+            let _ = form.append_child(&fieldset);
+            if let Some(first) = boxes.first().cloned() {
+                checks.push((first, error, Check::AnyChecked(boxes)));
+            }
+        }
+    }
+    drop(data);
+
+    let note = El::new("textarea")?.attr("name", "note").attr("rows", "3");
+    let (wrap, note, _) = util::field(t(lang, "panel.form.note"), note, &next_id("pw-note"))?;
+    let _ = form.append_child(&wrap.build());
+    let summary = El::new("p")?.class("pw-error pw-form-error").attr("role", "alert").build();
+    let _ = form.append_child(&summary);
+    let row = El::new("div")?
+        .class("pw-row")
+        .child(El::new("button")?.class("pw-btn pw-btn-primary").attr("type", "submit").text(t(lang, "panel.form.submit")))
+        .build();
+    let close = El::new("button")?.class("pw-btn").attr("type", "button").text(t(lang, "panel.form.close")).build();
+    let _ = row.append_child(&close);
+    let _ = form.append_child(&row);
+
+    let key = crate::browser::env::random_id();
+    let controls = Rc::new(Controls { checks, note, summary });
+    state.keep(Tab::Requests, util::on(&close, "click", state, move |s, _| {
+        if let Ok(Some(slot)) = s.body.query_selector(".pw-request-form") {
+            dom::clear(&slot);
+        }
+        let mut sel = String::from(".pw-request-form ~ * button, button[data-kind=\"");
+        sel.push_str(kind);
+        sel.push_str("\"]");
+        if let Ok(Some(b)) = s.body.query_selector(&sel) {
+            dom::focus(&b);
+        }
+    }));
+    state.keep(Tab::Requests, util::on(&form, "submit", state, move |s, e| {
+        e.prevent_default();
+        let Some(details) = validate(&s, kind_enum, &controls) else { return };
+        let key = key.clone();
+        let summary = controls.summary.clone();
+        util::spawn(&s, |s| async move { submit(&s, kind, details, &key, &summary).await });
+    }));
+    Ok(form)
+}
+
+/// Checks the form; marks each problem on its control and returns the details when all is well.
+fn validate(state: &State, kind: RequestKindName, c: &Controls) -> Option<serde_json::Value> {
+    let lang = state.lang;
+    let mut first_bad: Option<Element> = None;
+    for (control, error, check) in &c.checks {
+        let message = match check {
+            Check::Filled if util::value_of(control).trim().is_empty() => Some(t(lang, "panel.form.required")),
+            Check::Confirmed if !util::checked(control) => Some(t(lang, "panel.form.confirm_required")),
+            Check::AnyChecked(boxes) if !boxes.iter().any(util::checked) => Some(t(lang, "panel.form.choose_one")),
+            _ => None,
+        };
+        if let Check::AnyChecked(boxes) = check {
+            for b in boxes {
+                if message.is_some() {
+                    let _ = b.set_attribute("aria-invalid", "true");
+                } else {
+                    let _ = b.remove_attribute("aria-invalid");
+                }
+            }
+        }
+        util::set_error(control, error, message);
+        if message.is_some() && first_bad.is_none() {
+            first_bad = Some(control.clone());
+        }
+    }
+    if let Some(el) = first_bad {
+        c.summary.set_text_content(Some(t(lang, "panel.form.fix")));
+        dom::focus(&el);
+        return None;
+    }
+    c.summary.set_text_content(None);
+    let note = Some(util::value_of(&c.note).trim().to_string()).filter(|n| !n.is_empty());
+    let checked_values = |i: usize| -> Vec<String> {
+        match c.checks.get(i).map(|x| &x.2) {
+            Some(Check::AnyChecked(boxes)) => boxes.iter().filter(|b| util::checked(b)).filter_map(|b| b.get_attribute("value")).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let details = match kind {
+        RequestKindName::Access => RequestDetails::Access { note },
+        RequestKindName::Export => RequestDetails::Export { note },
+        RequestKindName::Erasure => RequestDetails::Erasure { note },
+        RequestKindName::Rectification => {
+            let index: usize = util::value_of(&c.checks.first()?.0).parse().ok()?;
+            let data = state.data.borrow();
+            let v = data.values.get(index)?;
+            let value = util::value_of(&c.checks.get(1)?.0).trim().to_string();
+            RequestDetails::Rectification { category: v.category.clone(), field: v.field.clone(), value, note }
+        }
+        RequestKindName::Restriction => RequestDetails::Restriction { categories: checked_values(0), note },
+        RequestKindName::Objection => RequestDetails::Objection {
+            targets: checked_values(0)
+                .into_iter()
+                .map(|v| if v == "direct_marketing" { ObjectionTarget::DirectMarketing } else { ObjectionTarget::Purpose(v) })
+                .collect(),
+            note,
+        },
+    };
+    Some(details.to_json())
+}
+
+async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Value, key: &str, summary: &Element) {
+    let lang = state.lang;
+    match state.client.file_request(kind, details.clone(), key).await {
+        Ok(record) => {
+            state.mount.announce(t(lang, "panel.requests.received_ok"));
+            requests::load(state).await;
+            if let Some(r) = record {
+                requests::focus_request(state, &r.id);
+            }
+            if kind == "objection" || kind == "erasure" {
+                super::optins::load(state).await;
+            }
+        }
+        Err(e) if e.is_transient() => {
+            let body = super::client::request_body(kind, details);
+            outbox::enqueue("request", &state.client.requests_url(), &body, key);
+            outbox::kick();
+            summary.set_text_content(Some(t(lang, "panel.requests.queued")));
+            state.mount.announce(t(lang, "panel.requests.queued"));
+        }
+        Err(e) => {
+            let mut text = String::from(util::api_error(lang, &e));
+            if let Some(d) = util::problem_detail(&e) {
+                text.push(' ');
+                text.push_str(&d);
+            }
+            summary.set_text_content(Some(&text));
+        }
+    }
+}
+
+/// An access answer on screen: every category with its values, from the data package.
+pub fn package_view(state: &State, text: &str) -> Result<Element, UiError> {
+    let lang = state.lang;
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|_| UiError::Dom)?;
+    let view = El::new("section")?.class("pw-stack pw-package").attr("tabindex", "-1").attr("aria-label", t(lang, "panel.requests.answer"));
+    let mut view = view.child(El::new("h5")?.text(t(lang, "panel.requests.answer")));
+    let empty = Vec::new();
+    for c in v.get("categories").and_then(|c| c.as_array()).unwrap_or(&empty) {
+        let label = c.get("label").and_then(|l| l.as_str()).unwrap_or("");
+        let mut dl = El::new("dl")?.class("pw-dl");
+        for item in c.get("values").and_then(|c| c.as_array()).unwrap_or(&empty) {
+            let field = item.get("label").and_then(|l| l.as_str()).unwrap_or("");
+            let value = item.get("value").and_then(|l| l.as_str()).unwrap_or("");
+            dl = st::row(dl, field, El::new("span")?.text(value))?;
+        }
+        view = view.child(El::new("h6")?.text(label)).child(dl);
+    }
+    Ok(view.build())
+}

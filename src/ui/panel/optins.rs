@@ -1,0 +1,158 @@
+//! "Toestemmingen": the opt-ins bound to the account (purposes with `consent: account`), with
+//! eligibility per plan (shown disabled with the reason), each change stored on the server and
+//! announced; an objection to direct marketing switches every marketing opt-in off at once (C-A11).
+
+use super::client::Preference;
+use super::{util, State, Tab};
+use crate::i18n::{fill, t};
+use crate::policy::{ConsentScope, Purpose};
+use crate::requests::is_direct_marketing;
+use crate::ui::dom::{next_id, El};
+use crate::ui::store::text::Ctx;
+use crate::ui::UiError;
+use std::rc::Rc;
+use web_sys::Element;
+
+/// Loads the preferences and renders the tab.
+pub async fn load(state: &Rc<State>) {
+    let prefs = match state.client.preferences().await {
+        Ok(p) => p,
+        Err(e) => {
+            if let Some(panel) = state.fresh_panel(Tab::OptIns) {
+                if let Ok(p) = El::new("p") {
+                    let _ = panel.append_child(&p.class("pw-error").text(util::api_error(state.lang, &e)).build());
+                }
+            }
+            return;
+        }
+    };
+    render(state, &prefs);
+}
+
+fn plan(state: &State) -> Option<String> {
+    state.me.borrow().as_ref().and_then(|m| m.plan.clone()).or_else(|| state.data.borrow().subject.plan.clone())
+}
+
+fn eligible(p: &Purpose, plan: Option<&str>) -> bool {
+    p.eligible_plans.is_empty() || plan.is_some_and(|plan| p.eligible_plans.iter().any(|e| e == plan))
+}
+
+fn render(state: &Rc<State>, prefs: &[Preference]) {
+    let Some(panel) = state.fresh_panel(Tab::OptIns) else { return };
+    if build(state, &panel, prefs).is_err() {
+        state.mount.show_unavailable();
+    }
+}
+
+fn build(state: &Rc<State>, panel: &Element, prefs: &[Preference]) -> Result<(), UiError> {
+    let lang = state.lang;
+    let policy = state.policy.clone();
+    let ctx = Ctx::new(&policy, lang);
+    let plan = plan(state);
+    let purposes: Vec<&Purpose> = policy.purposes.iter().filter(|p| p.consent == ConsentScope::Account).collect();
+    let _ = panel.append_child(&El::new("p")?.text(t(lang, "panel.optins.intro")).build());
+    if purposes.is_empty() {
+        let _ = panel.append_child(&El::new("p")?.text(t(lang, "panel.optins.none")).build());
+        return Ok(());
+    }
+    let list = El::new("ul")?.class("pw-plain pw-stack").build();
+    for p in &purposes {
+        let granted = prefs.iter().any(|x| x.purpose == p.id && x.granted);
+        let can = eligible(p, plan.as_deref());
+        let id = next_id("pw-optin");
+        let mut desc_id = id.clone();
+        desc_id.push_str("-desc");
+        let input = El::new("input")?
+            .attr("type", "checkbox")
+            .attr("role", "switch")
+            .attr("id", &id)
+            .attr("data-purpose", &p.id)
+            .attr("aria-describedby", &desc_id)
+            .flag("disabled", !can)
+            .build();
+        util::set_checked(&input, granted && can);
+        let mut text = El::new("span")?.child(ctx.el("span", &p.label)?.class("pw-sum-title"));
+        let mut desc = El::new("span")?.class("pw-muted").attr("id", &desc_id).class("pw-block");
+        if let Some(d) = &p.description {
+            desc = desc.child(ctx.el("span", d)?);
+        }
+        if !can {
+            let plans: Vec<&str> = p.eligible_plans.iter().filter_map(|id| policy.plan(id)).map(|pl| ctx.text(&pl.label)).collect();
+            desc = desc.child(El::new("span")?.class("pw-ineligible").text(&fill(
+                t(lang, "panel.optins.ineligible"),
+                &[("plans", &plans.join(", "))],
+            )));
+        }
+        text = text.child(desc);
+        let label = El::new("label")?.class("pw-switch").attr("for", &id).build();
+        let _ = label.append_child(&input);
+        let _ = label.append_child(&text.build());
+        let li = El::new("li")?.class("pw-optin").build();
+        let _ = li.append_child(&label);
+        let _ = list.append_child(&li);
+
+        let purpose = p.id.clone();
+        state.keep(Tab::OptIns, util::on(&input, "change", state, move |s, _| {
+            let Some(input) = s.body.query_selector(&selector(&purpose)).ok().flatten() else { return };
+            let on = util::checked(&input);
+            let purpose = purpose.clone();
+            util::spawn(&s, |s| async move {
+                save(&s, vec![(purpose, on)], false).await;
+            });
+        }));
+    }
+    let _ = panel.append_child(&list);
+
+    if purposes.iter().any(|p| is_direct_marketing(p.kind)) {
+        let object = El::new("button")?.class("pw-btn pw-btn-danger pw-object").attr("type", "button").text(t(lang, "panel.optins.object")).build();
+        let card = El::new("div")?
+            .class("pw-card")
+            .child(El::new("h3")?.text(t(lang, "panel.optins.object_title")))
+            .child(El::new("p")?.text(t(lang, "panel.optins.object_intro")))
+            .build();
+        let _ = card.append_child(&object);
+        let _ = panel.append_child(&card);
+        state.keep(Tab::OptIns, util::on(&object, "click", state, |s, _| {
+            util::spawn(&s, |s| async move {
+                save(&s, Vec::new(), true).await;
+            });
+        }));
+    }
+    Ok(())
+}
+
+fn selector(purpose: &str) -> String {
+    let mut s = String::from("input[role=switch][data-purpose=\"");
+    s.push_str(purpose);
+    s.push_str("\"]");
+    s
+}
+
+/// Stores `changes` and re-renders from the server's answer; on failure reverts and says why.
+async fn save(state: &Rc<State>, changes: Vec<(String, bool)>, object: bool) {
+    match state.client.put_preferences(&changes, object, &state.policy.version).await {
+        Ok(prefs) => {
+            let focused = state.mount.root.active_element().and_then(|e| e.get_attribute("data-purpose"));
+            let object_focused = state.mount.root.active_element().is_some_and(|e| e.class_list().contains("pw-object"));
+            render(state, &prefs);
+            if let Some(p) = focused {
+                if let Ok(Some(el)) = state.body.query_selector(&selector(&p)) {
+                    crate::ui::dom::focus(&el);
+                }
+            } else if object_focused {
+                if let Ok(Some(el)) = state.body.query_selector(".pw-object") {
+                    crate::ui::dom::focus(&el);
+                }
+            }
+            state.mount.announce(t(state.lang, "panel.optins.saved"));
+        }
+        Err(e) => {
+            for (p, on) in &changes {
+                if let Ok(Some(el)) = state.body.query_selector(&selector(p)) {
+                    util::set_checked(&el, !on);
+                }
+            }
+            state.mount.announce(util::api_error(state.lang, &e));
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! "Verzoeken": the kinds the policy offers (each opens its own form), and the customer's
+//! requests with kind, received and due date, timeline, cancel for pending ones, and the answer
+//! of access (on screen and as a file) and export (a JSON download) requests (C-C1, C-C2, C-C4, C-C5).
+
+use super::client::RequestRecord;
+use super::{forms, util, State, Tab};
+use crate::i18n::{fill, t, Lang};
+use crate::policy::{Date, REQUEST_KINDS};
+use crate::requests::{offered_kinds, RequestStatus};
+use crate::ui::dom::{self, El};
+use crate::ui::store::text as st;
+use crate::ui::UiError;
+use std::rc::Rc;
+use web_sys::Element;
+
+/// Loads the list and renders the tab.
+pub async fn load(state: &Rc<State>) {
+    let list = state.client.requests().await;
+    let Some(panel) = state.fresh_panel(Tab::Requests) else { return };
+    if build(state, &panel, list).is_err() {
+        state.mount.show_unavailable();
+    }
+}
+
+/// The label of a request kind by its wire name.
+pub fn kind_label(lang: Lang, kind: &str) -> &'static str {
+    REQUEST_KINDS.iter().find(|(n, _)| *n == kind).map_or("", |(_, k)| st::request_kind(lang, *k))
+}
+
+fn status_label(lang: Lang, status: &str) -> &'static str {
+    match RequestStatus::from_name(status) {
+        Some(RequestStatus::Received) => t(lang, "panel.status.received"),
+        Some(RequestStatus::Verified) => t(lang, "panel.status.verified"),
+        Some(RequestStatus::InProgress) => t(lang, "panel.status.in_progress"),
+        Some(RequestStatus::Extended) => t(lang, "panel.status.extended"),
+        Some(RequestStatus::Completed) => t(lang, "panel.status.completed"),
+        Some(RequestStatus::Refused) => t(lang, "panel.status.refused"),
+        Some(RequestStatus::Cancelled) => t(lang, "panel.status.cancelled"),
+        None => t(lang, "panel.status.unknown"),
+    }
+}
+
+fn date_text(lang: Lang, d: Option<Date>) -> String {
+    d.map(|d| st::date(lang, d)).unwrap_or_else(|| "—".to_string())
+}
+
+fn build(state: &Rc<State>, panel: &Element, list: Result<Vec<RequestRecord>, crate::api::ApiError>) -> Result<(), UiError> {
+    let lang = state.lang;
+    let kinds = offered_kinds(&state.policy);
+    let new = El::new("section")?
+        .class("pw-card")
+        .child(El::new("h3")?.text(t(lang, "panel.requests.new")))
+        .child(El::new("p")?.text(t(lang, "panel.requests.intro")))
+        .build();
+    let buttons = El::new("div")?.class("pw-row").build();
+    let form_slot = El::new("div")?.class("pw-request-form").build();
+    for kind in &kinds {
+        let name = kind.name();
+        let b = El::new("button")?
+            .class("pw-btn")
+            .attr("type", "button")
+            .attr("data-kind", name)
+            .text(kind_label(lang, name))
+            .build();
+        let _ = buttons.append_child(&b);
+        state.keep(Tab::Requests, util::on(&b, "click", state, move |s, _| forms::open(&s, name)));
+    }
+    if kinds.is_empty() {
+        let _ = new.append_child(&El::new("p")?.text(t(lang, "store.rights.none")).build());
+    }
+    let _ = new.append_child(&buttons);
+    let _ = new.append_child(&form_slot);
+    let _ = panel.append_child(&new);
+
+    let mine = El::new("section")?.class("pw-stack pw-request-list").child(El::new("h3")?.text(t(lang, "panel.requests.mine"))).build();
+    match list {
+        Err(e) => {
+            let _ = mine.append_child(&El::new("p")?.class("pw-error").text(util::api_error(lang, &e)).build());
+        }
+        Ok(list) if list.is_empty() => {
+            let _ = mine.append_child(&El::new("p")?.text(t(lang, "panel.requests.empty")).build());
+        }
+        Ok(list) => {
+            let ul = El::new("ul")?.class("pw-plain pw-stack").build();
+            for r in &list {
+                let _ = ul.append_child(&item(state, r)?.into());
+            }
+            let _ = mine.append_child(&ul);
+        }
+    }
+    let _ = panel.append_child(&mine);
+    Ok(())
+}
+
+fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
+    let lang = state.lang;
+    let mut dl = El::new("dl")?.class("pw-dl");
+    dl = st::row(dl, t(lang, "panel.requests.status"), El::new("span")?.class("pw-status").text(status_label(lang, &r.status)))?;
+    dl = st::row(dl, t(lang, "panel.requests.received"), El::new("span")?.text(&date_text(lang, r.received_on)))?;
+    dl = st::row(dl, t(lang, "panel.requests.due"), El::new("span")?.text(&date_text(lang, r.due_on)))?;
+    let mut timeline = El::new("ol")?.class("pw-timeline");
+    for step in &r.timeline {
+        let mut text = String::from(status_label(lang, &step.status));
+        if !step.at.is_empty() {
+            text.push_str(" — ");
+            text.push_str(&Date::parse(step.at.get(..10).unwrap_or(&step.at)).map_or(step.at.clone(), |d| st::date(lang, d)));
+        }
+        let mut li = El::new("li")?.child(El::new("span")?.text(&text));
+        if let Some(reason) = &step.reason {
+            li = li.child(El::new("span")?.text(": ")).child(El::new("q")?.text(reason));
+        }
+        timeline = timeline.child(li);
+    }
+    let mut card = El::new("li")?
+        .class("pw-card pw-request")
+        .attr("data-request", &r.id)
+        .attr("data-kind", &r.kind)
+        .attr("data-status", &r.status)
+        .child(El::new("h4")?.attr("tabindex", "-1").text(kind_label(lang, &r.kind)))
+        .child(dl)
+        .child(El::new("h5")?.text(t(lang, "panel.requests.timeline")))
+        .child(timeline);
+    if r.status == "refused" {
+        let authority = state.policy.text(&state.policy.controller.supervisory_authority.name, lang.tag());
+        card = card.child(El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])));
+    }
+    let card = card.build();
+    let actions = El::new("div")?.class("pw-row").build();
+    let status = RequestStatus::from_name(&r.status);
+    if status.is_some_and(RequestStatus::is_pending) {
+        let b = El::new("button")?.class("pw-btn pw-btn-danger pw-cancel").attr("type", "button").text(t(lang, "panel.requests.cancel")).build();
+        let _ = actions.append_child(&b);
+        let id = r.id.clone();
+        state.keep(Tab::Requests, util::on(&b, "click", state, move |s, _| {
+            let id = id.clone();
+            util::spawn(&s, |s| async move {
+                match s.client.cancel(&id).await {
+                    Ok(()) => {
+                        s.mount.announce(t(s.lang, "panel.requests.cancelled"));
+                        load(&s).await;
+                        focus_request(&s, &id);
+                    }
+                    Err(e) => s.mount.announce(util::api_error(s.lang, &e)),
+                }
+            });
+        }));
+    }
+    if status == Some(RequestStatus::Completed) && (r.kind == "access" || r.kind == "export") {
+        let answer = El::new("div")?.class("pw-answer").build();
+        if r.kind == "access" {
+            let show = El::new("button")?.class("pw-btn pw-show-answer").attr("type", "button").text(t(lang, "panel.requests.show_answer")).build();
+            let _ = actions.append_child(&show);
+            let (id, slot) = (r.id.clone(), answer.clone());
+            state.keep(Tab::Requests, util::on(&show, "click", state, move |s, _| {
+                let (id, slot) = (id.clone(), slot.clone());
+                util::spawn(&s, |s| async move {
+                    match s.client.package(&id).await {
+                        Ok(text) => {
+                            dom::clear(&slot);
+                            if let Ok(view) = forms::package_view(&s, &text) {
+                                let _ = slot.append_child(&view);
+                                dom::focus(&view);
+                            }
+                        }
+                        Err(e) => s.mount.announce(util::api_error(s.lang, &e)),
+                    }
+                });
+            }));
+        }
+        let download = El::new("button")?.class("pw-btn pw-download").attr("type", "button").text(t(lang, "panel.requests.download")).build();
+        let _ = actions.append_child(&download);
+        let id = r.id.clone();
+        let kind = r.kind.clone();
+        state.keep(Tab::Requests, util::on(&download, "click", state, move |s, _| {
+            let (id, kind) = (id.clone(), kind.clone());
+            util::spawn(&s, |s| async move {
+                match s.client.package(&id).await {
+                    Ok(text) => {
+                        let mut name = s.client.site.clone();
+                        name.push('-');
+                        name.push_str(&kind);
+                        name.push_str(".json");
+                        let _ = util::download(&name, &text, "application/json");
+                    }
+                    Err(e) => s.mount.announce(util::api_error(s.lang, &e)),
+                }
+            });
+        }));
+        let _ = card.append_child(&actions);
+        let _ = card.append_child(&answer);
+        return Ok(card);
+    }
+    if actions.child_element_count() > 0 {
+        let _ = card.append_child(&actions);
+    }
+    Ok(card)
+}
+
+/// Moves focus to a request's heading in the list.
+pub fn focus_request(state: &State, id: &str) {
+    let mut sel = String::from(".pw-request[data-request=\"");
+    sel.push_str(id);
+    sel.push_str("\"] h4");
+    match state.body.query_selector(&sel) {
+        Ok(Some(h)) => dom::focus(&h),
+        _ => {
+            if let Ok(Some(h)) = state.body.query_selector(".pw-request-list h3") {
+                let _ = h.set_attribute("tabindex", "-1");
+                dom::focus(&h);
+            }
+        }
+    }
+}
