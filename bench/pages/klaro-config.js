@@ -6,6 +6,7 @@ var klaroConfig = {
   styling: { theme: ["light", "bottom", "wide"] },
   lang: "nl",
   htmlTexts: false,
+  showNoticeTitle: true,
   groupByPurpose: true,
   storageMethod: "cookie",
   cookieName: "klaro",
@@ -30,6 +31,7 @@ var klaroConfig = {
         description:
           "Kies per doel of je toestemming geeft. Alles staat standaard uit. Je kunt je toestemming op elk moment intrekken, net zo makkelijk als je hem geeft.",
       },
+      ok: "Alles accepteren",
       acceptAll: "Alles accepteren",
       decline: "Alles weigeren",
       acceptSelected: "Keuze opslaan",
