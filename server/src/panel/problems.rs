@@ -25,7 +25,7 @@ pub fn cross_site(detail: &str) -> Problem {
 
 /// 404 for anything the session may not see, whether or not it exists.
 pub fn not_found() -> Problem {
-    Problem::new(ProblemKind::NotFound)
+    Problem::new(ProblemKind::NotFound).detail("nothing here for this session")
 }
 
 /// 404: demo mode is off.
