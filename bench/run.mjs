@@ -61,7 +61,7 @@ const TOOLS = [
   { id: "klaro", name: "klaro", version: pkgVersion("klaro") },
 ];
 // The host page's own files, the same on every page: not counted as the tool's bytes.
-const PAGE_FILES = new Set(["/bench/page.css", "/bench/probe.js"]);
+const PAGE_FILES = new Set(["/bench/page.css", "/bench/probe.js", "/favicon.ico"]);
 
 checkIdenticalPages();
 
@@ -203,15 +203,16 @@ async function load(tool) {
       if (url) wire.set(new URL(url).pathname, (wire.get(new URL(url).pathname) || 0) + e.encodedDataLength);
     });
 
-    await page.goto(`${origin}/bench/${tool.id}.html`, { waitUntil: "load", timeout: TIMEOUT_MS });
     let ok = true;
     try {
+      await page.goto(`${origin}/bench/${tool.id}.html`, { waitUntil: "load", timeout: TIMEOUT_MS });
       await page.waitForFunction(() => window.__bench && window.__bench.visible !== null, null, {
         timeout: TIMEOUT_MS,
         polling: 100,
       });
-    } catch {
+    } catch (e) {
       ok = false;
+      errors.push(`bench: ${String(e).split("\n")[0]}`);
     }
     await page.waitForTimeout(SETTLE_MS);
     const seen = await page.evaluate(() => ({
