@@ -226,7 +226,8 @@ async function load(tool) {
           start: e.startTime - window.__bench.t0,
           end: e.responseEnd - window.__bench.t0,
         })),
-    }));
+    }))
+      .catch((e) => ({ t0: 0, inDom: null, visible: null, frame: null, longTasks: [], shifts: [], resources: [], errors: [String(e)] }));
     return { ok, errors: [...errors, ...seen.errors], seen, wire };
   } finally {
     await context.close();
