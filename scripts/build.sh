@@ -44,7 +44,8 @@ wasm-bindgen --target web --typescript --out-dir "$work/bindgen" --out-name priv
   "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/privacy_widget.wasm"
 
 step "wasm-opt -Oz ($("$WASM_OPT" --version | awk '{print $3}'))"
-"$WASM_OPT" -Oz "${WASM_FEATURES[@]}" "$work/bindgen/privacy_widget_bg.wasm" -o "$work/opt.wasm"
+"$WASM_OPT" -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
+  "$work/bindgen/privacy_widget_bg.wasm" -o "$work/opt.wasm"
 cp "$work/opt.wasm" "$work/bindgen/privacy_widget_bg.wasm"
 
 # ---- dist/: the script-tag files ----
