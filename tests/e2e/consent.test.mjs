@@ -3,7 +3,7 @@
 // with local stand-in tags (www/stand-ins/) and the real reference server.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, formatViolations, launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { axe, formatViolations, launchBrowser, openPage, startServer, STRICT_CSP } from "./lib/harness.mjs";
 import { consentId, eventually, focused, GPC_INIT, pw, records, snapshot, trackingCookies, visit } from "./consent-lib.mjs";
 
 const PCX = "/sites/pcextreme/";
@@ -410,6 +410,42 @@ describe("host page API", () => {
     await visit(opened.page, server.url, PCX);
     const r = await opened.page.evaluate(() => [window.PrivacyWidget.mine, typeof window.__privacyWidget.consent]);
     assert.deepEqual(r, [true, "function"]);
+    await opened.context.close();
+  });
+});
+
+describe("robustness", () => {
+  // C-A1: a broken policy enables nothing; the visitor sees a neutral note, the console the details.
+  test("an invalid policy shows a neutral message and enables nothing", async () => {
+    const opened = await openPage(browser);
+    await opened.page.route("**/policies/pcextreme.json", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"site": "pcextreme", "version": 7}' }),
+    );
+    await opened.page.goto(server.url + PCX);
+    const note = opened.page.locator("#privacy-widget-consent .pw-unavailable");
+    await note.waitFor();
+    assert.match(await note.textContent(), /niet beschikbaar/);
+    const s = await snapshot(opened.page);
+    assert.deepEqual(s.consent, [DEFAULT]);
+    assert.deepEqual(s.ran, []);
+    assert.ok(opened.problems.some((p) => p.includes("privacy-widget")), "the reason goes to the console");
+    assert.ok(opened.problems.some((p) => p.includes("version")), opened.problems.join("\n"));
+    await opened.context.close();
+  });
+
+  // Strict CSP (no inline script or style): every consent flow works without a violation.
+  test("works under a strict Content-Security-Policy", async () => {
+    const opened = await openPage(browser, { csp: STRICT_CSP });
+    await visit(opened.page, server.url, PCX);
+    await pw(opened.page, "accept-all").click();
+    await opened.page.waitForFunction(() => (window.__ran || []).length >= 4);
+    await pw(opened.page, "open").click();
+    await pw(opened.page, "reject-all").last().click();
+    await pw(opened.page, "dialog").waitFor({ state: "detached" });
+    const s = await snapshot(opened.page);
+    assert.equal(s.decision.method, "reject_all");
+    assert.ok(/^\d+px$/.test(await opened.page.evaluate(() => document.documentElement.style.scrollPaddingBottom)), "C-D3: focus kept clear of the widget");
+    assert.deepEqual(opened.problems, []);
     await opened.context.close();
   });
 });

@@ -2,19 +2,22 @@
 //! signals, gates tags, shows the banner when a question is open, opens the dialog, records
 //! every decision through the outbox (C-A8) and tells the host page (events, `onChange`).
 
-use super::banner::{button, Banner, BannerEvent};
-use super::dialog::{Dialog, DialogEvent};
-use super::dom::{self, El};
+mod effects;
+mod host;
+mod views;
+
+use super::banner::Banner;
+use super::dialog::Dialog;
+use super::dom;
 use super::Mount;
-use crate::api::outbox::{self, Courier};
-use crate::browser::{cookies, env, gating::Gate, signals, storage};
+use crate::api::outbox::Courier;
+use crate::browser::{cookies, env, gating::Gate, signals};
 use crate::consent::{self, question, Action, ConsentRecord, Decision};
 use crate::i18n::{t, Lang};
-use crate::policy::{parse_policy, Policy, Vendor};
+use crate::policy::{parse_policy, Policy};
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// The widget version sent with each proof-of-consent record.
@@ -115,10 +118,10 @@ impl Page {
                 for line in lines {
                     web_sys::console::error_1(&line.into());
                 }
-                when_body(move || {
-                    if let Ok(mount) = page_mount() {
+                host::when_body(move || {
+                    if let Ok(mount) = host::page_mount() {
                         mount.show_unavailable();
-                        KEPT.with(|k| k.borrow_mut().mounts.push(mount));
+                        host::KEPT.with(|k| k.borrow_mut().mounts.push(mount));
                     }
                 });
             }
@@ -149,148 +152,7 @@ impl Page {
             }
         }
         let page = self.clone();
-        when_body(move || page.mount_ui(q.is_open()));
-    }
-
-    fn mount_ui(&self, ask: bool) {
-        let Ok(mount) = page_mount() else { return };
-        let lang = self.0.borrow().lang;
-        let _ = mount.frame.set_attribute("lang", lang.tag());
-        let weak = self.weak();
-        let float = button("pw-btn pw-float", t(lang, "consent.open_button")).map(|b| b.attr("data-pw", "open").build());
-        let mut listeners = Vec::new();
-        if let Ok(float) = &float {
-            let w = weak.clone();
-            let opener = float.clone();
-            listeners.push(EventListener::new(float, "click", move |_| with(&w, |p| p.open_dialog(Some(opener.clone())))));
-            mount.show(float);
-        }
-        if let Some(doc) = dom::document() {
-            let w = weak.clone();
-            let options = gloo_events::EventListenerOptions::enable_prevent_default();
-            listeners.push(EventListener::new_with_options(&doc, "click", options, move |e| {
-                let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
-                if let Some(opener) = target.and_then(|t| t.closest("[data-privacy-widget-open]").ok().flatten()) {
-                    e.prevent_default();
-                    with(&w, |p| p.open_dialog(Some(opener.clone())));
-                }
-            }));
-        }
-        let pending = {
-            let mut s = self.0.borrow_mut();
-            s.float = float.ok();
-            s.listeners = listeners;
-            s.mount = Some(mount);
-            s.ready = true;
-            std::mem::take(&mut s.pending)
-        };
-        if ask {
-            self.show_banner();
-        }
-        signals::dispatch("privacy-widget:ready", &self.consent_value());
-        for call in pending {
-            match call {
-                "open" => self.open_dialog(None),
-                _ => self.reset(),
-            }
-        }
-    }
-
-    fn show_banner(&self) {
-        let (policy, lang, gpc) = {
-            let s = self.0.borrow();
-            let Some(policy) = s.policy.clone() else { return };
-            (policy, s.lang, s.gpc)
-        };
-        let weak = self.weak();
-        let on: Rc<dyn Fn(BannerEvent)> = Rc::new(move |event| {
-            with(&weak, |p| match event {
-                BannerEvent::AcceptAll => p.act(Action::AcceptAll),
-                BannerEvent::RejectAll => p.act(Action::RejectAll),
-                BannerEvent::Settings => {
-                    let opener = p.0.borrow().banner.as_ref().and_then(|b| b.el.query_selector("[data-pw=settings]").ok().flatten());
-                    p.open_dialog(opener)
-                }
-                BannerEvent::Dismiss => p.hide_banner(),
-            })
-        });
-        let Ok(banner) = Banner::new(&policy, lang, gpc, on) else { return };
-        let mut s = self.0.borrow_mut();
-        if let Some(mount) = &s.mount {
-            mount.show(&banner.el);
-        }
-        if let Some(f) = &s.float {
-            let _ = f.set_attribute("hidden", "");
-        }
-        if let Some(old) = s.banner.replace(banner) {
-            old.el.remove();
-        }
-    }
-
-    /// Closes the banner without recording anything (C-A2); focus goes to the floating button.
-    fn hide_banner(&self) {
-        let (banner, float) = {
-            let mut s = self.0.borrow_mut();
-            (s.banner.take(), s.float.clone())
-        };
-        if let Some(b) = banner {
-            b.el.remove();
-        }
-        if let Some(f) = float {
-            let _ = f.remove_attribute("hidden");
-            dom::focus(&f);
-        }
-    }
-
-    /// Opens the preferences dialog; `opener` gets focus back when it closes (C-D2).
-    pub fn open_dialog(&self, opener: Option<Element>) {
-        let (policy, lang, gpc, record, root) = {
-            let mut s = self.0.borrow_mut();
-            if !s.ready {
-                s.pending.push("open");
-                return;
-            }
-            let Some(policy) = s.policy.clone() else { return };
-            let record = if s.settled { s.stored.clone() } else { None };
-            let Some(root) = s.mount.as_ref().map(|m| m.root.clone()) else { return };
-            (policy, s.lang, s.gpc, record, root)
-        };
-        self.close_dialog(false);
-        let weak = self.weak();
-        let on: Rc<dyn Fn(DialogEvent)> = Rc::new(move |event| {
-            with(&weak, |p| match event.clone() {
-                DialogEvent::Save(choices) => p.act(Action::Custom(choices)),
-                DialogEvent::AcceptAll => p.act(Action::AcceptAll),
-                DialogEvent::RejectAll => p.act(Action::RejectAll),
-                DialogEvent::Closed => p.close_dialog(true),
-            })
-        });
-        let granted = |id: &str| record.as_ref().is_some_and(|r| r.granted(id));
-        let Ok(dialog) = Dialog::new(&policy, lang, gpc, &granted, on) else { return };
-        dialog.open(&root);
-        self.0.borrow_mut().dialog = Some((dialog, opener));
-    }
-
-    fn close_dialog(&self, restore_focus: bool) {
-        let taken = self.0.borrow_mut().dialog.take();
-        let Some((dialog, opener)) = taken else { return };
-        dialog.close();
-        if restore_focus {
-            self.restore_focus(opener);
-        }
-    }
-
-    fn restore_focus(&self, opener: Option<Element>) {
-        let target = opener.filter(|o| o.is_connected()).or_else(|| {
-            let s = self.0.borrow();
-            s.banner
-                .as_ref()
-                .and_then(|b| b.el.query_selector("[data-pw=settings]").ok().flatten())
-                .or_else(|| s.float.clone())
-        });
-        if let Some(el) = target {
-            dom::focus(&el);
-        }
+        host::when_body(move || page.mount_ui(q.is_open()));
     }
 
     /// Turns a visitor's action into a decision and commits it.
@@ -323,8 +185,8 @@ impl Page {
         };
         cookies::write_decision(&record, &opts.cookie_domain);
         let withdrawn = consent::withdrawn(previous.as_ref(), &decision);
-        clear_purposes(&policy, &withdrawn);
-        record_proof(&opts, &record, gpc);
+        effects::clear_purposes(&policy, &withdrawn);
+        effects::record_proof(&opts, &record, gpc);
         {
             let mut s = self.0.borrow_mut();
             s.stored = Some(record.clone());
@@ -357,6 +219,12 @@ impl Page {
         if let Some(live) = announce_to {
             live.set_text_content(Some(t(lang, "consent.saved")));
         }
+        self.notify();
+        self.keep_focus_visible();
+    }
+
+    /// Tells the host page: `privacy-widget:change` on `window`, then every `onChange` listener.
+    fn notify(&self) {
         let value = self.consent_value();
         signals::dispatch("privacy-widget:change", &value);
         let subscribers: Vec<js_sys::Function> = self.0.borrow().subscribers.iter().map(|(_, f)| f.clone()).collect();
@@ -365,19 +233,17 @@ impl Page {
         }
     }
 
+    /// Keeps page elements that get focus clear of the fixed banner or button (C-D3).
+    fn keep_focus_visible(&self) {
+        let host = self.0.borrow().mount.as_ref().map(|m| m.host.clone());
+        if let Some(host) = host {
+            host::keep_focus_visible(&host);
+        }
+    }
+
     /// Pushes the signals for a decision and activates the granted purposes' tags.
     fn apply(&self, policy: &Policy, record: &ConsentRecord) {
-        let granted = |id: &str| record.granted(id);
-        let update = consent::consent_mode_update(policy, &granted);
-        signals::consent_mode_update(&update);
-        if let Some(on) = consent::vendor_granted(policy, Vendor::Meta, &granted) {
-            signals::meta_consent(on);
-        }
-        if let Some(on) = consent::vendor_granted(policy, Vendor::Microsoft, &granted) {
-            signals::microsoft_consent(on);
-        }
-        let detail = super::super::surface::decision_value(record);
-        signals::data_layer_event(&detail, &update);
+        effects::push_signals(policy, record);
         let purposes: Vec<String> = record.choices.iter().filter(|(_, on)| *on).map(|(id, _)| id.clone()).collect();
         let s = self.0.borrow();
         if let (Some(gate), Some(doc)) = (&s.gate, dom::document()) {
@@ -424,15 +290,8 @@ impl Page {
         cookies::forget_decision(&domain);
         if let Some(prev) = previous {
             let granted: Vec<String> = prev.choices.iter().filter(|(_, on)| *on).map(|(id, _)| id.clone()).collect();
-            clear_purposes(&policy, &granted);
-            let denied = |_: &str| false;
-            signals::consent_mode_update(&consent::consent_mode_update(&policy, &denied));
-            if consent::vendor_granted(&policy, Vendor::Meta, &denied).is_some() {
-                signals::meta_consent(false);
-            }
-            if consent::vendor_granted(&policy, Vendor::Microsoft, &denied).is_some() {
-                signals::microsoft_consent(false);
-            }
+            effects::clear_purposes(&policy, &granted);
+            effects::push_denied(&policy);
         }
         if let Some(gate) = &self.0.borrow().gate {
             if let Some(doc) = dom::document() {
@@ -440,7 +299,7 @@ impl Page {
             }
         }
         self.show_banner();
-        signals::dispatch("privacy-widget:change", &wasm_bindgen::JsValue::NULL);
+        self.notify();
     }
 
     /// Removes the UI and stops listeners, observer and timers.
@@ -459,79 +318,8 @@ impl Page {
     }
 }
 
-/// Page-lifetime things with no widget to own them: the "unavailable" mount and the
-/// `DOMContentLoaded` listeners waiting for `<body>`.
-#[derive(Default)]
-struct Kept {
-    mounts: Vec<Mount>,
-    waiting: Vec<EventListener>,
-}
-
-thread_local!(static KEPT: RefCell<Kept> = RefCell::new(Kept::default()));
-
 fn with(weak: &Weak<RefCell<State>>, f: impl FnOnce(&Page)) {
     if let Some(state) = weak.upgrade() {
         f(&Page(state));
     }
-}
-
-/// Clears the cookies and storage keys of the tracking services of `purposes` (C-A7).
-fn clear_purposes(policy: &Policy, purposes: &[String]) {
-    if purposes.is_empty() {
-        return;
-    }
-    let mut cookie_names: Vec<&str> = Vec::new();
-    let mut keys: Vec<&str> = Vec::new();
-    for s in policy.tracking.iter().filter(|s| purposes.iter().any(|p| *p == s.purpose)) {
-        cookie_names.extend(s.cookies.iter().map(|c| c.name.as_str()));
-        keys.extend(s.storage.iter().map(String::as_str));
-    }
-    cookies::clear_matching(&cookie_names);
-    storage::clear_matching(&keys);
-}
-
-/// Puts the proof-of-consent record in the outbox (C-A8) and starts sending it.
-fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool) {
-    let mut purposes = serde_json::Map::new();
-    for (id, on) in &record.choices {
-        purposes.insert(id.clone(), serde_json::Value::Bool(*on));
-    }
-    let body = serde_json::json!({
-        "site": opts.site,
-        "consent_id": record.consent_id,
-        "policy_version": record.policy_version,
-        "language": record.lang,
-        "action": record.method.name(),
-        "purposes": purposes,
-        "origin": env::origin(),
-        "widget_version": WIDGET_VERSION,
-        "gpc": gpc,
-    });
-    let mut url = opts.api.trim_end_matches('/').to_string();
-    url.push_str("/consents");
-    outbox::enqueue("consent", &url, &body.to_string(), &env::random_id());
-    outbox::kick();
-}
-
-/// The marketing page's widget host: a fixed element, first in `<body>` so that the banner
-/// comes first in the keyboard order.
-fn page_mount() -> Result<Mount, super::UiError> {
-    let doc = dom::document().ok_or(super::UiError::NoDocument)?;
-    let body = doc.body().ok_or(super::UiError::NoDocument)?;
-    let host = El::new("div")?.class("pw-page-host").attr("id", "privacy-widget-consent").build();
-    body.prepend_with_node_1(&host).map_err(|_| super::UiError::Dom)?;
-    let mount = Mount::attach(host)?;
-    let _ = mount.frame.class_list().add_1("pw-page");
-    Ok(mount)
-}
-
-/// Runs `f` once `<body>` exists (now, or on `DOMContentLoaded`).
-fn when_body(f: impl FnOnce() + 'static) {
-    let Some(doc) = dom::document() else { return };
-    if doc.body().is_some() && doc.ready_state() != "loading" {
-        f();
-        return;
-    }
-    let listener = EventListener::once(&doc, "DOMContentLoaded", move |_| f());
-    KEPT.with(|k| k.borrow_mut().waiting.push(listener));
 }

@@ -1,0 +1,73 @@
+//! What a decision does outside the widget: the vendor signals (C-B2), clearing a withdrawn
+//! purpose's cookies and storage keys (C-A7), and the proof-of-consent record (C-A8).
+
+use super::{PageOptions, WIDGET_VERSION};
+use crate::api::outbox;
+use crate::browser::{cookies, env, signals, storage};
+use crate::consent::{self, ConsentRecord};
+use crate::policy::{Policy, Vendor};
+
+/// Consent Mode update, Meta and Microsoft consent calls and the dataLayer event for `record`.
+pub(super) fn push_signals(policy: &Policy, record: &ConsentRecord) {
+    let granted = |id: &str| record.granted(id);
+    let update = consent::consent_mode_update(policy, &granted);
+    signals::consent_mode_update(&update);
+    if let Some(on) = consent::vendor_granted(policy, Vendor::Meta, &granted) {
+        signals::meta_consent(on);
+    }
+    if let Some(on) = consent::vendor_granted(policy, Vendor::Microsoft, &granted) {
+        signals::microsoft_consent(on);
+    }
+    let detail = crate::surface::decision_value(record);
+    signals::data_layer_event(&detail, &update);
+}
+
+/// Everything denied (after `reset()`).
+pub(super) fn push_denied(policy: &Policy) {
+    let denied = |_: &str| false;
+    signals::consent_mode_update(&consent::consent_mode_update(policy, &denied));
+    if consent::vendor_granted(policy, Vendor::Meta, &denied).is_some() {
+        signals::meta_consent(false);
+    }
+    if consent::vendor_granted(policy, Vendor::Microsoft, &denied).is_some() {
+        signals::microsoft_consent(false);
+    }
+}
+
+/// Clears the cookies and storage keys of the tracking services of `purposes` (C-A7).
+pub(super) fn clear_purposes(policy: &Policy, purposes: &[String]) {
+    if purposes.is_empty() {
+        return;
+    }
+    let mut cookie_names: Vec<&str> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    for s in policy.tracking.iter().filter(|s| purposes.iter().any(|p| *p == s.purpose)) {
+        cookie_names.extend(s.cookies.iter().map(|c| c.name.as_str()));
+        keys.extend(s.storage.iter().map(String::as_str));
+    }
+    cookies::clear_matching(&cookie_names);
+    storage::clear_matching(&keys);
+}
+
+/// Puts the proof-of-consent record in the outbox (C-A8) and starts sending it.
+pub(super) fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool) {
+    let mut purposes = serde_json::Map::new();
+    for (id, on) in &record.choices {
+        purposes.insert(id.clone(), serde_json::Value::Bool(*on));
+    }
+    let body = serde_json::json!({
+        "site": opts.site,
+        "consent_id": record.consent_id,
+        "policy_version": record.policy_version,
+        "language": record.lang,
+        "action": record.method.name(),
+        "purposes": purposes,
+        "origin": env::origin(),
+        "widget_version": WIDGET_VERSION,
+        "gpc": gpc,
+    });
+    let mut url = opts.api.trim_end_matches('/').to_string();
+    url.push_str("/consents");
+    outbox::enqueue("consent", &url, &body.to_string(), &env::random_id());
+    outbox::kick();
+}

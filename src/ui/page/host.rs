@@ -1,0 +1,60 @@
+//! The marketing page's widget host: a fixed element first in `<body>`, waiting for `<body>`,
+//! page-lifetime leftovers, and keeping focused page elements clear of the widget.
+
+use super::super::dom::{self, El};
+use super::super::Mount;
+use gloo_events::EventListener;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+/// Page-lifetime things with no widget to own them: the "unavailable" mount and the
+/// `DOMContentLoaded` listeners waiting for `<body>`.
+#[derive(Default)]
+pub(super) struct Kept {
+    pub(super) mounts: Vec<Mount>,
+    waiting: Vec<EventListener>,
+}
+
+thread_local!(pub(super) static KEPT: RefCell<Kept> = RefCell::new(Kept::default()));
+
+/// The marketing page's widget host: a fixed element, first in `<body>` so that the banner
+/// comes first in the keyboard order.
+pub(super) fn page_mount() -> Result<Mount, super::super::UiError> {
+    let doc = dom::document().ok_or(super::super::UiError::NoDocument)?;
+    let body = doc.body().ok_or(super::super::UiError::NoDocument)?;
+    let host = El::new("div")?.class("pw-page-host").attr("id", "privacy-widget-consent").build();
+    body.prepend_with_node_1(&host).map_err(|_| super::super::UiError::Dom)?;
+    let mount = Mount::attach(host)?;
+    let _ = mount.frame.class_list().add_1("pw-page");
+    Ok(mount)
+}
+
+/// Runs `f` once `<body>` exists (now, or on `DOMContentLoaded`).
+pub(super) fn when_body(f: impl FnOnce() + 'static) {
+    let Some(doc) = dom::document() else { return };
+    if doc.body().is_some() && doc.ready_state() != "loading" {
+        f();
+        return;
+    }
+    let listener = EventListener::once(&doc, "DOMContentLoaded", move |_| f());
+    KEPT.with(|k| k.borrow_mut().waiting.push(listener));
+}
+
+/// Keeps page elements that get focus clear of the fixed banner or button (C-D3, WCAG
+/// 2.4.11): `scroll-padding-bottom` on `<html>` follows the widget's height (set through the
+/// CSSOM, which a strict CSP allows).
+pub fn keep_focus_visible(host: &Element) {
+    let Some(html) = dom::document().and_then(|d| d.document_element()) else { return };
+    let height = f64::from(host.client_height());
+    let mut value = String::new();
+    dom::push_u32(&mut value, height.max(0.0) as u32 + 8);
+    value.push_str("px");
+    if let Ok(style) = js_sys::Reflect::get(&html, &"style".into()) {
+        if let Ok(set) = js_sys::Reflect::get(&style, &"setProperty".into()) {
+            if let Some(set) = set.dyn_ref::<js_sys::Function>() {
+                let _ = set.call2(&style, &"scroll-padding-bottom".into(), &value.into());
+            }
+        }
+    }
+}
