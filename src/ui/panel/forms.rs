@@ -69,10 +69,11 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
         RequestKindName::Export => add(El::new("p")?.text(t(lang, "panel.form.export"))),
         RequestKindName::Rectification => {
             let mut select = El::new("select")?.attr("name", "field").child(El::new("option")?.attr("value", "").text(t(lang, "panel.form.choose")));
+            // Only values of fields the policy names can be rectified (the server checks the same).
             for (i, v) in data.values.iter().enumerate() {
-                let cat = policy.category(&v.category);
-                let field = cat.and_then(|c| c.fields.iter().find(|f| f.id == v.field)).map_or(v.field.as_str(), |f| ctx.text(&f.label));
-                let cat_label = cat.map_or(v.category.as_str(), |c| ctx.text(&c.label));
+                let Some(cat) = policy.category(&v.category) else { continue };
+                let Some(field) = cat.fields.iter().find(|f| f.id == v.field).map(|f| ctx.text(&f.label)) else { continue };
+                let cat_label = ctx.text(&cat.label);
                 let mut label = String::from(cat_label);
                 label.push_str(" – ");
                 label.push_str(field);
