@@ -60,16 +60,18 @@ pub fn load() -> Vec<Entry> {
         .unwrap_or_default()
 }
 
-fn save(entries: &[Entry]) {
+fn save(entries: &[Entry]) -> bool {
     if entries.is_empty() {
         crate::browser::storage::remove(STORAGE_KEY);
+        true
     } else {
         let list = Value::Array(entries.iter().map(Entry::to_json).collect());
-        crate::browser::storage::set(STORAGE_KEY, &list.to_string());
+        crate::browser::storage::set(STORAGE_KEY, &list.to_string())
     }
 }
 
-/// Appends an entry (due now) and returns its idempotency key.
+/// Appends an entry (due now). Where localStorage is blocked or full the write is sent once
+/// right away instead (it cannot wait for a later page).
 pub fn enqueue(kind: &str, url: &str, body: &str, key: &str) {
     let mut entries = load();
     if entries.iter().any(|e| e.key == key) {
@@ -83,14 +85,19 @@ pub fn enqueue(kind: &str, url: &str, body: &str, key: &str) {
         attempts: 0,
         next_try: 0.0,
     });
-    save(&entries);
+    if !save(&entries) {
+        let (url, body, key) = (url.to_string(), body.to_string(), key.to_string());
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = send_json("POST", &url, &body, Some(&key)).await;
+        });
+    }
 }
 
 fn update(key: &str, change: impl FnOnce(&mut Vec<Entry>, usize)) {
     let mut entries = load();
     if let Some(i) = entries.iter().position(|e| e.key == key) {
         change(&mut entries, i);
-        save(&entries);
+        let _ = save(&entries);
     }
 }
 

@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(question(Some(&fresh), "1", PURPOSES, NOW), Question::Settled);
         assert_eq!(question(Some(&old), "1", PURPOSES, NOW), Question::ConsentExpired);
         // 13 calendar months are never shorter than 393 days.
-        assert!(CONSENT_MEMORY_SECS <= 393 * DAY);
+        const { assert!(CONSENT_MEMORY_SECS <= 393 * DAY) };
     }
 
     // C-A10
@@ -132,7 +132,7 @@ mod tests {
         assert_eq!(question(Some(&kept), "1", PURPOSES, NOW), Question::Settled);
         assert_eq!(question(Some(&old), "1", PURPOSES, NOW), Question::RefusalExpired);
         // 6 calendar months are never longer than 184 days.
-        assert!(REFUSAL_MEMORY_SECS >= 184 * DAY);
+        const { assert!(REFUSAL_MEMORY_SECS >= 184 * DAY) };
         // A refusal younger than the consent limit but older than 6 months is asked again,
         // a consent of the same age is not.
         let consent = record("1", &[("analytics", true), ("advertising", false)], 200);

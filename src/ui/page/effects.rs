@@ -41,7 +41,7 @@ pub(super) fn clear_purposes(policy: &Policy, purposes: &[String]) {
     }
     let mut cookie_names: Vec<&str> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for s in policy.tracking.iter().filter(|s| purposes.iter().any(|p| *p == s.purpose)) {
+    for s in policy.tracking.iter().filter(|s| purposes.contains(&s.purpose)) {
         cookie_names.extend(s.cookies.iter().map(|c| c.name.as_str()));
         keys.extend(s.storage.iter().map(String::as_str));
     }
