@@ -67,7 +67,7 @@ for layer in "${layers[@]}"; do
       # A server that does not build fails the layer (never a stale binary).
       export PW_SERVER="${PW_SERVER:-${CARGO_TARGET_DIR:-$PWD/target}/debug/privacy-widget-server}"
       run_layer "e2e: node --test" count_node bash -c \
-        'cargo build -p privacy-widget-server && node --test --test-concurrency=1 --test-reporter=tap tests/e2e/'
+        'cargo build -p privacy-widget-server && node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap tests/e2e/'
       ;;
     *)
       echo "unknown layer: $layer (size, native, browser, e2e)" >&2
