@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:8080
 DEMO_DB   ?= data/demo.sqlite3
 
-.PHONY: setup build size test test-native test-browser test-e2e demo bench
+.PHONY: setup build size size-top test test-native test-browser test-e2e demo bench
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,22 @@ build: setup
 
 size: build
 	@node scripts/size.mjs
+
+# Where the marketing-page wasm's bytes go, per function and crate. Builds a copy that keeps its
+# names in its own target dir (target/size-probe), so the main build cache stays valid.
+SIZE_TOP_FEATURES ?= --no-default-features --features browser
+# As in scripts/build.sh (what rustc enables for wasm32 by default).
+WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --enable-call-indirect-overlong
+size-top: setup
+	CARGO_TARGET_DIR=target/size-probe CARGO_PROFILE_RELEASE_STRIP=false \
+	  cargo build --release --target wasm32-unknown-unknown -p privacy-widget --lib $(SIZE_TOP_FEATURES)
+	wasm-bindgen --target web --out-dir target/size-probe/bindgen --out-name probe \
+	  target/size-probe/wasm32-unknown-unknown/release/privacy_widget.wasm
+	tests/e2e/node_modules/.bin/wasm-opt -Oz -g --strip-dwarf $(WASM_FEATURES) \
+	  target/size-probe/bindgen/probe_bg.wasm -o target/size-probe/probe.wasm
+	@node scripts/wasm-top.mjs target/size-probe/probe.wasm 40
 
 # Every layer; scripts/test.sh prints each runner's summary and a final total.
 test: build
