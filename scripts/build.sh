@@ -33,28 +33,37 @@ else
   die "wasm-opt missing: run scripts/setup.sh"
 fi
 
-step "cargo build (release, wasm32)"
-cargo build --release --target wasm32-unknown-unknown -p privacy-widget --lib
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+wasm_out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/privacy_widget.wasm"
 
-step "wasm-bindgen --target web"
-wasm-bindgen --target web --typescript --out-dir "$work/bindgen" --out-name privacy_widget \
-  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/privacy_widget.wasm"
-
-step "wasm-opt -Oz ($("$WASM_OPT" --version | awk '{print $3}'))"
-"$WASM_OPT" -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
-  "$work/bindgen/privacy_widget_bg.wasm" -o "$work/opt.wasm"
-cp "$work/opt.wasm" "$work/bindgen/privacy_widget_bg.wasm"
+# Two builds of the one crate: the marketing-page module (consent banner and dialog only, what the
+# script tag loads) and the full module (plus the store view and the control panel: element.js,
+# the ES module and the npm package). Both go through wasm-bindgen and wasm-opt the same way.
+build_module() { # out-name, cargo feature flags...
+  local name=$1
+  shift
+  step "cargo build (release, wasm32) $name: $*"
+  cargo build --release --target wasm32-unknown-unknown -p privacy-widget --lib "$@"
+  step "wasm-bindgen --target web ($name)"
+  wasm-bindgen --target web --typescript --out-dir "$work/bindgen" --out-name "$name" "$wasm_out"
+  step "wasm-opt -Oz ($name, $("$WASM_OPT" --version | awk '{print $3}'))"
+  "$WASM_OPT" -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
+    "$work/bindgen/${name}_bg.wasm" -o "$work/opt.wasm"
+  cp "$work/opt.wasm" "$work/bindgen/${name}_bg.wasm"
+}
+build_module privacy_widget_consent --no-default-features --features browser
+build_module privacy_widget
 
 # ---- dist/: the script-tag files ----
 step "dist/"
 rm -rf dist
 mkdir -p dist
-cp "$work/bindgen/privacy_widget_bg.wasm" dist/
-"$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none \
-  "$work/bindgen/privacy_widget.js" --outfile=dist/privacy_widget.js
+for name in privacy_widget_consent privacy_widget; do
+  cp "$work/bindgen/${name}_bg.wasm" dist/
+  "$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none \
+    "$work/bindgen/$name.js" --outfile="dist/$name.js"
+done
 shopt -s nullglob
 for src in js/*.js; do
   name=$(basename "$src")

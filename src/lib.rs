@@ -3,7 +3,7 @@
 //!
 //! The pure core (`policy`, `consent`, `requests`, `i18n`) builds natively and is shared with the
 //! reference server; the web edges (`browser`, `ui`, `api`, and the `#[wasm_bindgen]` surface in
-//! `surface`) sit behind the default-on `browser` feature.
+//! `surface`) sit behind the default-on `browser` feature; the control-panel views behind `panel`.
 
 pub mod consent;
 pub mod i18n;
@@ -20,7 +20,7 @@ mod surface;
 mod ui;
 
 /// The control-panel entry (`mount(target, options)`), public for the browser tests.
-#[cfg(feature = "browser")]
+#[cfg(feature = "panel")]
 pub use ui::embed::{mount, Embed};
 
 /// The marketing-page entry (`start(options)`, the loader calls it) and browser-test hooks.

@@ -69,6 +69,7 @@ impl El {
     }
 
     /// Appends several children.
+    #[cfg_attr(not(feature = "panel"), allow(dead_code))]
     pub fn children(self, children: impl IntoIterator<Item = El>) -> El {
         for c in children {
             let _ = self.0.append_child(&c.0);

@@ -7,9 +7,12 @@
 pub mod banner;
 pub mod dialog;
 pub mod dom;
+#[cfg(feature = "panel")]
 pub mod embed;
 pub mod page;
+#[cfg(feature = "panel")]
 pub mod panel;
+#[cfg(feature = "panel")]
 pub mod store;
 pub mod style;
 
@@ -84,6 +87,7 @@ impl Mount {
     }
 
     /// Announces a status message through the live region (C-D5).
+    #[cfg_attr(not(feature = "panel"), allow(dead_code))]
     pub fn announce(&self, message: &str) {
         self.live.set_text_content(None);
         self.live.set_text_content(Some(message));
@@ -141,6 +145,7 @@ pub fn detect_lang(host: &Element) -> Lang {
 }
 
 /// Resolves a mount target: an `Element`, or a CSS selector string.
+#[cfg(feature = "panel")]
 pub fn resolve_target(target: &JsValue) -> Result<Element, UiError> {
     if let Some(el) = target.dyn_ref::<Element>() {
         return Ok(el.clone());

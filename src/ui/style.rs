@@ -64,7 +64,9 @@ const PARTS: &[&str] = &[
     BASE,
     crate::ui::banner::CSS,
     crate::ui::dialog::CSS,
+    #[cfg(feature = "panel")]
     crate::ui::store::CSS,
+    #[cfg(feature = "panel")]
     crate::ui::panel::CSS,
 ];
 

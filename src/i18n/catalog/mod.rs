@@ -2,13 +2,18 @@
 
 mod common;
 mod consent;
+// The control-panel texts are left out of the marketing-page build (browser without panel).
+#[cfg(any(feature = "panel", not(feature = "browser")))]
 mod panel;
+#[cfg(any(feature = "panel", not(feature = "browser")))]
 mod store;
 
 /// Every area's `(NL, EN)` tables, searched in order.
 pub(super) const AREAS: &[(&[(&str, &str)], &[(&str, &str)])] = &[
     (common::NL, common::EN),
     (consent::NL, consent::EN),
+    #[cfg(any(feature = "panel", not(feature = "browser")))]
     (store::NL, store::EN),
+    #[cfg(any(feature = "panel", not(feature = "browser")))]
     (panel::NL, panel::EN),
 ];
