@@ -100,11 +100,15 @@ impl Client {
         u
     }
 
-    /// The signed-in customer; `Ok(None)` when nobody is signed in (401).
+    /// The signed-in customer; `Ok(None)` when nobody is signed in (401, or `signed_in: false`).
     pub async fn me(&self) -> Result<Option<Me>, ApiError> {
         match api::get_text(&self.url("/me")).await {
             Ok(body) => {
                 let v = parse(&body)?;
+                // A server may answer 200 `{"signed_in": false}` instead of 401.
+                if v.get("signed_in").and_then(Value::as_bool) == Some(false) {
+                    return Ok(None);
+                }
                 let c = v.get("customer").filter(|c| c.is_object()).unwrap_or(&v);
                 Ok(Some(Me {
                     name: first(c, &["name", "display_name"]).unwrap_or_default(),

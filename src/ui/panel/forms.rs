@@ -204,7 +204,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
         if let Ok(Some(slot)) = s.body.query_selector(".pw-request-form") {
             dom::clear(&slot);
         }
-        let mut sel = String::from(".pw-request-form ~ * button, button[data-kind=\"");
+        let mut sel = String::from("button[data-kind=\"");
         sel.push_str(kind);
         sel.push_str("\"]");
         if let Ok(Some(b)) = s.body.query_selector(&sel) {
