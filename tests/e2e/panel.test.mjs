@@ -132,4 +132,19 @@ describe("control panel", () => {
       await context.close();
     }
   });
+
+  test("pcextreme panel in English: UI texts in en, policy texts in en, axe", async () => {
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await signIn(page, server.url, "pcextreme", "jan-de-vries");
+      await page.evaluate(() => document.querySelector("privacy-widget").setAttribute("lang", "en"));
+      await page.locator(`${W} .pw-tab`, { hasText: "My data" }).waitFor();
+      await page.locator(`${W} .pw-data-category`).first().waitFor();
+      const tabs = await page.locator(`${W} .pw-tab`).allInnerTexts();
+      assert.deepEqual(tabs, ["My data", "Permissions", "Requests"]);
+      await noViolations(page, "panel in English");
+    } finally {
+      await context.close();
+    }
+  });
 });
