@@ -5,7 +5,8 @@
  *           data-policy="/policies/pcextreme.json" data-api="/api/v1"
  *           data-lang="nl" data-cookie-domain="example.nl"></script>
  *
- * data-module names the glue next to this file (default privacy_widget.js); data-lang and
+ * data-module names the glue next to this file (default privacy_widget_consent.js, the
+ * consent-only build; privacy_widget.js is the full one); data-lang and
  * data-cookie-domain are optional.
  *
  * Synchronous and tiny, placed before every tag. In this order it
@@ -13,7 +14,7 @@
  *   2. pushes the Google Consent Mode v2 default: everything that can track denied (C-B2);
  *   3. defines the host API as a queue stub: window.__privacyWidget always, and
  *      window.PrivacyWidget too unless the page already has an unrelated global of that name;
- *   4. imports the WebAssembly module (privacy_widget_consent.js next to this file: the consent-only build) and calls start().
+ *   4. imports the WebAssembly module (data-module, next to this file) and calls start().
  * Loading it twice is a no-op. It needs no inline script: it works under
  * `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
  */
@@ -77,7 +78,7 @@
   if (!('PrivacyWidget' in w)) w.PrivacyWidget = api;
 
   // 4: the module, resolved next to this script.
-  import(new URL('privacy_widget_consent.js', me.src).href)
+  import(new URL(ds.module || 'privacy_widget_consent.js', me.src).href)
     .then(function (m) {
       return m.default().then(function () {
         var handle = m.start({
