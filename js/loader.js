@@ -77,8 +77,20 @@
   w.__privacyWidget = api;
   if (!('PrivacyWidget' in w)) w.PrivacyWidget = api;
 
-  // 4: the module, resolved next to this script.
-  import(new URL(ds.module || 'privacy_widget_consent.js', me.src).href)
+  // 4: the module, resolved next to this script. The wasm and the policy are preloaded now, so
+  // that they download alongside the glue instead of one after the other.
+  var glue = new URL(ds.module || 'privacy_widget_consent.js', me.src).href;
+  function preload(href) {
+    var l = d.createElement('link');
+    l.rel = 'preload';
+    l.as = 'fetch';
+    l.crossOrigin = 'anonymous';
+    l.href = href;
+    (d.head || d.documentElement).appendChild(l);
+  }
+  preload(glue.replace(/\.js$/, '_bg.wasm'));
+  if (ds.policy) preload(new URL(ds.policy, d.baseURI).href);
+  import(glue)
     .then(function (m) {
       return m.default().then(function () {
         var handle = m.start({
