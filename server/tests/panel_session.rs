@@ -41,6 +41,8 @@ async fn login_sets_an_httponly_samesite_cookie_and_stores_only_its_hash() {
     assert_eq!(stored.len(), 32);
     assert!(!stored.windows(8).any(|w| token.as_bytes().windows(8).any(|t| t == w)), "the token itself is not stored");
 
+    let status = env.get("/api/v1/session", &format!("pw_session={token}")).await.json();
+    assert_eq!((status["signed_in"].as_bool(), status["customer"].as_str()), (Some(true), Some("jan-de-vries")));
     let me = env.get("/api/v1/me", &format!("pw_session={token}")).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["customer"], "jan-de-vries");
@@ -54,6 +56,9 @@ async fn login_sets_an_httponly_samesite_cookie_and_stores_only_its_hash() {
     let out = env.post("/api/v1/logout", &format!("pw_session={token}"), &json!({}), &[]).await;
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").contains("Max-Age=0"));
+    let status = env.get("/api/v1/session", &format!("pw_session={token}")).await;
+    assert_eq!(status.status, 200, "asking who is signed in is never an error");
+    assert_eq!(status.json(), serde_json::json!({"signed_in": false}));
     let me = env.get("/api/v1/me", &format!("pw_session={token}")).await;
     assert_eq!(me.status, 401);
     assert_eq!(me.json()["type"], "/problems/unauthenticated");

@@ -40,6 +40,16 @@ pub fn set_demo_mode(on: bool) {
     DEMO.store(on, Ordering::SeqCst);
 }
 
+/// The session token of the request's cookie, if it has a well-formed one (for rate limits).
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    session::cookie_token(headers)
+}
+
+/// Whether demo mode is on for routers built from now on.
+pub fn demo_mode() -> bool {
+    DEMO.load(Ordering::SeqCst)
+}
+
 /// What the panel routes share besides the [`AppState`].
 pub struct Panel {
     /// Demo mode: demo login list, demo login, the outbox page.
@@ -63,14 +73,15 @@ impl Panel {
 }
 
 /// The control-panel routes; merged into the application router by [`crate::app`].
-pub fn router() -> Router<AppState> {
+pub fn router(smtp: Option<&crate::config::Smtp>) -> Router<AppState> {
     let demo = DEMO.load(Ordering::SeqCst);
-    let panel = Arc::new(Panel { demo, mailer: Mailer::from_env(demo), seeded: OnceCell::new() });
+    let panel = Arc::new(Panel { demo, mailer: Mailer::new(smtp, demo), seeded: OnceCell::new() });
     Router::new()
         .route("/api/v1/demo/customers", get(routes_me::demo_customers))
         .route("/api/v1/demo/login", post(routes_me::demo_login))
         .route("/demo/outbox", get(routes_me::demo_outbox))
         .route("/api/v1/logout", post(routes_me::logout))
+        .route("/api/v1/session", get(routes_me::session_status))
         .route("/api/v1/me", get(routes_me::me))
         .route("/api/v1/me/data", get(routes_me::data))
         .route("/api/v1/me/export", get(routes_me::export))

@@ -121,6 +121,19 @@ fn me_json(state: &AppState, c: &Customer) -> Value {
     })
 }
 
+/// `GET /api/v1/session`: who is signed in, always 200 (`signed_in: false` without a session), so
+/// that a page asking before sign-in gets an answer rather than an error.
+pub async fn session_status(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
+    Ok(Json(match session::current(&state, &headers).await? {
+        Some(customer) => {
+            let mut v = me_json(&state, &customer);
+            v["signed_in"] = Value::Bool(true);
+            v
+        }
+        None => json!({ "signed_in": false }),
+    }))
+}
+
 /// `GET /api/v1/me`
 pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
     let customer = session::require(&state, &headers).await?;

@@ -100,9 +100,10 @@ impl Client {
         u
     }
 
-    /// The signed-in customer; `Ok(None)` when nobody is signed in (401, or `signed_in: false`).
+    /// The signed-in customer; `Ok(None)` when nobody is signed in (`signed_in: false`, or a
+    /// 401 from a backend without `/session`).
     pub async fn me(&self) -> Result<Option<Me>, ApiError> {
-        match api::get_text(&self.url("/me")).await {
+        match api::get_text(&self.url("/session")).await {
             Ok(body) => {
                 let v = parse(&body)?;
                 // A server may answer 200 `{"signed_in": false}` instead of 401.
