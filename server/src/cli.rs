@@ -17,6 +17,17 @@ pub struct Cli {
     /// Turn demo mode off (no demo logins, no demo outbox page).
     #[arg(long = "no-demo", env = "PW_NO_DEMO")]
     pub no_demo: bool,
+    /// A TOML configuration file (see server/config.example.toml); the environment and the
+    /// command line override it.
+    #[arg(long, global = true, env = "PW_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// A reverse proxy (IP or CIDR block) whose X-Forwarded-For is believed; repeatable.
+    /// Replaces `trusted_proxies` of the file and PW_TRUSTED_PROXIES.
+    #[arg(long = "trusted-proxy", global = true)]
+    pub trusted_proxy: Vec<String>,
+    /// Log every request at info (else at debug; it costs throughput).
+    #[arg(long = "log-requests", global = true)]
+    pub log_requests: bool,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -56,6 +67,26 @@ pub struct ServeArgs {
 }
 
 impl Cli {
+    /// The settings: the `--config` file, the environment, then what the command line (or
+    /// `PW_ADDR` and friends) set explicitly; `matches` tells the explicit from the defaults.
+    pub fn settings(&self, matches: &clap::ArgMatches) -> Result<crate::config::Settings, crate::config::ConfigError> {
+        use clap::parser::ValueSource;
+        let sub = matches.subcommand_matches("serve").unwrap_or(matches);
+        let explicit = |id: &str| matches!(sub.value_source(id), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
+        let args = self.serve_args().cloned().unwrap_or_else(|| self.serve.clone());
+        let overrides = crate::config::Overrides {
+            addr: explicit("addr").then_some(args.addr),
+            db: explicit("db").then(|| args.db.clone()),
+            www: explicit("www").then(|| args.www.clone()),
+            widget_dir: explicit("widget_dir").then(|| args.widget_dir.clone()),
+            no_demo: self.no_demo,
+            trusted_proxies: self.trusted_proxy.clone(),
+            log_requests: self.log_requests,
+        };
+        crate::config::Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
+    }
+
+
     /// The `serve` options, whichever way they were given.
     pub fn serve_args(&self) -> Option<&ServeArgs> {
         match &self.command {

@@ -4,9 +4,13 @@
 //! database, loads the site policies, binds and runs it until SIGINT/SIGTERM.
 
 pub mod cli;
+pub mod client;
+pub mod config;
 pub mod consents;
+pub mod cors;
 pub mod db;
 pub mod health;
+pub mod limits;
 pub mod panel;
 pub mod policy_source;
 pub mod problem;
@@ -43,12 +47,15 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The application: API routes, the widget at `/widget/`, the demo site at `/`, and the
-/// layers every request passes (limits, timeout, panic guard, headers, compression, traces).
+/// layers every request passes (body limits, timeout, panic guard, rate limits, CORS, client
+/// address, headers, compression, traces).
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/healthz", get(health::healthz))
-        .merge(consents::router(&state.sites))
-        .merge(panel::router());
+        .merge(consents::router())
+        .merge(panel::router(state.settings.smtp.as_ref()));
+    // Per-request lines at info only when asked for (`log_requests`): they cost throughput.
+    let level = if state.settings.log_requests { Level::INFO } else { Level::DEBUG };
     Router::new()
         .merge(api)
         .nest_service("/widget", web::widget_service(&state.config.widget_dir))
@@ -57,12 +64,15 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::enforce))
+        .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
+        .layer(middleware::from_fn_with_state(state.clone(), client::record))
         .layer(middleware::from_fn(web::response_headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .make_span_with(DefaultMakeSpan::new().level(level))
+                .on_response(DefaultOnResponse::new().level(level)),
         )
         .with_state(state)
 }

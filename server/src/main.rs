@@ -2,20 +2,29 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use privacy_widget_server::cli::{Cli, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     init_tracing(cli.log_format);
     privacy_widget_server::panel::set_demo_mode(!cli.no_demo);
     if let Some(privacy_widget_server::cli::Command::Requests(args)) = &cli.command {
         return privacy_widget_server::panel::ops::run(args);
     }
-    let Some(args) = cli.serve_args() else {
-        return ExitCode::from(2);
+    let settings = match cli.settings(&matches) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("privacy-widget-server: {e}");
+            return ExitCode::from(2);
+        }
     };
+    privacy_widget_server::panel::set_demo_mode(settings.demo);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -23,7 +32,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(privacy_widget_server::serve::serve(args)) {
+    match runtime.block_on(privacy_widget_server::serve::serve_with(settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("privacy-widget-server: {e}");

@@ -4,7 +4,9 @@ use std::{io::Write, net::SocketAddr, sync::Arc};
 
 use crate::{
     cli::ServeArgs,
+    config::{ConfigError, Settings},
     db::{Db, DbError},
+    limits::Limiter,
     sites::{Sites, SitesError},
     state::{AppState, Config},
 };
@@ -12,6 +14,8 @@ use crate::{
 /// Why the server did not start; printed as one line (the policies list one line each).
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
     #[error("{0}")]
     Db(#[from] DbError),
     #[error("{0}")]
@@ -22,9 +26,17 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
-/// Opens and migrates the database and loads the sites: the state the router needs.
+/// Opens and migrates the database and loads the sites: the state the router needs, with the
+/// settings of [`Settings::from_args`] (defaults, the environment, then `args`).
 pub async fn prepare(args: &ServeArgs) -> Result<AppState, StartError> {
+    prepare_with(Settings::from_args(args)?).await
+}
+
+/// [`prepare`] with settings already resolved (a configuration file, the command line).
+pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
+    let args = settings.serve_args();
     let mut sites = Sites::load(&args.www.join("policies"))?;
+    sites.configure(&settings.sites)?;
     let db = Db::open(&args.db)?;
     let registered = db
         .write(move |conn| {
@@ -37,13 +49,22 @@ pub async fn prepare(args: &ServeArgs) -> Result<AppState, StartError> {
         db,
         sites: Arc::new(registered),
         config: Arc::new(Config { www: args.www.clone(), widget_dir: args.widget_dir.clone() }),
+        limiter: Arc::new(Limiter::new(settings.limits.clone())),
+        settings: Arc::new(settings),
     })
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and the
 /// queued writes before returning.
 pub async fn serve(args: &ServeArgs) -> Result<(), StartError> {
-    let state = prepare(args).await?;
+    serve_with(Settings::from_args(args)?).await
+}
+
+/// [`serve`] with settings already resolved. The socket peer of each connection is recorded
+/// (for the rate limits and the trusted-proxy rule).
+pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
+    let args = settings.serve_args();
+    let state = prepare_with(settings).await?;
     let db = state.db.clone();
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -55,7 +76,8 @@ pub async fn serve(args: &ServeArgs) -> Result<(), StartError> {
         let _ = out.flush();
     }
     tracing::info!(addr = %local, "listening");
-    let result = axum::serve(listener, crate::app(state))
+    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve);

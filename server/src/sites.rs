@@ -111,6 +111,46 @@ impl Sites {
         }
     }
 
+    /// Applies the configured sites: a site with its own `policy` file is loaded from it (its
+    /// `site` must be the configured id), any other must already be loaded from the policies
+    /// folder; each gets its allowed origins.
+    pub fn configure(&mut self, configured: &[crate::config::SiteSettings]) -> Result<(), SitesError> {
+        let mut errors = Vec::new();
+        for (i, conf) in configured.iter().enumerate() {
+            if let Some(file) = &conf.policy {
+                let parsed = std::fs::read_to_string(file)
+                    .map_err(|e| vec![e.to_string()])
+                    .and_then(|text| crate::policy_source::parse(&text));
+                match parsed {
+                    Ok(mut site) if site.id == conf.id => {
+                        site.file = file.clone();
+                        self.by_id.insert(site.id.clone(), Arc::new(site));
+                    }
+                    Ok(site) => errors.push(format!(
+                        "sites[{i}].policy: {} is the policy of site \"{}\", not \"{}\"",
+                        file.display(),
+                        site.id,
+                        conf.id
+                    )),
+                    Err(list) => errors.extend(list.into_iter().map(|e| format!("sites[{i}].policy: {}: {e}", file.display()))),
+                }
+            }
+            match self.by_id.get_mut(&conf.id) {
+                Some(site) => Arc::make_mut(site).allowed_origins = conf.allowed_origins.clone(),
+                None if conf.policy.is_none() => errors.push(format!(
+                    "sites[{i}].id: no policy defines site \"{}\" (add `policy = \"path\"` or a file in the policies folder)",
+                    conf.id
+                )),
+                None => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(SitesError(errors))
+        }
+    }
+
     /// Records each site's current version in the database and learns its earlier ones,
     /// so that a record for an old version gets 409 and one for an invented version 422.
     pub fn register_versions(&mut self, conn: &rusqlite::Connection) -> Result<(), crate::db::DbError> {

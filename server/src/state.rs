@@ -2,7 +2,7 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use crate::{db::Db, sites::Sites};
+use crate::{config::Settings, db::Db, limits::Limiter, sites::Sites};
 
 /// Paths and settings fixed at start.
 #[derive(Debug, Clone)]
@@ -22,4 +22,8 @@ pub struct AppState {
     pub sites: Arc<Sites>,
     /// Fixed settings.
     pub config: Arc<Config>,
+    /// Everything configured (file, environment, command line), validated.
+    pub settings: Arc<Settings>,
+    /// The rate limits' buckets.
+    pub limiter: Arc<Limiter>,
 }

@@ -6,36 +6,25 @@ pub mod validate;
 use axum::{
     body::Bytes,
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
 use serde_json::{json, Value};
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
+    limits::Scope,
     problem::{FieldError, Problem, ProblemKind},
-    sites::Sites,
     state::AppState,
 };
 use store::Outcome;
 
-/// The consent routes, with CORS for the origins the sites allow.
-pub fn router(sites: &Sites) -> Router<AppState> {
-    let allowed: Vec<HeaderValue> = sites
-        .iter()
-        .flat_map(|site| site.allowed_origins.iter())
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
-    let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(allowed))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::HeaderName::from_static("idempotency-key")]);
+/// The consent routes (CORS for the origins the sites allow is in [`crate::cors`]).
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/consents", post(create))
         .route("/api/v1/consents/{consent_id}", get(list))
-        .layer(cors)
 }
 
 /// `Sec-GPC: 1`, exactly (C-B1).
@@ -75,6 +64,9 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         if origin != record.origin {
             return Err(Problem::validation(vec![FieldError::new("origin", "does not match the Origin header")]));
         }
+    }
+    if let Err(limited) = state.limiter.check(Scope::Subject, &record.consent_id) {
+        return Ok(limited.into_response());
     }
     let outcome = state.db.write(move |conn| store::insert(conn, &key, &record)).await?;
     match outcome {

@@ -1,21 +1,25 @@
 //! The CSRF guard for state-changing panel requests, and small request helpers
 //! (HTTPS detection, client IP, JSON bodies).
 
-use std::net::SocketAddr;
-
-use axum::{
-    extract::ConnectInfo,
-    http::{header, HeaderMap, Extensions},
-};
+use axum::http::{header, Extensions, HeaderMap};
 use serde_json::Value;
 
 use super::problems;
-use crate::problem::{Problem, ProblemKind};
+use crate::{
+    client::ClientIp,
+    problem::{Problem, ProblemKind},
+};
 
 /// Accepts a state-changing request only when its body is declared `application/json` (a
 /// cross-site HTML form cannot send that without a CORS preflight) and it comes from this
 /// very origin: `Origin` naming the `Host`, or, without `Origin`, `Sec-Fetch-Site: same-origin`.
 pub fn same_origin_json(headers: &HeaderMap) -> Result<(), Problem> {
+    json_from(headers, &[])
+}
+
+/// [`same_origin_json`], also accepting an `Origin` in `allowed` (a site's marketing pages,
+/// for the visitor's request and its verification; see [`crate::cors`]).
+pub fn json_from(headers: &HeaderMap, allowed: &[String]) -> Result<(), Problem> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -31,7 +35,7 @@ pub fn same_origin_json(headers: &HeaderMap) -> Result<(), Problem> {
                 .strip_prefix("https://")
                 .or_else(|| origin.strip_prefix("http://"))
                 .unwrap_or("");
-            if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
+            if (!host.is_empty() && origin_host.eq_ignore_ascii_case(host)) || allowed.iter().any(|a| a == origin) {
                 Ok(())
             } else {
                 Err(problems::cross_site("the Origin is not this server's"))
@@ -61,19 +65,13 @@ pub fn is_https(headers: &HeaderMap) -> bool {
     forwarded || origin
 }
 
-/// The client's address: the socket peer when the server records it, else the first
-/// `X-Forwarded-For` entry (a reverse proxy in front), else `"unknown"`.
-pub fn client_ip(headers: &HeaderMap, extensions: &Extensions) -> String {
-    if let Some(ConnectInfo(addr)) = extensions.get::<ConnectInfo<SocketAddr>>() {
-        return addr.ip().to_string();
-    }
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().chars().take(64).collect())
-        .filter(|v: &String| !v.is_empty())
-        .unwrap_or_else(|| "unknown".to_owned())
+/// The client's address as [`crate::client`] resolved it (the socket peer, or the forwarded
+/// address behind a trusted proxy), else `"unknown"`.
+pub fn client_ip(_headers: &HeaderMap, extensions: &Extensions) -> String {
+    extensions
+        .get::<ClientIp>()
+        .and_then(|c| c.0)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// The body as a JSON object (an empty body counts as `{}`).

@@ -1,4 +1,4 @@
-//! Sending codes: through SMTP when configured (`PW_SMTP_ADDR`, `PW_SMTP_FROM`; plain SMTP to a
+//! Sending codes: through SMTP when configured (`[smtp]` or `PW_SMTP_ADDR`, `PW_SMTP_FROM`; plain SMTP to a
 //! local relay), else, in demo mode, into an in-memory outbox shown at `/demo/outbox`.
 
 use std::{collections::VecDeque, sync::Mutex, time::Duration};
@@ -32,11 +32,11 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// SMTP from `PW_SMTP_ADDR` (`host:port`) and `PW_SMTP_FROM`, when both are set.
-    pub fn from_env(demo: bool) -> Mailer {
-        let addr = std::env::var("PW_SMTP_ADDR").ok().filter(|v| !v.is_empty());
-        let from = std::env::var("PW_SMTP_FROM").ok().filter(|v| !v.is_empty());
-        Mailer { smtp: addr.zip(from), demo, outbox: Mutex::new(VecDeque::new()) }
+    /// SMTP when configured (`smtp.addr`/`smtp.from`, or `PW_SMTP_ADDR`/`PW_SMTP_FROM`), else
+    /// the demo outbox in demo mode.
+    pub fn new(smtp: Option<&crate::config::Smtp>, demo: bool) -> Mailer {
+        let smtp = smtp.map(|s| (s.addr.clone(), s.from.clone()));
+        Mailer { smtp, demo, outbox: Mutex::new(VecDeque::new()) }
     }
 
     /// Delivers `mail`; returns how (`smtp`, `demo_outbox`) or `None` when it could not.

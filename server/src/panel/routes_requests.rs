@@ -90,10 +90,14 @@ pub async fn create(
     extensions: axum::http::Extensions,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    guard::same_origin_json(&headers)?;
+    let parsed = guard::json_object(&body);
+    // A visitor's request may come from the site's marketing pages (CORS allow-list).
+    let visitor_site = parsed.as_ref().ok().filter(|m| m.contains_key("email")).and_then(|m| m.get("site")).and_then(Value::as_str);
+    let allowed = visitor_site.and_then(|s| state.sites.get(s)).map(|s| s.allowed_origins.clone()).unwrap_or_default();
+    guard::json_from(&headers, &allowed)?;
     let key = idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))?;
     panel.ready(&state.db, &state.sites).await?;
-    let body = guard::json_object(&body)?;
+    let body = parsed?;
     guard::only_members(&body, &["site", "email", "kind", "details"])?;
     let visitor_email = body.get("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
     let customer = match visitor_email {
@@ -240,7 +244,13 @@ pub async fn verify(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    guard::same_origin_json(&headers)?;
+    if guard::same_origin_json(&headers).is_err() {
+        // From a marketing page: allowed when the request's site allows that origin.
+        let rid = id.clone();
+        let site = state.db.read(move |conn| sr::get(conn, &rid)).await?.map(|r| r.site);
+        let allowed = site.and_then(|s| state.sites.get(&s)).map(|s| s.allowed_origins.clone()).unwrap_or_default();
+        guard::json_from(&headers, &allowed)?;
+    }
     let body = guard::json_object(&body)?;
     guard::only_members(&body, &["code"])?;
     let code = body.get("code").and_then(Value::as_str).unwrap_or_default().trim().to_owned();

@@ -1,0 +1,241 @@
+//! The server's settings: built-in defaults, then a TOML file (`--config`, `PW_CONFIG`), then
+//! environment variables, then command-line options; validated once on start, every problem
+//! reported as `key: reason` (unknown keys in the file are refused).
+
+mod validate;
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+
+use crate::cli::ServeArgs;
+
+pub use validate::{origin_reason, IpRange};
+
+/// Why the settings are not usable: the source and every problem, one line each.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration ({file}):\n  {}", .errors.join("\n  "))]
+pub struct ConfigError {
+    /// The file, or `environment` when the file (if any) was fine.
+    pub file: String,
+    /// `key: reason`, e.g. `sites[0].allowed_origins[1]: must be scheme://host[:port]`.
+    pub errors: Vec<String>,
+}
+
+/// A token bucket's size: `burst` requests at once, refilled at `per_minute`. `burst = 0`: no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+/// Rate limits on `/api/` (429 with Retry-After when exceeded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Per client IP, over every API request.
+    pub per_ip: Rate,
+    /// Per pseudonymous subject (`consent_id`), for the consent API.
+    pub per_subject: Rate,
+    /// Per session cookie, for the control-panel API.
+    pub per_session: Rate,
+    /// Loopback clients (a local tool, or a proxy not declared in `trusted_proxies`) skip the per-IP limit.
+    pub exempt_loopback: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            per_ip: Rate { burst: 300, per_minute: 3000 },
+            per_subject: Rate { burst: 20, per_minute: 30 },
+            per_session: Rate { burst: 120, per_minute: 600 },
+            exempt_loopback: true,
+        }
+    }
+}
+
+/// Outgoing mail: plain SMTP to a relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Smtp {
+    /// `host:port` of the relay.
+    pub addr: String,
+    /// The envelope and header sender.
+    pub from: String,
+}
+
+/// One site as the configuration names it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SiteSettings {
+    /// The site id; must match the policy's `site`.
+    pub id: String,
+    /// A policy file to load for it; without one, `<www>/policies/<file>.json` must define the site.
+    pub policy: Option<PathBuf>,
+    /// Origins (`https://www.example.nl`) whose pages may post consents and visitor requests.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Everything the server is configured with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    pub www: PathBuf,
+    pub widget_dir: PathBuf,
+    /// Demo logins and the demo outbox page.
+    pub demo: bool,
+    pub smtp: Option<Smtp>,
+    /// For the admin API (not served yet); validated when given.
+    pub admin_token: Option<String>,
+    /// Peers whose `X-Forwarded-For` is believed (reverse proxies); empty: the socket peer counts.
+    pub trusted_proxies: Vec<IpRange>,
+    /// Log every request at info (else at debug).
+    pub log_requests: bool,
+    pub limits: Limits,
+    pub sites: Vec<SiteSettings>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db: PathBuf::from("data/privacy-widget.sqlite3"),
+            www: PathBuf::from("www"),
+            widget_dir: PathBuf::from("dist"),
+            demo: true,
+            smtp: None,
+            admin_token: None,
+            trusted_proxies: Vec::new(),
+            log_requests: false,
+            limits: Limits::default(),
+            sites: Vec::new(),
+        }
+    }
+}
+
+/// What the command line set explicitly (it wins over the file and the environment).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub addr: Option<SocketAddr>,
+    pub db: Option<PathBuf>,
+    pub www: Option<PathBuf>,
+    pub widget_dir: Option<PathBuf>,
+    /// `--no-demo` / `PW_NO_DEMO`.
+    pub no_demo: bool,
+    /// `--trusted-proxy`, repeatable.
+    pub trusted_proxies: Vec<String>,
+    /// `--log-requests`.
+    pub log_requests: bool,
+}
+
+/// The file as written; every member optional, unknown members refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFile {
+    pub addr: Option<String>,
+    pub db: Option<PathBuf>,
+    pub www: Option<PathBuf>,
+    pub widget_dir: Option<PathBuf>,
+    pub demo: Option<bool>,
+    pub admin_token: Option<String>,
+    pub trusted_proxies: Option<Vec<String>>,
+    pub log_requests: Option<bool>,
+    pub smtp: Option<RawSmtp>,
+    pub limits: Option<RawLimits>,
+    #[serde(default)]
+    pub sites: Vec<RawSite>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSmtp {
+    pub addr: Option<String>,
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLimits {
+    pub per_ip: Option<Rate>,
+    pub per_subject: Option<Rate>,
+    pub per_session: Option<Rate>,
+    pub exempt_loopback: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSite {
+    pub id: String,
+    pub policy: Option<PathBuf>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+impl Settings {
+    /// Reads `file` (if any), applies the environment (`env` looks a variable up) and the
+    /// command line, and validates the result.
+    pub fn load(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        overrides: &Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let mut raw = match file {
+            Some(path) => read_file(path)?,
+            None => RawFile::default(),
+        };
+        let source = file.map_or_else(|| "environment".to_owned(), |p| p.display().to_string());
+        validate::apply_env(&mut raw, env);
+        validate::build(raw, overrides).map_err(|errors| ConfigError { file: source, errors })
+    }
+
+    /// The settings of an in-process server built from [`ServeArgs`] (tests, `serve::prepare`):
+    /// defaults, the process environment, then the arguments.
+    pub fn from_args(args: &ServeArgs) -> Result<Settings, ConfigError> {
+        let overrides = Overrides {
+            addr: Some(args.addr),
+            db: Some(args.db.clone()),
+            www: Some(args.www.clone()),
+            widget_dir: Some(args.widget_dir.clone()),
+            ..Overrides::default()
+        };
+        let mut settings = Settings::load(None, &|name| std::env::var(name).ok(), &overrides)?;
+        settings.demo = crate::panel::demo_mode();
+        Ok(settings)
+    }
+
+    /// The paths and address as [`ServeArgs`].
+    pub fn serve_args(&self) -> ServeArgs {
+        ServeArgs { addr: self.addr, db: self.db.clone(), www: self.www.clone(), widget_dir: self.widget_dir.clone() }
+    }
+
+    /// Whether `peer` is one of the trusted reverse proxies.
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|range| range.contains(peer))
+    }
+
+    /// The allowed origins of every configured site (for CORS preflights, which name no site).
+    pub fn all_allowed_origins(&self) -> impl Iterator<Item = &str> {
+        self.sites.iter().flat_map(|s| s.allowed_origins.iter().map(String::as_str))
+    }
+}
+
+fn read_file(path: &Path) -> Result<RawFile, ConfigError> {
+    let fail = |e: String| ConfigError { file: path.display().to_string(), errors: vec![e] };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    toml::from_str(&text).map_err(|e| fail(toml_message(&text, &e)))
+}
+
+/// toml's message on one line, with the line it points at (`line 3 (demo = "yes"): invalid type …`).
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
+            format!("line {line_no} ({line}): {message}")
+        }
+        None => message,
+    }
+}

@@ -1,0 +1,244 @@
+//! Turning the raw file plus environment plus command line into [`Settings`], naming every
+//! key at fault; and the small value types it checks (IP ranges, origins).
+
+use std::{
+    collections::BTreeSet,
+    net::{IpAddr, SocketAddr},
+};
+
+use super::{Limits, Overrides, Rate, RawFile, RawLimits, RawSmtp, Settings, SiteSettings, Smtp};
+
+/// An address or a CIDR block (`10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    base: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    /// Parses `addr` or `addr/prefix`.
+    pub fn parse(text: &str) -> Option<IpRange> {
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim(), None),
+        };
+        let base: IpAddr = addr.parse().ok()?;
+        let max = if base.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpRange { base, prefix })
+    }
+
+    /// Whether `ip` lies in the range (an IPv4-mapped IPv6 address counts as IPv4).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.base, ip) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => prefix_eq(&a.octets(), &b.octets(), self.prefix),
+            (IpAddr::V6(a), IpAddr::V6(b)) => prefix_eq(&a.octets(), &b.octets(), self.prefix),
+            _ => false,
+        }
+    }
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let (full, rest) = (usize::from(bits / 8), bits % 8);
+    if a[..full] != b[..full] {
+        return false;
+    }
+    if rest == 0 {
+        return true;
+    }
+    let mask = 0xffu8 << (8 - rest);
+    (a[full] & mask) == (b[full] & mask)
+}
+
+/// Why `origin` is not a browser origin (`https://host[:port]`, no path, no trailing slash).
+pub fn origin_reason(origin: &str) -> Option<&'static str> {
+    let Some((scheme, host)) = origin.split_once("://") else {
+        return Some("must be scheme://host[:port]");
+    };
+    if scheme != "https" && scheme != "http" {
+        return Some("the scheme must be http or https");
+    }
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if !valid {
+        return Some("must be scheme://host[:port] without a path or a trailing slash");
+    }
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some("must be lower case (browsers send origins in lower case)");
+    }
+    None
+}
+
+/// Applies the environment to the raw file (empty values are ignored). `PW_ADDR`, `PW_DB`,
+/// `PW_WWW` and `PW_WIDGET_DIR` are read here too, for callers that do not use the command line.
+pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>) {
+    let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    if let Some(v) = get("PW_ADDR") {
+        raw.addr = Some(v);
+    }
+    if let Some(v) = get("PW_DB") {
+        raw.db = Some(v.into());
+    }
+    if let Some(v) = get("PW_WWW") {
+        raw.www = Some(v.into());
+    }
+    if let Some(v) = get("PW_WIDGET_DIR") {
+        raw.widget_dir = Some(v.into());
+    }
+    let smtp_addr = get("PW_SMTP_ADDR");
+    let smtp_from = get("PW_SMTP_FROM");
+    if smtp_addr.is_some() || smtp_from.is_some() {
+        let smtp = raw.smtp.get_or_insert_with(RawSmtp::default);
+        if smtp_addr.is_some() {
+            smtp.addr = smtp_addr;
+        }
+        if smtp_from.is_some() {
+            smtp.from = smtp_from;
+        }
+    }
+    if let Some(v) = get("PW_ADMIN_TOKEN") {
+        raw.admin_token = Some(v);
+    }
+    if let Some(v) = get("PW_TRUSTED_PROXIES") {
+        raw.trusted_proxies = Some(v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect());
+    }
+    if let Some(v) = get("PW_LOG_REQUESTS") {
+        raw.log_requests = Some(matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"));
+    }
+}
+
+/// Validates everything, collecting `key: reason` for each problem.
+pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut s = Settings::default();
+    match overrides.addr {
+        Some(addr) => s.addr = addr,
+        None => {
+            if let Some(text) = &raw.addr {
+                match text.parse::<SocketAddr>() {
+                    Ok(addr) => s.addr = addr,
+                    Err(_) => errors.push(format!("addr: {text:?} is not an address with a port (127.0.0.1:8080)")),
+                }
+            }
+        }
+    }
+    s.db = overrides.db.clone().or(raw.db).unwrap_or(s.db);
+    s.www = overrides.www.clone().or(raw.www).unwrap_or(s.www);
+    s.widget_dir = overrides.widget_dir.clone().or(raw.widget_dir).unwrap_or(s.widget_dir);
+    for (key, path) in [("db", &s.db), ("www", &s.www), ("widget_dir", &s.widget_dir)] {
+        if path.as_os_str().is_empty() {
+            errors.push(format!("{key}: must not be empty"));
+        }
+    }
+    s.demo = raw.demo.unwrap_or(true) && !overrides.no_demo;
+    s.log_requests = raw.log_requests.unwrap_or(false) || overrides.log_requests;
+    s.smtp = smtp(raw.smtp, &mut errors);
+    if let Some(token) = raw.admin_token {
+        if token.chars().count() < 32 {
+            errors.push("admin_token: must be at least 32 characters (e.g. `openssl rand -hex 32`)".into());
+        } else if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            errors.push("admin_token: only printable ASCII without spaces".into());
+        } else {
+            s.admin_token = Some(token);
+        }
+    }
+    let proxies = if overrides.trusted_proxies.is_empty() { raw.trusted_proxies.unwrap_or_default() } else { overrides.trusted_proxies.clone() };
+    for (i, text) in proxies.iter().enumerate() {
+        match IpRange::parse(text) {
+            Some(range) => s.trusted_proxies.push(range),
+            None => errors.push(format!("trusted_proxies[{i}]: {text:?} is not an IP address or CIDR block")),
+        }
+    }
+    s.limits = limits(raw.limits, &mut errors);
+    s.sites = sites(raw.sites, &mut errors);
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
+fn smtp(raw: Option<RawSmtp>, errors: &mut Vec<String>) -> Option<Smtp> {
+    let raw = raw?;
+    match (raw.addr, raw.from) {
+        (Some(addr), Some(from)) => {
+            let mut ok = true;
+            let port_ok = addr.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
+            if !port_ok {
+                errors.push(format!("smtp.addr: {addr:?} must be host:port"));
+                ok = false;
+            }
+            let from_ok = from.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+                && !from.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+            if !from_ok {
+                errors.push(format!("smtp.from: {from:?} is not an e-mail address"));
+                ok = false;
+            }
+            ok.then_some(Smtp { addr, from })
+        }
+        (Some(_), None) => {
+            errors.push("smtp.from: required when smtp.addr is set (or PW_SMTP_FROM)".into());
+            None
+        }
+        (None, Some(_)) => {
+            errors.push("smtp.addr: required when smtp.from is set (or PW_SMTP_ADDR)".into());
+            None
+        }
+        (None, None) => None,
+    }
+}
+
+fn limits(raw: Option<RawLimits>, errors: &mut Vec<String>) -> Limits {
+    let mut limits = Limits::default();
+    let Some(raw) = raw else { return limits };
+    let mut rate = |key: &str, given: Option<Rate>, slot: &mut Rate| {
+        if let Some(r) = given {
+            if r.burst > 0 && r.per_minute == 0 {
+                errors.push(format!("limits.{key}.per_minute: must be at least 1 (or burst = 0 for no limit)"));
+            } else if r.burst > 1_000_000 || r.per_minute > 60_000_000 {
+                errors.push(format!("limits.{key}: too large"));
+            } else {
+                *slot = r;
+            }
+        }
+    };
+    rate("per_ip", raw.per_ip, &mut limits.per_ip);
+    rate("per_subject", raw.per_subject, &mut limits.per_subject);
+    rate("per_session", raw.per_session, &mut limits.per_session);
+    if let Some(exempt) = raw.exempt_loopback {
+        limits.exempt_loopback = exempt;
+    }
+    limits
+}
+
+fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, site) in raw.into_iter().enumerate() {
+        let id_ok = !site.id.is_empty()
+            && site.id.len() <= 64
+            && site.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !id_ok {
+            errors.push(format!("sites[{i}].id: {:?} must be 1-64 of a-z, 0-9, - and _", site.id));
+        } else if !seen.insert(site.id.clone()) {
+            errors.push(format!("sites[{i}].id: {:?} is configured twice", site.id));
+        }
+        for (j, origin) in site.allowed_origins.iter().enumerate() {
+            if let Some(reason) = origin_reason(origin) {
+                errors.push(format!("sites[{i}].allowed_origins[{j}]: {origin:?} {reason}"));
+            }
+        }
+        if let Some(policy) = &site.policy {
+            if !policy.is_file() {
+                errors.push(format!("sites[{i}].policy: {} is not a file", policy.display()));
+            }
+        }
+        out.push(SiteSettings { id: site.id, policy: site.policy, allowed_origins: site.allowed_origins });
+    }
+    out
+}
