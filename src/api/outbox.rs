@@ -7,7 +7,7 @@
 use super::{send_json, ApiError};
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
-use serde_json::{json, Value};
+use crate::policy::json::{self, Json, Object};
 use std::cell::Cell;
 
 /// The localStorage key holding the queue.
@@ -35,18 +35,29 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn to_json(&self) -> Value {
-        json!({"kind": self.kind, "url": self.url, "body": self.body, "key": self.key,
-               "attempts": self.attempts, "next_try": self.next_try})
+    fn to_json(&self) -> Json {
+        Json::Object(
+            Object::new()
+                .with("kind", Json::str(&self.kind))
+                .with("url", Json::str(&self.url))
+                .with("body", Json::str(&self.body))
+                .with("key", Json::str(&self.key))
+                .with("attempts", Json::Number(f64::from(self.attempts)))
+                .with("next_try", Json::Number(self.next_try)),
+        )
     }
 
-    fn from_json(v: &Value) -> Option<Entry> {
+    fn from_json(v: &Json) -> Option<Entry> {
+        let attempts = v.get("attempts")?.as_f64()?;
+        if !(0.0..=f64::from(u32::MAX)).contains(&attempts) || attempts.fract() != 0.0 {
+            return None;
+        }
         Some(Entry {
             kind: v.get("kind")?.as_str()?.to_string(),
             url: v.get("url")?.as_str()?.to_string(),
             body: v.get("body")?.as_str()?.to_string(),
             key: v.get("key")?.as_str()?.to_string(),
-            attempts: v.get("attempts")?.as_u64()? as u32,
+            attempts: attempts as u32,
             next_try: v.get("next_try")?.as_f64()?,
         })
     }
@@ -55,7 +66,7 @@ impl Entry {
 /// Reads the queue; unreadable content is an empty queue.
 pub fn load() -> Vec<Entry> {
     crate::browser::storage::get(STORAGE_KEY)
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|text| json::parse(&text).ok())
         .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Entry::from_json).collect()))
         .unwrap_or_default()
 }
@@ -65,8 +76,8 @@ fn save(entries: &[Entry]) -> bool {
         crate::browser::storage::remove(STORAGE_KEY);
         true
     } else {
-        let list = Value::Array(entries.iter().map(Entry::to_json).collect());
-        crate::browser::storage::set(STORAGE_KEY, &list.to_string())
+        let list = Json::Array(entries.iter().map(Entry::to_json).collect());
+        crate::browser::storage::set(STORAGE_KEY, &list.encode())
     }
 }
 

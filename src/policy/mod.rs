@@ -2,6 +2,7 @@
 
 mod date;
 mod error;
+pub mod json;
 mod lookup;
 mod names;
 mod parse;

@@ -1,7 +1,7 @@
 //! Reading a policy document from JSON into the model, collecting every error at once with its
 //! JSON path; then the checks of meaning in `validate`.
 
-use serde_json::Value;
+use super::json::{self, Json as Value};
 
 use super::error::{Errs, PolicyErrors};
 use super::model::*;
@@ -46,10 +46,12 @@ pub fn parse_policy(json: &str) -> Result<Policy, PolicyErrors> {
     }
     // A byte-order mark (some editors write one) is not an error of the author's.
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    let value: Value = match serde_json::from_str(json) {
+    let value = match json::parse(json) {
         Ok(v) => v,
         Err(err) => {
-            e.push("", format!("not valid JSON: {err}"));
+            let mut reason = String::from("not valid JSON: ");
+            reason.push_str(&err.message());
+            e.push("", reason);
             return Err(PolicyErrors(e.0));
         }
     };

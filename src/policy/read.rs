@@ -1,7 +1,7 @@
 //! Reading helpers for `parse`: objects with known fields, typed values, enum names, and
 //! author-friendly reasons (with a "did you mean" for near-miss field names).
 
-use serde_json::{Map, Value};
+use super::json::{Json as Value, Object};
 
 use super::error::{index_path, key_path, Errs};
 use super::model::{Date, Period, Text};
@@ -25,7 +25,7 @@ fn expected(what: &str, v: &Value) -> String {
 /// An object being read: its known fields were checked on opening. When the value was not an
 /// object (already reported), every read quietly yields nothing.
 pub(super) struct Obj<'v> {
-    map: Option<&'v Map<String, Value>>,
+    map: Option<&'v Object>,
     /// The object's own path.
     pub path: String,
 }
@@ -37,9 +37,8 @@ impl<'v> Obj<'v> {
             e.push(path, expected("an object", v));
             return Obj::absent(path);
         };
-        let mut keys: Vec<&String> = map.keys().collect();
-        keys.sort();
-        for key in keys {
+        // An object's keys come in order.
+        for key in map.keys() {
             if !known.contains(&key.as_str()) {
                 e.push(&key_path(path, key), unknown_field(key, known));
                 if let Some(near) = closest(key, known) {
@@ -63,9 +62,7 @@ impl<'v> Obj<'v> {
     /// Reports every present field not in `allowed`, with `why` as the reason.
     pub fn forbid_except(&self, allowed: &[&str], why: &str, e: &mut Errs) {
         if let Some(map) = self.map {
-            let mut keys: Vec<&String> = map.keys().filter(|k| !allowed.contains(&k.as_str())).collect();
-            keys.sort();
-            for key in keys {
+            for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
                 e.push(&key_path(&self.path, key), why);
             }
         }
@@ -191,7 +188,7 @@ pub(super) fn text(v: &Value, path: &str, e: &mut Errs) -> Option<Text> {
         Value::Object(map) => {
             let mut out = std::collections::BTreeMap::new();
             let mut ok = true;
-            for (lang, value) in map {
+            for (lang, value) in map.iter() {
                 match value {
                     Value::String(s) => {
                         out.insert(lang.clone(), s.clone());

@@ -1,6 +1,6 @@
 //! Reading a retention rule (`{"kind": "after", "period": "2 years", "event": "paid_period_end"}`).
 
-use serde_json::Value;
+use super::json::Json as Value;
 
 use super::error::Errs;
 use super::model::{PlanRetention, RetentionRule};

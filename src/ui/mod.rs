@@ -18,7 +18,9 @@ pub mod style;
 
 use crate::i18n::{t, Lang};
 use dom::El;
-use wasm_bindgen::{JsCast, JsValue};
+#[cfg(feature = "panel")]
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// What can go wrong while mounting or rendering.

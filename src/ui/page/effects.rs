@@ -5,6 +5,7 @@ use super::{PageOptions, WIDGET_VERSION};
 use crate::api::outbox;
 use crate::browser::{cookies, env, signals, storage};
 use crate::consent::{self, ConsentRecord};
+use crate::policy::json::{Json, Object};
 use crate::policy::{Policy, Vendor};
 
 /// Consent Mode update, Meta and Microsoft consent calls and the dataLayer event for `record`.
@@ -51,23 +52,22 @@ pub(super) fn clear_purposes(policy: &Policy, purposes: &[String]) {
 
 /// Puts the proof-of-consent record in the outbox (C-A8) and starts sending it.
 pub(super) fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool) {
-    let mut purposes = serde_json::Map::new();
+    let mut purposes = Object::new();
     for (id, on) in &record.choices {
-        purposes.insert(id.clone(), serde_json::Value::Bool(*on));
+        purposes.insert(id.clone(), Json::Bool(*on));
     }
-    let body = serde_json::json!({
-        "site": opts.site,
-        "consent_id": record.consent_id,
-        "policy_version": record.policy_version,
-        "language": record.lang,
-        "action": record.method.name(),
-        "purposes": purposes,
-        "origin": env::origin(),
-        "widget_version": WIDGET_VERSION,
-        "gpc": gpc,
-    });
+    let body = Object::new()
+        .with("site", Json::str(&opts.site))
+        .with("consent_id", Json::str(&record.consent_id))
+        .with("policy_version", Json::str(&record.policy_version))
+        .with("language", Json::str(&record.lang))
+        .with("action", Json::str(record.method.name()))
+        .with("purposes", Json::Object(purposes))
+        .with("origin", Json::String(env::origin()))
+        .with("widget_version", Json::str(WIDGET_VERSION))
+        .with("gpc", Json::Bool(gpc));
     let mut url = opts.api.trim_end_matches('/').to_string();
     url.push_str("/consents");
-    outbox::enqueue("consent", &url, &body.to_string(), &env::random_id());
+    outbox::enqueue("consent", &url, &Json::Object(body).encode(), &env::random_id());
     outbox::kick();
 }
