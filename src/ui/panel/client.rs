@@ -265,7 +265,8 @@ fn read_preferences(v: &Value) -> Vec<Preference> {
     }
 }
 
-fn read_request(v: &Value) -> Option<RequestRecord> {
+/// Reads one request (or `{request: …}`) of the API into a [`RequestRecord`].
+pub fn read_request(v: &Value) -> Option<RequestRecord> {
     let v = v.get("request").unwrap_or(v);
     let timeline = ["timeline", "events"]
         .iter()

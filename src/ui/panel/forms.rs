@@ -149,34 +149,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             checks.push((input, error, Check::Confirmed));
         }
         RequestKindName::Restriction | RequestKindName::Objection => {
-            let legend = if kind_enum == RequestKindName::Restriction { t(lang, "panel.form.restrict_what") } else { t(lang, "panel.form.object_what") };
-            let id = next_id("pw-choice");
-            let mut err_id = id.clone();
-            err_id.push_str("-err");
-            let fieldset = El::new("fieldset")?.attr("aria-describedby", &err_id).child(El::new("legend")?.text(legend)).build();
-            let mut options: Vec<(String, El)> = Vec::new();
-            if kind_enum == RequestKindName::Restriction {
-                for c in &policy.categories {
-                    options.push((c.id.clone(), ctx.el("span", &c.label)?));
-                }
-            } else {
-                options.push(("direct_marketing".into(), El::new("span")?.text(t(lang, "panel.form.direct_marketing"))));
-                for p in policy.purposes.iter().filter(|p| p.legal_basis == LegalBasis::LegitimateInterest) {
-                    options.push((p.id.clone(), ctx.el("span", &p.label)?));
-                }
-            }
-            let mut boxes = Vec::new();
-            for (value, text) in options {
-                let box_id = next_id("pw-opt");
-                let input = El::new("input")?.attr("type", "checkbox").attr("id", &box_id).attr("value", &value).build();
-                let label = El::new("label")?.class("pw-check").attr("for", &box_id).build();
-                let _ = label.append_child(&input);
-                let _ = label.append_child(&text.build());
-                let _ = fieldset.append_child(&label);
-                boxes.push(input);
-            }
-            let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
-            let _ = fieldset.append_child(&error);
+            let (fieldset, boxes, error) = choices(&ctx, &policy, kind_enum)?;
             let _ = form.append_child(&fieldset);
             if let Some(first) = boxes.first().cloned() {
                 checks.push((first, error, Check::AnyChecked(boxes)));
@@ -219,6 +192,41 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
         util::spawn(&s, |s| async move { submit(&s, kind, details, &key, &summary).await });
     }));
     Ok(form)
+}
+
+/// The checkboxes of a restriction (the policy's categories) or an objection (all direct
+/// marketing, and each purpose resting on legitimate interest): (fieldset, boxes, error element).
+pub fn choices(ctx: &Ctx, policy: &crate::policy::Policy, kind: RequestKindName) -> Result<(Element, Vec<Element>, Element), UiError> {
+    let lang = ctx.lang;
+    let legend = if kind == RequestKindName::Restriction { t(lang, "panel.form.restrict_what") } else { t(lang, "panel.form.object_what") };
+    let id = next_id("pw-choice");
+    let mut err_id = id.clone();
+    err_id.push_str("-err");
+    let fieldset = El::new("fieldset")?.attr("aria-describedby", &err_id).child(El::new("legend")?.text(legend)).build();
+    let mut options: Vec<(String, El)> = Vec::new();
+    if kind == RequestKindName::Restriction {
+        for c in &policy.categories {
+            options.push((c.id.clone(), ctx.el("span", &c.label)?));
+        }
+    } else {
+        options.push(("direct_marketing".into(), El::new("span")?.text(t(lang, "panel.form.direct_marketing"))));
+        for p in policy.purposes.iter().filter(|p| p.legal_basis == LegalBasis::LegitimateInterest) {
+            options.push((p.id.clone(), ctx.el("span", &p.label)?));
+        }
+    }
+    let mut boxes = Vec::new();
+    for (value, text) in options {
+        let box_id = next_id("pw-opt");
+        let input = El::new("input")?.attr("type", "checkbox").attr("id", &box_id).attr("value", &value).build();
+        let label = El::new("label")?.class("pw-check").attr("for", &box_id).build();
+        let _ = label.append_child(&input);
+        let _ = label.append_child(&text.build());
+        let _ = fieldset.append_child(&label);
+        boxes.push(input);
+    }
+    let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
+    let _ = fieldset.append_child(&error);
+    Ok((fieldset, boxes, error))
 }
 
 /// Checks the form; marks each problem on its control and returns the details when all is well.

@@ -27,7 +27,8 @@ pub fn kind_label(lang: Lang, kind: &str) -> &'static str {
     REQUEST_KINDS.iter().find(|(n, _)| *n == kind).map_or("", |(_, k)| st::request_kind(lang, *k))
 }
 
-fn status_label(lang: Lang, status: &str) -> &'static str {
+/// The label of a request status by its wire name.
+pub fn status_label(lang: Lang, status: &str) -> &'static str {
     match RequestStatus::from_name(status) {
         Some(RequestStatus::Received) => t(lang, "panel.status.received"),
         Some(RequestStatus::Verified) => t(lang, "panel.status.verified"),
@@ -92,12 +93,16 @@ fn build(state: &Rc<State>, panel: &Element, list: Result<Vec<RequestRecord>, cr
     Ok(())
 }
 
-fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
-    let lang = state.lang;
+/// A request's status, received and due date (C-C2) as a definition list.
+pub fn facts(lang: Lang, r: &RequestRecord) -> Result<El, UiError> {
     let mut dl = El::new("dl")?.class("pw-dl");
     dl = st::row(dl, t(lang, "panel.requests.status"), El::new("span")?.class("pw-status").text(status_label(lang, &r.status)))?;
     dl = st::row(dl, t(lang, "panel.requests.received"), El::new("span")?.text(&date_text(lang, r.received_on)))?;
-    dl = st::row(dl, t(lang, "panel.requests.due"), El::new("span")?.text(&date_text(lang, r.due_on)))?;
+    st::row(dl, t(lang, "panel.requests.due"), El::new("span")?.class("pw-due").text(&date_text(lang, r.due_on)))
+}
+
+/// A request's timeline: each step with its date and reason.
+pub fn timeline(lang: Lang, r: &RequestRecord) -> Result<El, UiError> {
     let mut timeline = El::new("ol")?.class("pw-timeline");
     for step in &r.timeline {
         let mut text = String::from(status_label(lang, &step.status));
@@ -111,6 +116,13 @@ fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
         }
         timeline = timeline.child(li);
     }
+    Ok(timeline)
+}
+
+fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
+    let lang = state.lang;
+    let dl = facts(lang, r)?;
+    let timeline = timeline(lang, r)?;
     let mut card = El::new("li")?
         .class("pw-card pw-request")
         .attr("data-request", &r.id)

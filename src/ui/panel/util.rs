@@ -1,7 +1,6 @@
 //! Small pieces the panel's views share: owned listeners that hold the state weakly, spawning
 //! async work, error wording, downloads, form-field errors, and the panel's CSS.
 
-use super::State;
 use crate::api::ApiError;
 use crate::i18n::{t, Lang};
 use crate::ui::dom::El;
@@ -39,15 +38,15 @@ pub const CSS: &str = r#"
 @media (max-width:480px){.pw-table thead{display:none}.pw-table td{display:block;border:0;padding:.125rem 0}.pw-table tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0}}
 "#;
 
-/// A listener on `target` that runs `f` with the state while the panel lives (held weakly,
-/// so the listeners the state owns do not keep it alive).
-pub fn on(
+/// A listener on `target` that runs `f` with the state (the panel's or the visitor view's)
+/// while it lives (held weakly, so the listeners the state owns do not keep it alive).
+pub fn on<T: 'static>(
     target: &Element,
     event: &'static str,
-    state: &Rc<State>,
-    f: impl Fn(Rc<State>, &web_sys::Event) + 'static,
+    state: &Rc<T>,
+    f: impl Fn(Rc<T>, &web_sys::Event) + 'static,
 ) -> EventListener {
-    let weak: Weak<State> = Rc::downgrade(state);
+    let weak: Weak<T> = Rc::downgrade(state);
     // Not passive: submit and key handlers call preventDefault.
     let options = gloo_events::EventListenerOptions::enable_prevent_default();
     EventListener::new_with_options(target, event, options, move |e| {
@@ -58,9 +57,9 @@ pub fn on(
 }
 
 /// Runs async work with the state.
-pub fn spawn<F, Fut>(state: &Rc<State>, f: F)
+pub fn spawn<T, F, Fut>(state: &Rc<T>, f: F)
 where
-    F: FnOnce(Rc<State>) -> Fut,
+    F: FnOnce(Rc<T>) -> Fut,
     Fut: Future<Output = ()> + 'static,
 {
     wasm_bindgen_futures::spawn_local(f(state.clone()));
