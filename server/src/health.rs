@@ -9,7 +9,7 @@ use crate::{problem::Problem, state::AppState};
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
     state
         .db
-        .read(|conn| Ok(conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?))
+        .read(|conn| conn.query_one("SELECT 1", &[])?.get::<i64>(0))
         .await?;
     Ok(Json(json!({ "status": "ok" })))
 }

@@ -37,14 +37,14 @@ pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
     let args = settings.serve_args();
     let mut sites = Sites::load(&args.www.join("policies"))?;
     sites.configure(&settings.sites)?;
-    let db = Db::open(&args.db)?;
+    let db = Db::open(&args.db).await?;
     let registered = db
         .write(move |conn| {
             sites.register_versions(conn)?;
             Ok(sites)
         })
         .await?;
-    tracing::info!(sites = registered.len(), db = %args.db.display(), "ready");
+    tracing::info!(sites = registered.len(), db = %db.describe(), "ready");
     Ok(AppState {
         db,
         sites: Arc::new(registered),

@@ -153,18 +153,20 @@ impl Sites {
 
     /// Records each site's current version in the database and learns its earlier ones,
     /// so that a record for an old version gets 409 and one for an invented version 422.
-    pub fn register_versions(&mut self, conn: &rusqlite::Connection) -> Result<(), crate::db::DbError> {
+    pub fn register_versions(&mut self, conn: &crate::db::Conn) -> Result<(), crate::db::DbError> {
         let now = crate::time::now_ms();
         for site in self.by_id.values_mut() {
             conn.execute(
-                "INSERT OR IGNORE INTO site_policy_versions (site, version, first_loaded_at_ms) VALUES (?1, ?2, ?3)",
-                rusqlite::params![site.id, site.version, now],
+                "INSERT INTO site_policy_versions (site, version, first_loaded_at_ms) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                crate::params![&site.id, &site.version, now],
             )?;
-            let mut stmt = conn.prepare(
-                "SELECT version FROM site_policy_versions WHERE site = ?1 AND version <> ?2 ORDER BY first_loaded_at_ms",
-            )?;
-            let earlier = stmt
-                .query_map(rusqlite::params![site.id, site.version], |row| row.get(0))?
+            let earlier = conn
+                .query(
+                    "SELECT version FROM site_policy_versions WHERE site = ?1 AND version <> ?2 ORDER BY first_loaded_at_ms",
+                    crate::params![&site.id, &site.version],
+                )?
+                .iter()
+                .map(|row| row.get(0))
                 .collect::<Result<Vec<String>, _>>()?;
             Arc::make_mut(site).earlier_versions = earlier;
         }

@@ -1,10 +1,12 @@
 //! The `consent_records` table: append-only inserts keyed by `Idempotency-Key`, reads by subject.
 
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::validate::NewConsent;
-use crate::db::DbError;
+use crate::{
+    db::{Conn, DbError, Row},
+    params,
+};
 
 /// What the server hands back for a stored record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,7 +46,7 @@ pub struct StoredConsent {
 const COLUMNS: &str = "id, site, consent_id, policy_version, language, action, purposes, origin, \
                        widget_version, gpc, recorded_at_ms";
 
-fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredConsent, String)> {
+fn row_to_stored(row: &Row) -> Result<(StoredConsent, String), DbError> {
     let purposes_text: String = row.get(6)?;
     let stored = StoredConsent {
         id: row.get(0)?,
@@ -56,7 +58,7 @@ fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredConsent, St
         purposes: serde_json::from_str(&purposes_text).unwrap_or(serde_json::Value::Null),
         origin: row.get(7)?,
         widget_version: row.get(8)?,
-        gpc: row.get::<_, i64>(9)? != 0,
+        gpc: row.get(9)?,
         recorded_at: crate::time::rfc3339_ms(row.get(10)?),
     };
     Ok((stored, purposes_text))
@@ -79,11 +81,11 @@ fn same_record(stored: &StoredConsent, purposes_text: &str, record: &NewConsent)
 }
 
 /// Stores `record` under `key` unless the key is known; runs inside the writer's transaction.
-pub fn insert(conn: &Connection, key: &str, record: &NewConsent) -> Result<Outcome, DbError> {
+pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, DbError> {
     let existing = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM consent_records WHERE idempotency_key = ?1"))?
-        .query_row([key], row_to_stored)
-        .optional()?;
+        .query_opt(&format!("SELECT {COLUMNS} FROM consent_records WHERE idempotency_key = ?1"), params![key])?
+        .map(|row| row_to_stored(&row))
+        .transpose()?;
     if let Some((stored, purposes_text)) = existing {
         return Ok(if same_record(&stored, &purposes_text, record) {
             Outcome::Repeated(Receipt { id: stored.id, recorded_at: stored.recorded_at })
@@ -92,33 +94,31 @@ pub fn insert(conn: &Connection, key: &str, record: &NewConsent) -> Result<Outco
         });
     }
     let recorded_at_ms = crate::time::now_ms();
-    conn.prepare_cached(
-        "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
-         purposes, origin, widget_version, gpc, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        key,
-        record.site,
-        record.consent_id,
-        record.policy_version,
-        record.language,
-        record.action.as_str(),
-        purposes_json(record),
-        record.origin,
-        record.widget_version,
-        i64::from(record.gpc),
-        recorded_at_ms,
-    ])?;
-    Ok(Outcome::Created(Receipt {
-        id: conn.last_insert_rowid(),
-        recorded_at: crate::time::rfc3339_ms(recorded_at_ms),
-    }))
+    let id: i64 = conn
+        .query_one(
+            "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
+             purposes, origin, widget_version, gpc, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             RETURNING id",
+            params![
+                key,
+                &record.site,
+                &record.consent_id,
+                &record.policy_version,
+                &record.language,
+                record.action.as_str(),
+                &purposes_json(record),
+                &record.origin,
+                &record.widget_version,
+                record.gpc,
+                recorded_at_ms,
+            ],
+        )?
+        .get(0)?;
+    Ok(Outcome::Created(Receipt { id, recorded_at: crate::time::rfc3339_ms(recorded_at_ms) }))
 }
 
 /// Every record of one pseudonymous subject, oldest first.
-pub fn by_subject(conn: &Connection, consent_id: &str) -> Result<Vec<StoredConsent>, DbError> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM consent_records WHERE consent_id = ?1 ORDER BY id"))?;
-    let rows = stmt.query_map([consent_id], row_to_stored)?;
-    Ok(rows.map(|r| r.map(|(s, _)| s)).collect::<Result<_, _>>()?)
+pub fn by_subject(conn: &Conn, consent_id: &str) -> Result<Vec<StoredConsent>, DbError> {
+    let rows = conn.query(&format!("SELECT {COLUMNS} FROM consent_records WHERE consent_id = ?1 ORDER BY id"), params![consent_id])?;
+    rows.iter().map(|row| row_to_stored(row).map(|(stored, _)| stored)).collect()
 }

@@ -1,31 +1,28 @@
-//! The SQLite storage layer: opening with durable settings, migrations, one batching writer, a few readers.
+//! The storage layer: one interface, [`Db`], over SQLite (a file) or PostgreSQL (a `postgres://` URL).
 //!
 //! Writes go through [`Db::write`]: one writer thread owns the only write connection and
 //! commits whatever jobs are queued together in one transaction (each job inside its own
 //! savepoint, so one failing job does not undo the others). A job's caller is answered only
-//! after the commit, so an acknowledged write is on disk (`synchronous=FULL` in WAL mode:
-//! the WAL is fsynced at every commit; batching amortises that fsync over many writes).
-//! Reads go through [`Db::read`] on a small pool of query-only connections.
+//! after the commit, so an acknowledged write is durable: on SQLite `synchronous=FULL` in WAL
+//! mode (the WAL is fsynced at every commit), on PostgreSQL `synchronous_commit=on`; batching
+//! amortises that flush over many writes. Reads go through [`Db::read`] on a small pool of
+//! read-only connections. Jobs and reads are closures over [`Sql`], the portable connection
+//! every query in the server is written against, so both backends run the very same SQL.
 
 mod migrate;
+mod postgres;
+mod sql;
+mod sqlite;
 mod writer;
 
-use std::{
-    path::{Path, PathBuf},
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{path::{Path, PathBuf}, sync::Arc};
 
-use rusqlite::Connection;
-use tokio::sync::Semaphore;
+pub use migrate::{Migration, MIGRATIONS, PG_MIGRATIONS};
+pub use postgres::is_url;
+pub use sql::{dollar_placeholders, Backend, FromValue, Param, Row, Sql, Value};
 
-pub use migrate::MIGRATIONS;
-use writer::Writer;
-
-/// Read connections kept open.
-const READERS: usize = 4;
-/// How long a connection waits for a lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The connection type queries take: `fn insert(conn: &Conn, ...)`.
+pub type Conn = dyn Sql;
 
 /// Everything that can go wrong in the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +36,27 @@ pub enum DbError {
     /// The file opened but refused write-ahead logging (read-only file system, ...).
     #[error("cannot open database {path}: journal mode is {mode}, WAL needed")]
     NotWal { path: PathBuf, mode: String },
+    /// The PostgreSQL URL is not valid.
+    #[error("invalid database URL: {0}")]
+    Url(String),
+    /// No PostgreSQL connection could be had.
+    #[error("cannot connect to the database: {0}")]
+    Pool(String),
     /// A migration failed.
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: i64, name: &'static str, source: rusqlite::Error },
-    /// A query failed.
+    Migration { version: i64, name: &'static str, source: Box<DbError> },
+    /// A SQLite query failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A PostgreSQL query failed.
+    #[error("database error: {}", postgres::message(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    /// A column did not hold the type asked for.
+    #[error("database error: column {index} is not {expected}")]
+    Column { index: usize, expected: &'static str },
+    /// A query that must return a row returned none.
+    #[error("database error: no row")]
+    NoRow,
     /// The batch's commit failed, so the job's write is not on disk.
     #[error("commit failed: {0}")]
     Commit(String),
@@ -56,92 +68,70 @@ pub enum DbError {
 /// A handle to the database; cheap to clone and shared through the application state.
 #[derive(Clone)]
 pub struct Db {
-    inner: Arc<Inner>,
+    inner: Arc<Engine>,
 }
 
-struct Inner {
-    path: PathBuf,
-    writer: Writer,
-    readers: Mutex<Vec<Connection>>,
-    permits: Semaphore,
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
 }
 
 impl Db {
-    /// Creates the parent folder, opens the file, sets durable pragmas, runs pending
-    /// migrations and starts the writer thread.
-    pub fn open(path: &Path) -> Result<Db, DbError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| DbError::CreateDir { path: parent.to_path_buf(), source })?;
+    /// Opens `target`: a `postgres://` (or `postgresql://`) URL, or else a SQLite file path
+    /// (its folder is created). Runs pending migrations and starts the writer.
+    pub async fn open(target: &Path) -> Result<Db, DbError> {
+        let engine = match target.to_str().filter(|t| is_url(t)) {
+            Some(url) => Engine::Postgres(postgres::Postgres::open(url).await?),
+            None => Engine::Sqlite(sqlite::Sqlite::open(target)?),
+        };
+        Ok(Db { inner: Arc::new(engine) })
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        match &*self.inner {
+            Engine::Sqlite(_) => Backend::Sqlite,
+            Engine::Postgres(_) => Backend::Postgres,
         }
-        let open_err = |source| DbError::Open { path: path.to_path_buf(), source };
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
-            .map_err(open_err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(DbError::NotWal { path: path.to_path_buf(), mode });
+    }
+
+    /// The file or the URL (without password), for logs.
+    pub fn describe(&self) -> String {
+        match &*self.inner {
+            Engine::Sqlite(db) => db.describe(),
+            Engine::Postgres(db) => db.describe(),
         }
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(open_err)?;
-        migrate::run(&mut conn)?;
-        let mut readers = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
-            readers.push(open_reader(path).map_err(open_err)?);
-        }
-        let writer = Writer::start(conn);
-        Ok(Db {
-            inner: Arc::new(Inner {
-                path: path.to_path_buf(),
-                writer,
-                readers: Mutex::new(readers),
-                permits: Semaphore::new(READERS),
-            }),
-        })
     }
 
     /// Runs `job` on the writer inside a transaction (all or nothing) and answers after commit.
     pub async fn write<R, F>(&self, job: F) -> Result<R, DbError>
     where
-        F: FnOnce(&Connection) -> Result<R, DbError> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<R, DbError> + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.writer.submit(job).await
+        match &*self.inner {
+            Engine::Sqlite(db) => db.writer.submit(job).await,
+            Engine::Postgres(db) => db.writer.submit(job).await,
+        }
     }
 
-    /// Runs `query` on a pooled read-only connection on the blocking thread pool.
+    /// Runs `query` on a pooled read-only connection on a blocking thread.
     pub async fn read<R, F>(&self, query: F) -> Result<R, DbError>
     where
-        F: FnOnce(&Connection) -> Result<R, DbError> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<R, DbError> + Send + 'static,
         R: Send + 'static,
     {
-        let _permit = self.inner.permits.acquire().await.map_err(|_| DbError::Closed)?;
-        let conn = match self.inner.readers.lock().ok().and_then(|mut pool| pool.pop()) {
-            Some(conn) => conn,
-            None => open_reader(&self.inner.path)?,
-        };
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            let result = query(&conn);
-            if let Ok(mut pool) = inner.readers.lock() {
-                pool.push(conn);
-            }
-            result
-        })
-        .await
-        .map_err(|_| DbError::Closed)?
+        match &*self.inner {
+            Engine::Sqlite(db) => db.read(query).await,
+            Engine::Postgres(db) => db.read(query).await,
+        }
     }
 
     /// Commits what is queued and stops the writer; later writes fail with [`DbError::Closed`].
     pub async fn close(&self) {
-        self.inner.writer.stop().await;
+        match &*self.inner {
+            Engine::Sqlite(db) => db.writer.stop().await,
+            Engine::Postgres(db) => db.writer.stop().await,
+        }
     }
-}
-
-fn open_reader(path: &Path) -> Result<Connection, rusqlite::Error> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;")?;
-    Ok(conn)
 }

@@ -1,12 +1,12 @@
-//! The single writer: a thread that owns the write connection and group-commits queued jobs.
+//! The single writer: a thread that owns the write connection and group-commits queued jobs,
+//! each inside its own savepoint (the same for both backends).
 
-use std::thread::JoinHandle;
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 
-use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::DbError;
+use super::{Conn, DbError};
 
 /// Jobs waiting for the writer before senders wait too (back-pressure).
 const QUEUE: usize = 8192;
@@ -14,7 +14,7 @@ const QUEUE: usize = 8192;
 const MAX_BATCH: usize = 1024;
 
 /// A queued job: runs inside the batch's transaction and returns what to do after the commit.
-type Job = Box<dyn FnOnce(&Connection) -> Finish + Send>;
+type Job = Box<dyn FnOnce(&Conn, &mut bool) -> Finish + Send>;
 /// Called once the batch's commit succeeded (`Ok`) or failed (`Err`).
 type Finish = Box<dyn FnOnce(Result<(), &str>) + Send>;
 
@@ -24,29 +24,43 @@ enum Message {
 }
 
 /// The sending side of the writer thread.
+/// The writer's connection: hands out a live connection before each batch (reconnecting
+/// when the server side went away, for PostgreSQL).
+pub(super) trait WriteConn: Send {
+    /// A connection ready for the next batch.
+    fn ready(&mut self) -> Result<&Conn, DbError>;
+}
+
+impl WriteConn for rusqlite::Connection {
+    fn ready(&mut self) -> Result<&Conn, DbError> {
+        Ok(self)
+    }
+}
+
 pub(super) struct Writer {
     tx: mpsc::Sender<Message>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Writer {
-    pub(super) fn start(conn: Connection) -> Writer {
+    /// Starts the thread; `begin` opens each batch's transaction.
+    pub(super) fn start(conn: Box<dyn WriteConn>, begin: &'static str) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("db-writer".into())
-            .spawn(move || run(conn, rx))
+            .spawn(move || run(conn, begin, rx))
             .ok();
         Writer { tx, thread: Mutex::new(thread) }
     }
 
     pub(super) async fn submit<R, F>(&self, job: F) -> Result<R, DbError>
     where
-        F: FnOnce(&Connection) -> Result<R, DbError> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<R, DbError> + Send + 'static,
         R: Send + 'static,
     {
         let (reply_tx, reply_rx) = oneshot::channel::<Result<R, DbError>>();
-        let job: Job = Box::new(move |conn: &Connection| -> Finish {
-            let outcome = in_savepoint(conn, job);
+        let job: Job = Box::new(move |conn: &Conn, poisoned: &mut bool| -> Finish {
+            let outcome = in_savepoint(conn, poisoned, job);
             Box::new(move |commit: Result<(), &str>| {
                 let answer = match (outcome, commit) {
                     (Ok(value), Ok(())) => Ok(value),
@@ -72,25 +86,39 @@ impl Writer {
     }
 }
 
-/// Runs one job inside a savepoint: released on success, rolled back on error.
+/// Runs one job inside a savepoint: released on success, rolled back on error. When the
+/// savepoint itself cannot be set, released or rolled back, the whole transaction is suspect
+/// (PostgreSQL aborts it on any error) and `poisoned` makes the batch roll back.
 fn in_savepoint<R>(
-    conn: &Connection,
-    job: impl FnOnce(&Connection) -> Result<R, DbError>,
+    conn: &Conn,
+    poisoned: &mut bool,
+    job: impl FnOnce(&Conn) -> Result<R, DbError>,
 ) -> Result<R, DbError> {
-    conn.execute_batch("SAVEPOINT job")?;
+    if *poisoned {
+        return Err(DbError::Commit("an earlier job broke the transaction".into()));
+    }
+    if let Err(e) = conn.batch("SAVEPOINT job") {
+        *poisoned = true;
+        return Err(e);
+    }
     match job(conn) {
-        Ok(value) => {
-            conn.execute_batch("RELEASE job")?;
-            Ok(value)
-        }
+        Ok(value) => match conn.batch("RELEASE job") {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                *poisoned = true;
+                Err(e)
+            }
+        },
         Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+            if conn.batch("ROLLBACK TO job; RELEASE job").is_err() {
+                *poisoned = true;
+            }
             Err(e)
         }
     }
 }
 
-fn run(conn: Connection, mut rx: mpsc::Receiver<Message>) {
+fn run(mut conn: Box<dyn WriteConn>, begin: &str, mut rx: mpsc::Receiver<Message>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut stop: Option<oneshot::Sender<()>> = None;
     while stop.is_none() {
@@ -106,7 +134,7 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Message>) {
                 Err(_) => break,
             }
         }
-        commit_batch(&conn, &mut batch);
+        commit_batch(conn.as_mut(), begin, &mut batch);
     }
     rx.close();
     while let Ok(message) = rx.try_recv() {
@@ -114,27 +142,41 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Message>) {
             batch.push(job);
         }
     }
-    commit_batch(&conn, &mut batch);
+    commit_batch(conn.as_mut(), begin, &mut batch);
     if let Some(done) = stop {
         let _ = done.send(());
     }
 }
 
-fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
+fn commit_batch(conn: &mut dyn WriteConn, begin: &str, batch: &mut Vec<Job>) {
     if batch.is_empty() {
         return;
     }
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+    let conn = match conn.ready() {
+        Ok(conn) => conn,
+        Err(e) => {
+            tracing::error!(error = %e, jobs = batch.len(), "no write connection");
+            batch.clear();
+            return;
+        }
+    };
+    if let Err(e) = conn.batch(begin) {
         // The jobs never ran; dropping them answers their callers with `Closed`.
         tracing::error!(error = %e, jobs = batch.len(), "could not begin a write transaction");
+        let _ = conn.batch("ROLLBACK");
         batch.clear();
         return;
     }
-    let finishers: Vec<Finish> = batch.drain(..).map(|job| job(conn)).collect();
-    let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+    let mut poisoned = false;
+    let finishers: Vec<Finish> = batch.drain(..).map(|job| job(conn, &mut poisoned)).collect();
+    let committed = if poisoned {
+        Err("the transaction broke; nothing of this batch was written".to_owned())
+    } else {
+        conn.batch("COMMIT").map_err(|e| e.to_string())
+    };
     if let Err(e) = &committed {
         tracing::error!(error = %e, jobs = finishers.len(), "commit failed");
-        let _ = conn.execute_batch("ROLLBACK");
+        let _ = conn.batch("ROLLBACK");
     }
     for finish in finishers {
         finish(committed.as_ref().map(|_| ()).map_err(String::as_str));

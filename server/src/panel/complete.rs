@@ -10,7 +10,6 @@ use privacy_widget::{
         Disposition, RequestDetails, RequestError, RequestKind, RequestStatus, RequestStep,
     },
 };
-use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
 use super::{
@@ -18,7 +17,11 @@ use super::{
     store, store_requests as sr,
     store_requests::RequestRow,
 };
-use crate::{db::DbError, sites::Sites};
+use crate::{
+    db::{Conn, DbError},
+    params,
+    sites::Sites,
+};
 
 /// Why a step was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -31,19 +34,13 @@ pub enum StepError {
     Db(#[from] DbError),
 }
 
-impl From<rusqlite::Error> for StepError {
-    fn from(e: rusqlite::Error) -> StepError {
-        StepError::Db(DbError::Sqlite(e))
-    }
-}
-
 /// The language packages are written in: the policy's default.
 pub fn package_lang(policy: &Policy) -> Lang {
     Lang::from_tag(policy.default_language()).unwrap_or(Lang::Nl)
 }
 
 /// Takes `step` on request `id` and returns the request as it is afterwards.
-pub fn apply_step(conn: &Connection, sites: &Sites, id: &str, step: &RequestStep, actor: &str, now: i64, today: Date) -> Result<RequestRow, StepError> {
+pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, actor: &str, now: i64, today: Date) -> Result<RequestRow, StepError> {
     let row = sr::get(conn, id)?.ok_or(StepError::NotFound)?;
     let policy = sites.get(&row.site).map(|s| s.policy.clone()).ok_or(StepError::NotFound)?;
     let target = advance(row.status, step)?;
@@ -72,7 +69,7 @@ pub fn apply_step(conn: &Connection, sites: &Sites, id: &str, step: &RequestStep
 
 /// What happens as soon as a request is verified: an objection to direct marketing switches
 /// every marketing opt-in off at once (C-A11).
-pub fn on_verified(conn: &Connection, policy: &Policy, row: &RequestRow, customer: i64, now: i64) -> Result<(), DbError> {
+pub fn on_verified(conn: &Conn, policy: &Policy, row: &RequestRow, customer: i64, now: i64) -> Result<(), DbError> {
     if row.kind == RequestKind::Objection {
         if let Ok(details) = RequestDetails::parse(row.kind, &row.details, policy) {
             if details.objects_to_direct_marketing() {
@@ -84,7 +81,7 @@ pub fn on_verified(conn: &Connection, policy: &Policy, row: &RequestRow, custome
 }
 
 /// Switches every direct-marketing account opt-in off (only those currently on); returns which.
-pub fn marketing_off(conn: &Connection, policy: &Policy, customer: i64, source: &str, now: i64) -> Result<Vec<String>, DbError> {
+pub fn marketing_off(conn: &Conn, policy: &Policy, customer: i64, source: &str, now: i64) -> Result<Vec<String>, DbError> {
     let current = store::preferences(conn, customer)?;
     let mut switched = Vec::new();
     for p in policy.purposes.iter().filter(|p| p.consent == ConsentScope::Account && is_direct_marketing(p.kind)) {
@@ -96,7 +93,7 @@ pub fn marketing_off(conn: &Connection, policy: &Policy, customer: i64, source: 
     Ok(switched)
 }
 
-fn complete(conn: &Connection, policy: &Policy, row: &RequestRow, today: Date, now: i64) -> Result<(), StepError> {
+fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i64) -> Result<(), StepError> {
     let Some(customer) = row.customer_id.map(|id| store::customer_by_id(conn, id)).transpose()?.flatten() else {
         sr::set_outcome(conn, &row.id, None, Some(&json!({"note": "no customer data found"}).to_string()))?;
         return Ok(());
@@ -117,18 +114,18 @@ fn complete(conn: &Connection, policy: &Policy, row: &RequestRow, today: Date, n
                 let Some(stored) = rows.get(planned.index) else { continue };
                 match &planned.disposition {
                     Disposition::Erase => {
-                        conn.execute("DELETE FROM customer_values WHERE id = ?1", [stored.id])?;
+                        conn.execute("DELETE FROM customer_values WHERE id = ?1", params![stored.id])?;
                     }
                     Disposition::Keep(_) => {
                         conn.execute(
                             "UPDATE customer_values SET restricted = 1, restricted_reason = 'erasure: legal hold' WHERE id = ?1",
-                            [stored.id],
+                            params![stored.id],
                         )?;
                     }
                 }
             }
             all_opt_ins_off(conn, policy, &customer, now)?;
-            conn.execute("DELETE FROM sessions WHERE customer_id = ?1", [customer.id])?;
+            conn.execute("DELETE FROM sessions WHERE customer_id = ?1", params![customer.id])?;
             let mut report = erasure_plan_json(policy, &plan, &values, lang);
             report["erased_count"] = json!(plan.erased().count());
             report["kept_count"] = json!(plan.kept().count());
@@ -137,12 +134,12 @@ fn complete(conn: &Connection, policy: &Policy, row: &RequestRow, today: Date, n
         (RequestKind::Rectification, Some(RequestDetails::Rectification { category, field, value, .. })) => {
             let changed = conn.execute(
                 "UPDATE customer_values SET value = ?4 WHERE customer_id = ?1 AND category = ?2 AND field = ?3",
-                params![customer.id, category, field, value],
+                params![customer.id, &category, &field, &value],
             )?;
             if changed == 0 {
                 conn.execute(
                     "INSERT INTO customer_values (customer_id, category, field, value) VALUES (?1, ?2, ?3, ?4)",
-                    params![customer.id, category, field, value],
+                    params![customer.id, &category, &field, &value],
                 )?;
             }
             (None, Some(json!({"rectified": {"category": category, "field": field, "value": value}})))
@@ -152,7 +149,7 @@ fn complete(conn: &Connection, policy: &Policy, row: &RequestRow, today: Date, n
             for r in rows.iter().filter(|r| categories.is_empty() || categories.contains(&r.value.category)) {
                 count += conn.execute(
                     "UPDATE customer_values SET restricted = 1, restricted_reason = 'restriction request' WHERE id = ?1",
-                    [r.id],
+                    params![r.id],
                 )?;
             }
             (None, Some(json!({"restricted_count": count, "categories": categories})))
@@ -176,7 +173,7 @@ fn complete(conn: &Connection, policy: &Policy, row: &RequestRow, today: Date, n
     Ok(())
 }
 
-fn marketing_off_if(conn: &Connection, policy: &Policy, customer: &Customer, details: &Value, now: i64) -> Result<Vec<String>, DbError> {
+fn marketing_off_if(conn: &Conn, policy: &Policy, customer: &Customer, details: &Value, now: i64) -> Result<Vec<String>, DbError> {
     let dm = details["purposes"].as_array().is_some_and(|a| a.iter().any(|v| v == privacy_widget::requests::DIRECT_MARKETING));
     if dm {
         marketing_off(conn, policy, customer.id, "objection", now)
@@ -185,7 +182,7 @@ fn marketing_off_if(conn: &Connection, policy: &Policy, customer: &Customer, det
     }
 }
 
-fn all_opt_ins_off(conn: &Connection, policy: &Policy, customer: &Customer, now: i64) -> Result<(), DbError> {
+fn all_opt_ins_off(conn: &Conn, policy: &Policy, customer: &Customer, now: i64) -> Result<(), DbError> {
     let current = store::preferences(conn, customer.id)?;
     for (purpose, pref) in current.iter().filter(|(_, p)| p.granted) {
         let _ = pref;

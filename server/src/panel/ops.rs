@@ -77,7 +77,7 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let db = match Db::open(&args.db) {
+    let db = match Db::open(&args.db).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("requests: {e}");

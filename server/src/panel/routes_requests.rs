@@ -38,7 +38,7 @@ fn step_problem(e: StepError) -> Problem {
 }
 
 /// Runs a step inside a write job: database errors roll the job back, refusals are answers.
-fn step_in(conn: &rusqlite::Connection, sites: &crate::sites::Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
+fn step_in(conn: &crate::db::Conn, sites: &crate::sites::Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
     match complete::apply_step(conn, sites, id, step, actor, crate::time::now_ms(), store::today()) {
         Ok(row) => Ok(Ok(row)),
         Err(StepError::Db(e)) => Err(e),

@@ -1,11 +1,14 @@
 //! Demo customers (`server/seed/{site}.json`, embedded): inserted once, when no customer exists,
 //! for every loaded site that has a seed file.
 
-use rusqlite::{params, Connection};
 use serde_json::Value;
 
 use super::store;
-use crate::{db::DbError, sites::Sites};
+use crate::{
+    db::{Conn, DbError},
+    params,
+    sites::Sites,
+};
 
 /// The embedded seed files by site id.
 const SEEDS: &[(&str, &str)] = &[
@@ -18,8 +21,8 @@ const SEEDS: &[(&str, &str)] = &[
 
 /// Inserts the demo customers of every loaded site when the customer table is empty;
 /// returns how many were inserted (0 when there were customers already: idempotent).
-pub fn seed_if_empty(conn: &Connection, sites: &Sites) -> Result<usize, DbError> {
-    let existing: i64 = conn.query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))?;
+pub fn seed_if_empty(conn: &Conn, sites: &Sites) -> Result<usize, DbError> {
+    let existing: i64 = conn.query_one("SELECT COUNT(*) FROM customers", params![])?.get(0)?;
     if existing > 0 {
         return Ok(0);
     }
@@ -42,13 +45,15 @@ pub fn seed_if_empty(conn: &Connection, sites: &Sites) -> Result<usize, DbError>
     Ok(count)
 }
 
-fn insert_customer(conn: &Connection, site: &str, version: &str, c: &Value, now: i64) -> Result<(), DbError> {
-    let s = |key: &str| c[key].as_str().unwrap_or_default().to_owned();
-    conn.execute(
-        "INSERT INTO customers (site, handle, display_name, email, plan, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![site, s("id"), s("name"), s("email").to_lowercase(), c["plan"].as_str(), now],
-    )?;
-    let id = conn.last_insert_rowid();
+fn insert_customer(conn: &Conn, site: &str, version: &str, c: &Value, now: i64) -> Result<(), DbError> {
+    let s = |key: &str| c[key].as_str().unwrap_or_default();
+    let id: i64 = conn
+        .query_one(
+            "INSERT INTO customers (site, handle, display_name, email, plan, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             RETURNING id",
+            params![site, s("id"), s("name"), &s("email").to_lowercase(), c["plan"].as_str(), now],
+        )?
+        .get(0)?;
     for (event, date) in c["events"].as_object().into_iter().flatten() {
         conn.execute(
             "INSERT INTO customer_events (customer_id, event, date) VALUES (?1, ?2, ?3)",
@@ -64,7 +69,7 @@ fn insert_customer(conn: &Connection, site: &str, version: &str, c: &Value, now:
                 v["category"].as_str().unwrap_or_default(),
                 v["field"].as_str().unwrap_or_default(),
                 v["value"].as_str().unwrap_or_default(),
-                events.to_string()
+                &events.to_string()
             ],
         )?;
     }

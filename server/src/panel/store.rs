@@ -6,10 +6,11 @@ use privacy_widget::{
     policy::{Date, RetentionEvent, RETENTION_EVENTS},
     requests::{StoredValue, Subject},
 };
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
 use super::session::Customer;
-use crate::db::DbError;
+use crate::{
+    db::{Conn, DbError, Row},
+    params,
+};
 
 /// Today in UTC.
 pub fn today() -> Date {
@@ -18,7 +19,7 @@ pub fn today() -> Date {
 
 const CUSTOMER_COLUMNS: &str = "c.id, c.site, c.handle, c.display_name, c.email, c.plan";
 
-fn customer_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+fn customer_row(row: &Row) -> Result<Customer, DbError> {
     Ok(Customer {
         id: row.get(0)?,
         site: row.get(1)?,
@@ -30,33 +31,32 @@ fn customer_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
 }
 
 /// `(handle, display name)` of every customer of a site, by name.
-pub fn customers_of_site(conn: &Connection, site: &str) -> Result<Vec<(String, String)>, DbError> {
-    let mut stmt = conn.prepare("SELECT handle, display_name FROM customers WHERE site = ?1 ORDER BY display_name")?;
-    let rows = stmt.query_map([site], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+pub fn customers_of_site(conn: &Conn, site: &str) -> Result<Vec<(String, String)>, DbError> {
+    let rows = conn.query("SELECT handle, display_name FROM customers WHERE site = ?1 ORDER BY display_name", params![site])?;
+    rows.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect()
 }
 
 /// A customer by site and handle.
-pub fn customer_by_handle(conn: &Connection, site: &str, handle: &str) -> Result<Option<Customer>, DbError> {
+pub fn customer_by_handle(conn: &Conn, site: &str, handle: &str) -> Result<Option<Customer>, DbError> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.site = ?1 AND c.handle = ?2");
-    Ok(conn.query_row(&sql, params![site, handle], customer_row).optional()?)
+    conn.query_opt(&sql, params![site, handle])?.as_ref().map(customer_row).transpose()
 }
 
 /// A customer by id.
-pub fn customer_by_id(conn: &Connection, id: i64) -> Result<Option<Customer>, DbError> {
+pub fn customer_by_id(conn: &Conn, id: i64) -> Result<Option<Customer>, DbError> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?1");
-    Ok(conn.query_row(&sql, [id], customer_row).optional()?)
+    conn.query_opt(&sql, params![id])?.as_ref().map(customer_row).transpose()
 }
 
 /// The customer of a site with this (lowercase) e-mail address.
-pub fn customer_by_email(conn: &Connection, site: &str, email: &str) -> Result<Option<Customer>, DbError> {
+pub fn customer_by_email(conn: &Conn, site: &str, email: &str) -> Result<Option<Customer>, DbError> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.site = ?1 AND c.email = ?2 ORDER BY c.id LIMIT 1");
-    Ok(conn.query_row(&sql, params![site, email], customer_row).optional()?)
+    conn.query_opt(&sql, params![site, email])?.as_ref().map(customer_row).transpose()
 }
 
 /// Stores a new session.
-pub fn insert_session(conn: &Connection, hash: &[u8; 32], customer: i64, now: i64, expires: i64) -> Result<(), DbError> {
-    conn.execute("DELETE FROM sessions WHERE expires_at_ms < ?1", [now])?;
+pub fn insert_session(conn: &Conn, hash: &[u8; 32], customer: i64, now: i64, expires: i64) -> Result<(), DbError> {
+    conn.execute("DELETE FROM sessions WHERE expires_at_ms < ?1", params![now])?;
     conn.execute(
         "INSERT INTO sessions (token_hash, customer_id, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
         params![hash.as_slice(), customer, now, expires],
@@ -65,17 +65,17 @@ pub fn insert_session(conn: &Connection, hash: &[u8; 32], customer: i64, now: i6
 }
 
 /// The customer of a live session.
-pub fn session_customer(conn: &Connection, hash: &[u8; 32], now: i64) -> Result<Option<Customer>, DbError> {
+pub fn session_customer(conn: &Conn, hash: &[u8; 32], now: i64) -> Result<Option<Customer>, DbError> {
     let sql = format!(
         "SELECT {CUSTOMER_COLUMNS} FROM sessions s JOIN customers c ON c.id = s.customer_id \
          WHERE s.token_hash = ?1 AND s.expires_at_ms > ?2"
     );
-    Ok(conn.query_row(&sql, params![hash.as_slice(), now], customer_row).optional()?)
+    conn.query_opt(&sql, params![hash.as_slice(), now])?.as_ref().map(customer_row).transpose()
 }
 
 /// Ends a session.
-pub fn delete_session(conn: &Connection, hash: &[u8; 32]) -> Result<(), DbError> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash.as_slice()])?;
+pub fn delete_session(conn: &Conn, hash: &[u8; 32]) -> Result<(), DbError> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", params![hash.as_slice()])?;
     Ok(())
 }
 
@@ -101,11 +101,12 @@ pub struct ValueRow {
 }
 
 /// Every value stored about a customer, in insertion order.
-pub fn values(conn: &Connection, customer: i64) -> Result<Vec<ValueRow>, DbError> {
-    let mut stmt = conn.prepare(
+pub fn values(conn: &Conn, customer: i64) -> Result<Vec<ValueRow>, DbError> {
+    let rows = conn.query(
         "SELECT id, category, field, value, events, restricted FROM customer_values WHERE customer_id = ?1 ORDER BY id",
+        params![customer],
     )?;
-    let rows = stmt.query_map([customer], |r| {
+    rows.iter().map(|r| {
         let events: String = r.get(4)?;
         Ok(ValueRow {
             id: r.get(0)?,
@@ -115,19 +116,18 @@ pub fn values(conn: &Connection, customer: i64) -> Result<Vec<ValueRow>, DbError
                 value: r.get(3)?,
                 events: events_from_json(&events),
             },
-            restricted: r.get::<_, i64>(5)? != 0,
+            restricted: r.get(5)?,
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    })
+    .collect()
 }
 
 /// The customer's plan and account-wide event dates.
-pub fn subject(conn: &Connection, customer: &Customer) -> Result<Subject, DbError> {
-    let mut stmt = conn.prepare("SELECT event, date FROM customer_events WHERE customer_id = ?1 ORDER BY event")?;
-    let rows = stmt.query_map([customer.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+pub fn subject(conn: &Conn, customer: &Customer) -> Result<Subject, DbError> {
+    let rows = conn.query("SELECT event, date FROM customer_events WHERE customer_id = ?1 ORDER BY event", params![customer.id])?;
     let mut events = Vec::new();
     for row in rows {
-        let (name, date) = row?;
+        let (name, date): (String, String) = (row.get(0)?, row.get(1)?);
         if let (Some((_, e)), Some(d)) = (RETENTION_EVENTS.iter().find(|(n, _)| *n == name), Date::parse(&date)) {
             events.push((*e, d));
         }
@@ -145,33 +145,23 @@ pub struct Preference {
 }
 
 /// The latest change per purpose.
-pub fn preferences(conn: &Connection, customer: i64) -> Result<BTreeMap<String, Preference>, DbError> {
-    let mut stmt = conn.prepare(
+pub fn preferences(conn: &Conn, customer: i64) -> Result<BTreeMap<String, Preference>, DbError> {
+    let rows = conn.query(
         "SELECT purpose, granted, policy_version, source, changed_at_ms FROM preference_changes \
          WHERE customer_id = ?1 ORDER BY id",
+        params![customer],
     )?;
-    let rows = stmt.query_map([customer], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            Preference {
-                granted: r.get::<_, i64>(1)? != 0,
-                policy_version: r.get(2)?,
-                source: r.get(3)?,
-                changed_at_ms: r.get(4)?,
-            },
-        ))
-    })?;
     let mut out = BTreeMap::new();
-    for row in rows {
-        let (purpose, pref) = row?;
-        out.insert(purpose, pref);
+    for r in rows {
+        let pref = Preference { granted: r.get(1)?, policy_version: r.get(2)?, source: r.get(3)?, changed_at_ms: r.get(4)? };
+        out.insert(r.get::<String>(0)?, pref);
     }
     Ok(out)
 }
 
 /// Appends one opt-in change.
 pub fn insert_preference(
-    conn: &Connection,
+    conn: &Conn,
     customer: i64,
     purpose: &str,
     granted: bool,
@@ -182,7 +172,7 @@ pub fn insert_preference(
     conn.execute(
         "INSERT INTO preference_changes (customer_id, purpose, granted, policy_version, source, changed_at_ms) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![customer, purpose, i64::from(granted), policy_version, source, now],
+        params![customer, purpose, granted, policy_version, source, now],
     )?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! SQL for data-subject requests and their timeline, and their JSON form.
 
 use privacy_widget::requests::{RequestKind, RequestStatus};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::{json, Value};
 
-use crate::db::DbError;
+use crate::{
+    db::{Conn, DbError, Row},
+    params,
+};
 
 /// One request as stored.
 #[derive(Debug, Clone)]
@@ -37,7 +39,7 @@ pub struct Event {
 const COLUMNS: &str = "id, site, customer_id, email, kind, details, status, received_on, due_on, extended, \
                        body_hash, package, result, created_at_ms";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
+fn row(r: &Row) -> Result<RequestRow, DbError> {
     let kind: String = r.get(4)?;
     let details: String = r.get(5)?;
     let status: String = r.get(6)?;
@@ -51,7 +53,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
         status: RequestStatus::from_name(&status).unwrap_or(RequestStatus::Received),
         received_on: r.get(7)?,
         due_on: r.get(8)?,
-        extended: r.get::<_, i64>(9)? != 0,
+        extended: r.get(9)?,
         body_hash: r.get(10)?,
         package: r.get(11)?,
         result: r.get(12)?,
@@ -75,12 +77,12 @@ pub struct NewRequest<'a> {
 }
 
 /// Stores a request with its first timeline steps.
-pub fn insert(conn: &Connection, r: &NewRequest<'_>, steps: &[(RequestStatus, &str)], now: i64) -> Result<(), DbError> {
+pub fn insert(conn: &Conn, r: &NewRequest<'_>, steps: &[(RequestStatus, &str)], now: i64) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO requests (id, site, customer_id, email, kind, details, status, received_on, due_on, \
          idempotency_key, body_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
-            r.id, r.site, r.customer_id, r.email, r.kind.name(), r.details.to_string(), r.status.name(),
+            r.id, r.site, r.customer_id, r.email, r.kind.name(), &r.details.to_string(), r.status.name(),
             r.received_on, r.due_on, r.idempotency_key, r.body_hash, now
         ],
     )?;
@@ -91,43 +93,41 @@ pub fn insert(conn: &Connection, r: &NewRequest<'_>, steps: &[(RequestStatus, &s
 }
 
 /// The request stored under this site's Idempotency-Key.
-pub fn by_key(conn: &Connection, site: &str, key: &str) -> Result<Option<RequestRow>, DbError> {
+pub fn by_key(conn: &Conn, site: &str, key: &str) -> Result<Option<RequestRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM requests WHERE site = ?1 AND idempotency_key = ?2");
-    Ok(conn.query_row(&sql, params![site, key], row).optional()?)
+    conn.query_opt(&sql, params![site, key])?.as_ref().map(row).transpose()
 }
 
 /// A request by id.
-pub fn get(conn: &Connection, id: &str) -> Result<Option<RequestRow>, DbError> {
+pub fn get(conn: &Conn, id: &str) -> Result<Option<RequestRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], row).optional()?)
+    conn.query_opt(&sql, params![id])?.as_ref().map(row).transpose()
 }
 
 /// A customer's requests, newest first.
-pub fn of_customer(conn: &Connection, customer: i64) -> Result<Vec<RequestRow>, DbError> {
+pub fn of_customer(conn: &Conn, customer: i64) -> Result<Vec<RequestRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM requests WHERE customer_id = ?1 ORDER BY created_at_ms DESC, id");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([customer], row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    conn.query(&sql, params![customer])?.iter().map(row).collect()
 }
 
 /// Every request, optionally of one site and in some statuses, oldest first.
-pub fn all(conn: &Connection, site: Option<&str>, statuses: &[RequestStatus]) -> Result<Vec<RequestRow>, DbError> {
-    let sql = format!("SELECT {COLUMNS} FROM requests WHERE (?1 IS NULL OR site = ?1) ORDER BY created_at_ms, id");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([site], row)?;
-    let rows: Vec<RequestRow> = rows.collect::<Result<_, _>>()?;
+pub fn all(conn: &Conn, site: Option<&str>, statuses: &[RequestStatus]) -> Result<Vec<RequestRow>, DbError> {
+    let found = match site {
+        Some(site) => conn.query(&format!("SELECT {COLUMNS} FROM requests WHERE site = ?1 ORDER BY created_at_ms, id"), params![site])?,
+        None => conn.query(&format!("SELECT {COLUMNS} FROM requests ORDER BY created_at_ms, id"), params![])?,
+    };
+    let rows: Vec<RequestRow> = found.iter().map(row).collect::<Result<_, _>>()?;
     Ok(rows.into_iter().filter(|r| statuses.is_empty() || statuses.contains(&r.status)).collect())
 }
 
 /// The timeline, oldest first.
-pub fn events(conn: &Connection, id: &str) -> Result<Vec<Event>, DbError> {
-    let mut stmt = conn.prepare("SELECT status, reason, actor, at_ms FROM request_events WHERE request_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([id], |r| Ok(Event { status: r.get(0)?, reason: r.get(1)?, actor: r.get(2)?, at_ms: r.get(3)? }))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+pub fn events(conn: &Conn, id: &str) -> Result<Vec<Event>, DbError> {
+    let rows = conn.query("SELECT status, reason, actor, at_ms FROM request_events WHERE request_id = ?1 ORDER BY id", params![id])?;
+    rows.iter().map(|r| Ok(Event { status: r.get(0)?, reason: r.get(1)?, actor: r.get(2)?, at_ms: r.get(3)? })).collect()
 }
 
 /// Appends a timeline step.
-pub fn add_event(conn: &Connection, id: &str, status: RequestStatus, reason: Option<&str>, actor: &str, now: i64) -> Result<(), DbError> {
+pub fn add_event(conn: &Conn, id: &str, status: RequestStatus, reason: Option<&str>, actor: &str, now: i64) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO request_events (request_id, status, reason, actor, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, status.name(), reason, actor, now],
@@ -136,28 +136,28 @@ pub fn add_event(conn: &Connection, id: &str, status: RequestStatus, reason: Opt
 }
 
 /// Moves a request to `status` and records the step.
-pub fn set_status(conn: &Connection, id: &str, status: RequestStatus, reason: Option<&str>, actor: &str, now: i64) -> Result<(), DbError> {
+pub fn set_status(conn: &Conn, id: &str, status: RequestStatus, reason: Option<&str>, actor: &str, now: i64) -> Result<(), DbError> {
     conn.execute("UPDATE requests SET status = ?2 WHERE id = ?1", params![id, status.name()])?;
     add_event(conn, id, status, reason, actor, now)
 }
 
 /// Sets receipt and due dates.
-pub fn set_dates(conn: &Connection, id: &str, received_on: &str, due_on: &str, extended: bool) -> Result<(), DbError> {
+pub fn set_dates(conn: &Conn, id: &str, received_on: &str, due_on: &str, extended: bool) -> Result<(), DbError> {
     conn.execute(
         "UPDATE requests SET received_on = ?2, due_on = ?3, extended = ?4 WHERE id = ?1",
-        params![id, received_on, due_on, i64::from(extended)],
+        params![id, received_on, due_on, extended],
     )?;
     Ok(())
 }
 
 /// Binds a visitor's request to the customer whose address it is.
-pub fn set_customer(conn: &Connection, id: &str, customer: i64) -> Result<(), DbError> {
+pub fn set_customer(conn: &Conn, id: &str, customer: i64) -> Result<(), DbError> {
     conn.execute("UPDATE requests SET customer_id = ?2 WHERE id = ?1", params![id, customer])?;
     Ok(())
 }
 
 /// Stores the outcome of a completed request.
-pub fn set_outcome(conn: &Connection, id: &str, package: Option<&str>, result: Option<&str>) -> Result<(), DbError> {
+pub fn set_outcome(conn: &Conn, id: &str, package: Option<&str>, result: Option<&str>) -> Result<(), DbError> {
     conn.execute("UPDATE requests SET package = ?2, result = ?3 WHERE id = ?1", params![id, package, result])?;
     Ok(())
 }
