@@ -68,4 +68,13 @@ else
   echo "$lock_hash" >"$stamp"
 fi
 
+# 5. schemathesis (the contract layer of scripts/test.sh) in a venv under .tools/, from PyPI.
+if [ -x .tools/schemathesis/bin/schemathesis ]; then
+  step "schemathesis: present"
+else
+  step "schemathesis: installing into .tools/schemathesis"
+  python3 -m venv .tools/schemathesis
+  .tools/schemathesis/bin/pip install -q --disable-pip-version-check schemathesis
+fi
+
 step "done"

@@ -6,6 +6,7 @@
 #   scripts/test.sh native     cargo test: the pure widget modules and the server (real SQLite)
 #   scripts/test.sh browser    wasm-bindgen-test in headless Chromium: the files tests/browser_*.rs
 #   scripts/test.sh e2e        node --test tests/e2e/ against the real server and dist/
+#   scripts/test.sh contract   schemathesis against the real server from server/openapi.yaml
 # Every layer runs even when an earlier one fails; the exit status is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 
 layers=("$@")
-[ ${#layers[@]} -eq 0 ] && layers=(size native browser e2e)
+[ ${#layers[@]} -eq 0 ] && layers=(size native browser e2e contract)
 
 logdir=$(mktemp -d)
 trap 'rm -rf "$logdir"' EXIT
@@ -69,8 +70,11 @@ for layer in "${layers[@]}"; do
       run_layer "e2e: node --test" count_node bash -c \
         'cargo build -p privacy-widget-server && node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap tests/e2e/'
       ;;
+    contract)
+      run_layer "contract: schemathesis" single scripts/schemathesis.sh
+      ;;
     *)
-      echo "unknown layer: $layer (size, native, browser, e2e)" >&2
+      echo "unknown layer: $layer (size, native, browser, e2e, contract)" >&2
       exit 2
       ;;
   esac
