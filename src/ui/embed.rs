@@ -1,5 +1,6 @@
 //! The ES-module entry for control panels: `mount(target, options)` renders the "what we store"
-//! view or the control panel into an element, and returns a handle whose `destroy()` removes it.
+//! view, the control panel, or the visitor's request form (`view: "request"`) into an element,
+//! and returns a handle whose `destroy()` removes it.
 //!
 //! ```js
 //! import init, { mount } from "/widget/privacy_widget.js";
@@ -23,7 +24,7 @@ use wasm_bindgen::prelude::*;
 pub enum EmbedError {
     #[error("privacy-widget: options.policy (the URL of the policy document) is missing")]
     NoPolicyUrl,
-    #[error("privacy-widget: options.view must be \"store\" or \"panel\"")]
+    #[error("privacy-widget: options.view must be \"store\", \"panel\" or \"request\"")]
     UnknownView,
 }
 
@@ -40,6 +41,8 @@ pub enum ViewKind {
     Store,
     /// The control panel: my data, opt-ins, requests.
     Panel,
+    /// A data-subject request by a visitor who is not logged in, verified by e-mail code.
+    Request,
 }
 
 /// The options of [`mount`], read from a plain JS object.
@@ -65,6 +68,7 @@ impl Options {
         let view = match get("view").as_deref() {
             None | Some("store") => ViewKind::Store,
             Some("panel") => ViewKind::Panel,
+            Some("request") => ViewKind::Request,
             Some(_) => return Err(EmbedError::UnknownView),
         };
         let api = get("api").unwrap_or_else(|| "/api/v1".to_string());
@@ -84,6 +88,7 @@ impl Options {
 enum Shown {
     Store(StoreView),
     Panel(panel::Panel),
+    Request(panel::visitor::VisitorView),
 }
 
 /// Shared state of one mounted widget.
@@ -117,7 +122,7 @@ impl Embed {
 }
 
 /// Mounts the widget into `target` (an element or a CSS selector) with `options`
-/// `{site, policy, api, view: "store"|"panel", lang}`. Throws when the element is missing, when
+/// `{site, policy, api, view: "store"|"panel"|"request", lang}`. Throws when the element is missing, when
 /// it already holds a widget, or when `options.policy` is missing.
 #[wasm_bindgen]
 pub fn mount(target: JsValue, options: JsValue) -> Result<Embed, JsValue> {
@@ -161,6 +166,7 @@ async fn load(state: Rc<State>, opts: Options) {
             Shown::Store(v)
         }),
         ViewKind::Panel => Ok(Shown::Panel(panel::Panel::start(mount.clone(), Rc::new(policy), opts.api, opts.site))),
+        ViewKind::Request => Ok(Shown::Request(panel::visitor::VisitorView::start(mount.clone(), Rc::new(policy), opts.api, opts.site))),
     };
     match shown {
         Ok(s) => *state.shown.borrow_mut() = Some(s),

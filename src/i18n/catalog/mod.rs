@@ -7,6 +7,8 @@ mod consent;
 mod panel;
 #[cfg(any(feature = "panel", not(feature = "browser")))]
 mod store;
+#[cfg(any(feature = "panel", not(feature = "browser")))]
+mod visitor;
 
 /// Every area's `(NL, EN)` tables, searched in order.
 pub(super) const AREAS: &[(&[(&str, &str)], &[(&str, &str)])] = &[
@@ -16,4 +18,6 @@ pub(super) const AREAS: &[(&[(&str, &str)], &[(&str, &str)])] = &[
     (store::NL, store::EN),
     #[cfg(any(feature = "panel", not(feature = "browser")))]
     (panel::NL, panel::EN),
+    #[cfg(any(feature = "panel", not(feature = "browser")))]
+    (visitor::NL, visitor::EN),
 ];

@@ -10,6 +10,7 @@ mod optins;
 mod requests;
 mod tabs;
 mod util;
+pub mod visitor;
 
 use crate::i18n::{fill, t, Lang};
 use crate::policy::Policy;

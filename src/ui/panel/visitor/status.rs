@@ -1,0 +1,118 @@
+//! The status of a verified request (C-C2, C-C3): "Verzoek ontvangen", the due date, the
+//! status with its timeline (and the right to complain after a refusal), read with the
+//! visitor's status token; refresh, and forget it on this device.
+
+use super::{util, Saved, Visitor};
+use crate::api::{self, ApiError};
+use crate::i18n::{fill, t};
+use crate::ui::dom::{self, El};
+use crate::ui::panel::client::{read_request, RequestRecord};
+use crate::ui::panel::requests;
+use crate::ui::store::text as st;
+use crate::ui::UiError;
+use std::rc::Rc;
+use web_sys::Element;
+
+/// Reads the status with `token` and shows it; `announce` says so in the live region.
+pub async fn load(state: &Rc<Visitor>, token: &str, announce: bool) {
+    let mut path = String::from("/visitor-requests/");
+    path.push_str(token);
+    let result = api::get_text(&state.url(&path)).await;
+    let record = result.as_ref().ok().and_then(|body| serde_json::from_str(body).ok()).and_then(|v| read_request(&v));
+    match (result, record) {
+        (Ok(_), Some(record)) => {
+            show(state, &record, false);
+            if announce {
+                state.mount.announce(t(state.lang, "visitor.refreshed"));
+            }
+        }
+        (Err(ApiError::Rejected(404, _)), _) => notice(state, t(state.lang, "visitor.status_gone")),
+        (Err(e), _) => notice(state, util::api_error(state.lang, &e)),
+        (Ok(_), None) => notice(state, t(state.lang, "panel.error.server")),
+    }
+}
+
+/// Shows `record`; `verified_now` announces "Verzoek ontvangen" and moves focus to it.
+pub fn show(state: &Rc<Visitor>, record: &RequestRecord, verified_now: bool) {
+    let Some(step) = state.fresh() else { return };
+    match build(state, &step, record) {
+        Ok(heading) => {
+            if verified_now {
+                state.mount.announce(t(state.lang, "visitor.received"));
+                dom::focus(&heading);
+            }
+        }
+        Err(_) => state.mount.show_unavailable(),
+    }
+}
+
+fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Element, UiError> {
+    let lang = state.lang;
+    let heading = El::new("h3")?.attr("tabindex", "-1").text(t(lang, "visitor.received")).build();
+    let _ = step.append_child(&heading);
+    let due = r.due_on.map(|d| st::date(lang, d)).unwrap_or_else(|| "—".to_string());
+    let _ = step.append_child(&El::new("p")?.text(&fill(t(lang, "visitor.received_text"), &[("date", &due)])).build());
+    let facts = requests::facts(lang, r)?.build();
+    let first = facts.first_child();
+    let dt = El::new("dt")?.text(t(lang, "visitor.kind_label")).build();
+    let dd = El::new("dd")?.class("pw-kind").text(requests::kind_label(lang, &r.kind)).build();
+    let _ = facts.insert_before(&dt, first.as_ref());
+    let _ = facts.insert_before(&dd, first.as_ref());
+    let card = El::new("section")?
+        .class("pw-card pw-request pw-visitor-status")
+        .attr("data-request", &r.id)
+        .attr("data-kind", &r.kind)
+        .attr("data-status", &r.status)
+        .build();
+    let _ = card.append_child(&facts);
+    let _ = card.append_child(&El::new("h4")?.text(t(lang, "panel.requests.timeline")).build());
+    let _ = card.append_child(&requests::timeline(lang, r)?.build());
+    if r.status == "refused" {
+        let authority = state.policy.text(&state.policy.controller.supervisory_authority.name, lang.tag());
+        let _ = card.append_child(&El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])).build());
+    }
+    let _ = step.append_child(&card);
+    let refresh = El::new("button")?.class("pw-btn pw-refresh").attr("type", "button").text(t(lang, "visitor.refresh")).build();
+    let forget = El::new("button")?.class("pw-btn pw-forget").attr("type", "button").text(t(lang, "visitor.forget")).build();
+    let row = El::new("div")?.class("pw-row").build();
+    let _ = row.append_child(&refresh);
+    let _ = row.append_child(&forget);
+    let _ = step.append_child(&row);
+    let _ = step.append_child(&El::new("p")?.class("pw-muted").text(t(lang, "visitor.forget_hint")).build());
+    state.keep(util::on(&refresh, "click", state, |s, _| {
+        let Some(Saved::Status { token, .. }) = s.saved() else { return };
+        util::spawn(&s, |s| async move {
+            load(&s, &token, true).await;
+            if let Ok(Some(b)) = s.body.query_selector(".pw-refresh") {
+                dom::focus(&b);
+            }
+        });
+    }));
+    state.keep(util::on(&forget, "click", state, |s, _| s.forget()));
+    Ok(heading)
+}
+
+/// A message instead of the status (not reachable, or no longer known), with refresh and
+/// forget.
+fn notice(state: &Rc<Visitor>, message: &str) {
+    let Some(step) = state.fresh() else { return };
+    let lang = state.lang;
+    let built = (|| -> Result<(), UiError> {
+        let _ = step.append_child(&El::new("p")?.class("pw-unavailable").attr("role", "alert").text(message).build());
+        let refresh = El::new("button")?.class("pw-btn pw-refresh").attr("type", "button").text(t(lang, "visitor.refresh")).build();
+        let forget = El::new("button")?.class("pw-btn pw-forget").attr("type", "button").text(t(lang, "visitor.forget")).build();
+        let row = El::new("div")?.class("pw-row").build();
+        let _ = row.append_child(&refresh);
+        let _ = row.append_child(&forget);
+        let _ = step.append_child(&row);
+        state.keep(util::on(&refresh, "click", state, |s, _| {
+            let Some(Saved::Status { token, .. }) = s.saved() else { return };
+            util::spawn(&s, |s| async move { load(&s, &token, true).await });
+        }));
+        state.keep(util::on(&forget, "click", state, |s, _| s.forget()));
+        Ok(())
+    })();
+    if built.is_err() {
+        state.mount.show_unavailable();
+    }
+}
