@@ -111,8 +111,7 @@ fn a_request_in_flight_is_finished_after_sigterm() {
     stream.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 201"), "{out}");
     assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
-    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
-    let n: i64 = conn.query_row("SELECT count(*) FROM consent_records", [], |r| r.get(0)).unwrap();
+    let n: i64 = fx.db().one("SELECT count(*) FROM consent_records", &[]);
     assert_eq!(n, 1);
 }
 
@@ -201,9 +200,8 @@ fn acknowledged_writes_survive_sigkill() {
     assert!(acked.len() > 50, "too few writes before the kill: {}", acked.len());
     // Restart on the same file (recovers the WAL), then check every acknowledged key.
     let (mut child, _) = start(&fx);
-    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
-    let mut stmt = conn.prepare("SELECT count(*) FROM consent_records WHERE idempotency_key = ?1").unwrap();
-    let missing: Vec<&String> = acked.iter().filter(|k| stmt.query_row([k.as_str()], |r| r.get::<_, i64>(0)).unwrap() != 1).collect();
+    let stored = fx.db().text_set("SELECT idempotency_key FROM consent_records");
+    let missing: Vec<&String> = acked.iter().filter(|k| !stored.contains(*k)).collect();
     assert!(missing.is_empty(), "{} of {} acknowledged writes lost: {:?}", missing.len(), acked.len(), &missing[..missing.len().min(5)]);
     eprintln!("SIGKILL test: {} acknowledged writes, all present after restart", acked.len());
     signal(&child, "-TERM");

@@ -58,16 +58,12 @@ async fn the_record_holds_only_the_c_a8_fields() {
     let (app, _) = fx.app().await;
     let r = post_consent(&app, "key-fields", &consent_body(SUBJECT), &[("user-agent", "Secret/1.0"), ("x-forwarded-for", "203.0.113.9")]).await;
     assert_eq!(r.status, 201);
-    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
-    let stmt = conn.prepare("SELECT * FROM consent_records").unwrap();
-    let columns: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let columns = fx.db().columns("consent_records");
     assert_eq!(
         columns,
         ["id", "idempotency_key", "site", "consent_id", "policy_version", "language", "action", "purposes", "origin", "widget_version", "gpc", "recorded_at_ms"]
     );
-    let dump: String = conn
-        .query_row("SELECT group_concat(quote(idempotency_key) || site || consent_id || purposes || origin || widget_version) FROM consent_records", [], |row| row.get(0))
-        .unwrap();
+    let dump = fx.db().column::<String>("SELECT idempotency_key || site || consent_id || purposes || origin || widget_version FROM consent_records", &[]).concat();
     assert!(!dump.contains("Secret") && !dump.contains("203.0.113.9"));
 }
 
@@ -218,12 +214,12 @@ async fn records_cannot_be_updated_or_deleted() {
     let fx = Fixture::new();
     let (app, _) = fx.app().await;
     assert_eq!(post_consent(&app, "key-ao", &consent_body(SUBJECT), &[]).await.status, 201);
-    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
-    let update = conn.execute("UPDATE consent_records SET action = 'accept_all'", []);
+    let db = fx.db();
+    let update = db.execute("UPDATE consent_records SET action = 'accept_all'", &[]);
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = conn.execute("DELETE FROM consent_records", []);
+    let delete = db.execute("DELETE FROM consent_records", &[]);
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    let n: i64 = conn.query_row("SELECT count(*) FROM consent_records", [], |r| r.get(0)).unwrap();
+    let n: i64 = db.one("SELECT count(*) FROM consent_records", &[]);
     assert_eq!(n, 1);
 }
 
@@ -294,7 +290,6 @@ async fn concurrent_writes_are_all_stored_once() {
         }
     }
     assert_eq!(created, 100);
-    let conn = rusqlite::Connection::open(fx.db_path()).unwrap();
-    let n: i64 = conn.query_row("SELECT count(*) FROM consent_records", [], |r| r.get(0)).unwrap();
+    let n: i64 = fx.db().one("SELECT count(*) FROM consent_records", &[]);
     assert_eq!(n, 100);
 }

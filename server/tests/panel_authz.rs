@@ -71,14 +71,7 @@ async fn every_endpoint_keeps_customers_apart() {
     let c = env.post(&format!("/api/v1/requests/{own}/cancel"), &a, &json!({}), &[]).await;
     assert_eq!(c.status, 200);
     assert_eq!(c.json()["status"], "cancelled");
-    let statuses: Vec<String> = env
-        .sql()
-        .prepare("SELECT status FROM requests ORDER BY created_at_ms")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let statuses: Vec<String> = env.db().column("SELECT status FROM requests ORDER BY created_at_ms", &[]);
     assert_eq!(statuses, ["completed", "verified", "cancelled"]);
 }
 

@@ -5,6 +5,7 @@
 mod panel_support;
 
 use panel_support::Env;
+use privacy_widget_server::params;
 use serde_json::{json, Value};
 
 fn visitor(email: &str, kind: &str) -> Value {
@@ -26,10 +27,10 @@ async fn a_visitor_verifies_with_the_mailed_code_and_the_request_then_counts() {
     assert_eq!(r.json()["verification"], "code_sent");
     let code = env.code_for("jan.devries@example.com").await;
     // Stored hashed: the code appears nowhere in the database.
-    let (salt, hash): (Vec<u8>, Vec<u8>) =
-        env.sql().query_row("SELECT salt, code_hash FROM verification_codes WHERE request_id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let row = env.db().row("SELECT salt, code_hash FROM verification_codes WHERE request_id = ?1", params![&id]);
+    let (salt, hash): (Vec<u8>, Vec<u8>) = (row.get(0).unwrap(), row.get(1).unwrap());
     assert_eq!((salt.len(), hash.len()), (16, 32));
-    let dump: i64 = env.sql().query_row("SELECT COUNT(*) FROM requests WHERE details LIKE ?1", [format!("%{code}%")], |r| r.get(0)).unwrap();
+    let dump: i64 = env.db().one("SELECT COUNT(*) FROM requests WHERE details LIKE ?1", params![&format!("%{code}%")]);
     assert_eq!(dump, 0);
 
     let v = env.post(&format!("/api/v1/requests/{id}/verify"), "", &json!({"code": code}), &[]).await;
@@ -77,7 +78,7 @@ async fn five_attempts_then_the_code_is_dead() {
     let v = env.post(&format!("/api/v1/requests/{id}/verify"), "", &json!({"code": code}), &[]).await;
     assert_eq!(v.status, 422);
     assert!(v.json()["detail"].as_str().unwrap().contains("no attempts left"));
-    let attempts: i64 = env.sql().query_row("SELECT attempts FROM verification_codes WHERE request_id = ?1", [&id], |r| r.get(0)).unwrap();
+    let attempts: i64 = env.db().one("SELECT attempts FROM verification_codes WHERE request_id = ?1", params![&id]);
     assert_eq!(attempts, 5);
     // Malformed codes are refused before counting.
     let v = env.post(&format!("/api/v1/requests/{id}/verify"), "", &json!({"code": "12ab56"}), &[]).await;
@@ -90,13 +91,11 @@ async fn a_code_expires_after_ten_minutes() {
     let r = file_as_visitor(&env, "jan.devries@example.com", "e-1", "10.0.0.4").await;
     let id = r.json()["id"].as_str().unwrap().to_owned();
     let code = env.code_for("jan.devries@example.com").await;
-    let (created, expires): (i64, i64) = env
-        .sql()
-        .query_row("SELECT r.created_at_ms, c.expires_at_ms FROM requests r JOIN verification_codes c ON c.request_id = r.id WHERE r.id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap();
+    let row = env.db().row("SELECT r.created_at_ms, c.expires_at_ms FROM requests r JOIN verification_codes c ON c.request_id = r.id WHERE r.id = ?1", params![&id]);
+    let (created, expires): (i64, i64) = (row.get(0).unwrap(), row.get(1).unwrap());
     assert_eq!(expires - created, 10 * 60 * 1000);
     // Eleven minutes later.
-    env.sql().execute("UPDATE verification_codes SET expires_at_ms = ?2 WHERE request_id = ?1", rusqlite::params![id, created - 60_000]).unwrap();
+    env.db().execute("UPDATE verification_codes SET expires_at_ms = ?2 WHERE request_id = ?1", params![&id, created - 60_000]).unwrap();
     let v = env.post(&format!("/api/v1/requests/{id}/verify"), "", &json!({"code": code}), &[]).await;
     assert_eq!(v.status, 422);
     assert!(v.json()["detail"].as_str().unwrap().contains("expired"));
@@ -118,7 +117,7 @@ async fn codes_are_rate_limited_per_address_and_per_ip() {
     }
     let r = file_as_visitor(&env, "person99@example.com", "ip-99", "10.2.0.1").await;
     assert_eq!(r.status, 429, "eleventh code from one IP within the hour");
-    let n: i64 = env.sql().query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0)).unwrap();
+    let n: i64 = env.db().one("SELECT COUNT(*) FROM requests", &[]);
     assert_eq!(n, 13, "refused submissions store nothing");
 }
 
@@ -161,6 +160,6 @@ async fn the_same_idempotency_key_files_one_request() {
     assert_eq!(v1.json()["id"], v2.json()["id"]);
     let mails = env.get("/demo/outbox", "").await.json()["messages"].as_array().unwrap().iter().filter(|m| m["to"] == "fatima@elamrani-webdesign.example").count();
     assert_eq!(mails, 1);
-    let n: i64 = env.sql().query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0)).unwrap();
+    let n: i64 = env.db().one("SELECT COUNT(*) FROM requests", &[]);
     assert_eq!(n, 2);
 }

@@ -77,19 +77,16 @@ async fn erasure_of_a_pcextreme_customer_keeps_invoices_under_legal_hold() {
     assert!(ok, "{err}");
     assert!(out.contains("kept 3"), "{out}");
 
-    let sql = env.sql();
-    let rows: Vec<(String, i64)> = sql
-        .prepare("SELECT v.category, v.restricted FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'jan-de-vries'")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+    let rows: Vec<(String, i64)> = env
+        .db()
+        .rows("SELECT v.category, v.restricted FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'jan-de-vries'", &[])
+        .iter()
+        .map(|r| (r.get(0).unwrap(), r.get(1).unwrap()))
         .collect();
     assert_eq!(rows, vec![("invoices".to_owned(), 1); 3]);
     // The other customer is untouched; Jan's opt-ins are off and the session ended.
-    let fatima: i64 = sql
-        .query_row("SELECT COUNT(*) FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'fatima-el-amrani'", [], |r| r.get(0))
-        .unwrap();
+    let fatima: i64 =
+        env.db().one("SELECT COUNT(*) FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'fatima-el-amrani'", &[]);
     assert!(fatima > 10);
     assert_eq!(env.get("/api/v1/me", &jan).await.status, 401);
     let jan = env.login("pcextreme", "jan-de-vries").await;
@@ -109,14 +106,8 @@ async fn access_package_and_export_hold_every_stored_value() {
     // C-C4 access content, C-C5 machine-readable export.
     let env = Env::new().await;
     let olga = env.login("host-tracker", "olga-petrenko").await;
-    let stored: Vec<String> = env
-        .sql()
-        .prepare("SELECT v.value FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'olga-petrenko'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let stored: Vec<String> =
+        env.db().column("SELECT v.value FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'olga-petrenko'", &[]);
     let export = env.get("/api/v1/me/export", &olga).await;
     assert!(export.header("content-disposition").contains("export.json"));
     let export = export.json();
@@ -207,11 +198,10 @@ async fn opt_in_eligibility_follows_the_plan() {
     assert_eq!(r.json()["current_policy_version"], version);
     // Append-only history: seed + off + on for Lisa's newsletter.
     let n: i64 = env
-        .sql()
-        .query_row("SELECT COUNT(*) FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.handle = 'lisa-de-boer' AND purpose = 'newsletter'", [], |r| r.get(0))
-        .unwrap();
+        .db()
+        .one("SELECT COUNT(*) FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.handle = 'lisa-de-boer' AND purpose = 'newsletter'", &[]);
     assert_eq!(n, 3);
-    assert!(env.sql().execute("DELETE FROM preference_changes", []).is_err());
+    assert!(env.db().execute("DELETE FROM preference_changes", &[]).is_err());
 }
 
 #[tokio::test]

@@ -18,11 +18,11 @@ async fn demo_customers_are_listed_per_site_and_seeded_once() {
     let r = env.get("/api/v1/demo/customers?site=nope", "").await;
     assert_eq!(r.status, 404);
     // Seeding again (a restart on the same file) adds nothing.
-    let count: i64 = env.sql().query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0)).unwrap();
+    let count: i64 = env.db().one("SELECT COUNT(*) FROM customers", &[]);
     assert!(count >= 10);
     let added = privacy_widget_server::panel::seed(&env.state.db, &env.state.sites).await.unwrap();
     assert_eq!(added, 0);
-    let count_after: i64 = env.sql().query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0)).unwrap();
+    let count_after: i64 = env.db().one("SELECT COUNT(*) FROM customers", &[]);
     assert_eq!(count, count_after);
 }
 
@@ -37,7 +37,7 @@ async fn login_sets_an_httponly_samesite_cookie_and_stores_only_its_hash() {
     assert!(!cookie.contains("Secure"), "plain http: no Secure flag");
     let token = cookie.split(';').next().unwrap().trim_start_matches("pw_session=").to_owned();
     assert_eq!(token.len(), 64, "256-bit token in hex");
-    let stored: Vec<u8> = env.sql().query_row("SELECT token_hash FROM sessions", [], |r| r.get(0)).unwrap();
+    let stored: Vec<u8> = env.db().one("SELECT token_hash FROM sessions", &[]);
     assert_eq!(stored.len(), 32);
     assert!(!stored.windows(8).any(|w| token.as_bytes().windows(8).any(|t| t == w)), "the token itself is not stored");
 
@@ -118,6 +118,6 @@ async fn state_changing_requests_need_same_origin_json() {
         .await;
     assert_eq!(r.status, 201, "{}", r.text());
     // Nothing was changed by the refused requests.
-    let n: i64 = env.sql().query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0)).unwrap();
+    let n: i64 = env.db().one("SELECT COUNT(*) FROM requests", &[]);
     assert_eq!(n, 1);
 }

@@ -63,3 +63,16 @@ fn apply(conn: &dyn Sql, migrations: &[Migration], tracking: &str) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Both backends must end up with the same schema: every SQLite migration has its
+    // PostgreSQL twin under the same number and name.
+    #[test]
+    fn every_migration_has_a_postgres_twin() {
+        let names = |set: &[Migration]| set.iter().map(|m| (m.0, m.1)).collect::<Vec<_>>();
+        assert_eq!(names(SQLITE), names(POSTGRES), "add the missing file(s) to server/migrations/postgres/");
+    }
+}

@@ -81,6 +81,28 @@ pub enum Value {
     Blob(Vec<u8>),
 }
 
+impl<'a> From<&'a Value> for Param<'a> {
+    fn from(v: &'a Value) -> Self {
+        match v {
+            Value::Null => Param::Null,
+            Value::Int(i) => Param::Int(*i),
+            Value::Text(t) => Param::Text(t),
+            Value::Blob(b) => Param::Blob(b),
+        }
+    }
+}
+
+impl From<Param<'_>> for Value {
+    fn from(p: Param<'_>) -> Self {
+        match p {
+            Param::Null => Value::Null,
+            Param::Int(i) => Value::Int(i),
+            Param::Text(t) => Value::Text(t.to_owned()),
+            Param::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+}
+
 /// One result row: its values in column order.
 #[derive(Debug, Clone)]
 pub struct Row {

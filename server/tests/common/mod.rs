@@ -1,5 +1,8 @@
-//! Shared fixtures: a temp folder with a demo site, a widget build, a policy and a SQLite file.
+//! Shared fixtures: a temp folder with a demo site, a widget build, a policy and a database
+//! (a SQLite file, or a PostgreSQL schema of its own under `PW_TEST_DATABASE_URL`: see [`db`]).
 #![allow(dead_code)]
+
+pub mod db;
 
 use std::path::{Path, PathBuf};
 
@@ -60,7 +63,8 @@ pub struct Fixture {
 
 impl Fixture {
     /// www/ with an index page and the policy, dist/ with a wasm file, a JS file (and its
-    /// precompressed .br/.gz), and a database path in a folder that does not exist yet.
+    /// precompressed .br/.gz), and a database path in a folder that does not exist yet (or a
+    /// new PostgreSQL schema).
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let www = dir.path().join("www");
@@ -81,16 +85,26 @@ impl Fixture {
         std::fs::write(dist.join("loader.js.br"), b"BROTLI-PRECOMPRESSED").unwrap();
         let args = ServeArgs {
             addr: "127.0.0.1:0".parse().unwrap(),
-            db: dir.path().join("data/sub/pw.sqlite3"),
+            db: db::target(dir.path().join("data/sub/pw.sqlite3")),
             www,
             widget_dir: dist,
         };
         Fixture { dir, args }
     }
 
-    /// The database file path.
+    /// The database file path (or PostgreSQL URL).
     pub fn db_path(&self) -> &Path {
         &self.args.db
+    }
+
+    /// Whether the database is PostgreSQL rather than a SQLite file.
+    pub fn is_postgres(&self) -> bool {
+        db::is_postgres(&self.args.db)
+    }
+
+    /// Blocking look-ups and changes in the database, beside the server.
+    pub fn db(&self) -> db::Checks {
+        db::Checks::new(&self.args.db)
     }
 
     /// Replaces the site policy.

@@ -1,6 +1,10 @@
 //! Shared fixtures of the panel tests: the five real site policies and seeds in a temp folder,
-//! a real SQLite file, the router, and same-origin JSON requests with a session cookie.
+//! a real database (SQLite file, or a PostgreSQL schema under `PW_TEST_DATABASE_URL`), the
+//! router, and same-origin JSON requests with a session cookie.
 #![allow(dead_code)]
+
+#[path = "../common/db.rs"]
+pub mod db;
 
 use std::path::{Path, PathBuf};
 
@@ -41,7 +45,7 @@ impl Env {
             let from = repo_policies().join(format!("{site}.json"));
             std::fs::copy(&from, www.join(format!("policies/{site}.json"))).unwrap();
         }
-        let db = dir.path().join("data/panel.sqlite3");
+        let db = db::target(dir.path().join("data/panel.sqlite3"));
         let cli = Cli::parse_from([
             "privacy-widget-server",
             "--addr",
@@ -59,7 +63,13 @@ impl Env {
         Env { dir, db, www, app, state }
     }
 
-    /// A direct connection to the database file (for checks and for ageing codes).
+    /// Blocking look-ups and changes in the database (for checks and for ageing codes), on
+    /// either backend.
+    pub fn db(&self) -> db::Checks {
+        db::Checks::new(&self.db)
+    }
+
+    /// A direct connection to the SQLite file (SQLite only: prefer [`Env::db`]).
     pub fn sql(&self) -> rusqlite::Connection {
         let c = rusqlite::Connection::open(&self.db).unwrap();
         c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
