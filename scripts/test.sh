@@ -7,6 +7,7 @@
 #   scripts/test.sh browser    wasm-bindgen-test in headless Chromium: the files tests/browser_*.rs
 #   scripts/test.sh e2e        node --test tests/e2e/ against the real server and dist/
 #   scripts/test.sh contract   schemathesis against the real server from server/openapi.yaml
+#   scripts/test.sh postgres   the server's cargo tests again on PostgreSQL (scripts/with-postgres.sh)
 # Every layer runs even when an earlier one fails; the exit status is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 
 layers=("$@")
-[ ${#layers[@]} -eq 0 ] && layers=(size native browser e2e contract)
+[ ${#layers[@]} -eq 0 ] && layers=(size native browser e2e contract postgres)
 
 logdir=$(mktemp -d)
 trap 'rm -rf "$logdir"' EXIT
@@ -73,8 +74,11 @@ for layer in "${layers[@]}"; do
     contract)
       run_layer "contract: schemathesis" single scripts/schemathesis.sh
       ;;
+    postgres)
+      run_layer "postgres: server" count_cargo scripts/with-postgres.sh cargo test -p privacy-widget-server
+      ;;
     *)
-      echo "unknown layer: $layer (size, native, browser, e2e, contract)" >&2
+      echo "unknown layer: $layer (size, native, browser, e2e, contract, postgres)" >&2
       exit 2
       ;;
   esac
