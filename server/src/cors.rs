@@ -1,5 +1,5 @@
-//! CORS for the marketing-page endpoints (consents, visitor data-subject requests and their
-//! verification): preflights answered for the origins some site allows, and
+//! CORS for the marketing-page endpoints (consents, visitor data-subject requests, their
+//! verification and status): preflights answered for the origins some site allows, and
 //! `Access-Control-Allow-Origin` echoed only to those; the handlers then check the origin
 //! against the site the request names. No credentials are ever allowed cross-origin.
 
@@ -25,6 +25,7 @@ pub fn is_cross_origin_path(path: &str) -> bool {
     path == "/api/v1/consents"
         || path.strip_prefix("/api/v1/consents/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
         || path == "/api/v1/requests"
+        || path.strip_prefix("/api/v1/visitor-requests/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
         || path
             .strip_prefix("/api/v1/requests/")
             .and_then(|rest| rest.strip_suffix("/verify"))
@@ -33,7 +34,7 @@ pub fn is_cross_origin_path(path: &str) -> bool {
 
 /// The methods of a cross-origin path.
 fn methods(path: &str) -> &'static str {
-    if path.starts_with("/api/v1/consents/") {
+    if path.starts_with("/api/v1/consents/") || path.starts_with("/api/v1/visitor-requests/") {
         "GET"
     } else {
         "POST"

@@ -92,6 +92,7 @@ pub fn router(smtp: Option<&crate::config::Smtp>) -> Router<AppState> {
         .route("/api/v1/requests/{id}/verify", post(routes_requests::verify))
         .route("/api/v1/requests/{id}/cancel", post(routes_requests::cancel))
         .route("/api/v1/requests/{id}/package", get(routes_requests::package))
+        .route("/api/v1/visitor-requests/{token}", get(routes_requests::visitor_status))
         .layer(Extension(panel))
 }
 

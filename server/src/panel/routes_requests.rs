@@ -260,6 +260,8 @@ pub async fn verify(
     let ip = guard::client_ip(&headers, &extensions);
     let sites = state.sites.clone();
     let now = crate::time::now_ms();
+    // The visitor's status token (C-C3): only its hash is stored, with the verified request.
+    let (token, token_hash) = session::new_token()?;
     let outcome = state
         .db
         .write(move |conn| {
@@ -268,21 +270,69 @@ pub async fn verify(
                 return Ok(Err(Verdict::Missing));
             }
             match codes::check(conn, &id, &code, &ip, now)? {
-                Verdict::Correct => Ok(Ok(step_in(conn, &sites, &id, &RequestStep::Verify, "subject")?)),
+                Verdict::Correct => {
+                    let stepped = step_in(conn, &sites, &id, &RequestStep::Verify, "subject")?;
+                    if stepped.is_ok() {
+                        sr::add_status_token(conn, &id, &token_hash, now)?;
+                    }
+                    Ok(Ok(stepped))
+                }
                 other => Ok(Err(other)),
             }
         })
         .await?;
     match outcome {
-        Ok(Ok(row)) => Ok(Json(request_json(&state, row).await?).into_response()),
+        Ok(Ok(row)) => {
+            let mut body = request_json(&state, row).await?;
+            body["status_token"] = Value::String(token);
+            let mut response = Json(body).into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            Ok(response)
+        }
         Ok(Err(e)) => Err(step_problem(e)),
         Err(Verdict::Missing) => Err(problems::not_found()),
-        Err(Verdict::Wrong(left)) => Err(problems::invalid_code(if left > 0 { "wrong code" } else { "wrong code; no attempts left" })),
-        Err(Verdict::Expired) => Err(problems::invalid_code("the code has expired; file the request again")),
-        Err(Verdict::Exhausted) => Err(problems::invalid_code("no attempts left; file the request again")),
+        Err(Verdict::Wrong(left)) => {
+            Ok(code_problem(if left > 0 { "wrong code" } else { "wrong code; no attempts left" }, if left > 0 { "wrong" } else { "exhausted" }, left))
+        }
+        Err(Verdict::Expired) => Ok(code_problem("the code has expired; file the request again", "expired", 0)),
+        Err(Verdict::Exhausted) => Ok(code_problem("no attempts left; file the request again", "exhausted", 0)),
         Err(Verdict::IpLimited) => Err(problems::too_many("too many wrong codes from this address; try again later")),
         Err(Verdict::Correct) => Err(Problem::new(ProblemKind::Internal)),
     }
+}
+
+/// A `/problems/invalid-code` answer with two extension members for the visitor's form:
+/// `code_state` (`wrong`, `expired`, `exhausted`) and `attempts_left`.
+fn code_problem(detail: &'static str, code_state: &'static str, attempts_left: i64) -> Response {
+    let problem = problems::invalid_code(detail);
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let mut body = serde_json::to_value(&problem).unwrap_or_else(|_| json!({}));
+    body["code_state"] = json!(code_state);
+    body["attempts_left"] = json!(attempts_left.max(0));
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response
+}
+
+/// `GET /api/v1/visitor-requests/{token}`: the one request a visitor's status token was issued
+/// for (kind, status, received and due dates, timeline); never its details, answer or any other
+/// request. An unknown or malformed token is a 404.
+pub async fn visitor_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, Problem> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(problems::not_found());
+    }
+    let hash = sha256(&[token.to_ascii_lowercase().as_bytes()]);
+    let row = state.db.read(move |conn| sr::by_status_token(conn, &hash)).await?.ok_or_else(problems::not_found)?;
+    let full = request_json(&state, row).await?;
+    let mut body = serde_json::Map::new();
+    for key in ["id", "site", "kind", "status", "received_on", "due_on", "extended", "timeline", "complaint"] {
+        if let Some(v) = full.get(key) {
+            body.insert(key.to_owned(), v.clone());
+        }
+    }
+    let mut response = Json(Value::Object(body)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 /// `GET /api/v1/requests`: the customer's own requests, newest first.

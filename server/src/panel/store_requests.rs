@@ -162,6 +162,23 @@ pub fn set_outcome(conn: &Conn, id: &str, package: Option<&str>, result: Option<
     Ok(())
 }
 
+/// Stores the hash of a visitor's status token for request `id`.
+pub fn add_status_token(conn: &Conn, id: &str, token_hash: &[u8; 32], now: i64) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO visitor_status_tokens (token_hash, request_id, created_at_ms) VALUES (?1, ?2, ?3)",
+        params![token_hash.as_slice(), id, now],
+    )?;
+    Ok(())
+}
+
+/// The one request a visitor's status token was issued for.
+pub fn by_status_token(conn: &Conn, token_hash: &[u8; 32]) -> Result<Option<RequestRow>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM requests WHERE id = (SELECT request_id FROM visitor_status_tokens WHERE token_hash = ?1)"
+    );
+    conn.query_opt(&sql, params![token_hash.as_slice()])?.as_ref().map(row).transpose()
+}
+
 /// The JSON the API answers with. `complaint` is the supervisory authority, shown with a refusal (C-C2).
 pub fn to_json(r: &RequestRow, events: &[Event], complaint: Option<Value>) -> Value {
     let timeline: Vec<Value> = events
