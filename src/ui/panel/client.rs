@@ -175,7 +175,11 @@ impl Client {
         }
         let body = body.to_string();
         let reply = api::send_json("PUT", &self.url("/me/preferences"), &body, None).await?;
-        Ok(parse(&reply.body).map(|v| read_preferences(&v)).unwrap_or_default())
+        match parse(&reply.body) {
+            Ok(v) => Ok(read_preferences(&v)),
+            // Stored, but the answer is unreadable: ask what the server holds now.
+            Err(_) => self.preferences().await,
+        }
     }
 
     /// The customer's requests, newest first as the server gives them.

@@ -12,6 +12,7 @@ mod tabs;
 mod util;
 pub mod visitor;
 
+use crate::api::outbox::Courier;
 use crate::i18n::{fill, t, Lang};
 use crate::policy::Policy;
 use crate::ui::dom::{self, El};
@@ -27,6 +28,8 @@ pub use util::CSS;
 /// A running control panel; dropping it drops every listener.
 pub struct Panel {
     _state: Rc<State>,
+    /// Keeps requests queued in the outbox moving: on a timer and when the browser is back online.
+    _courier: Courier,
 }
 
 /// The tabs of the panel, in order.
@@ -63,7 +66,7 @@ impl Panel {
             Ok(el) => el.class("pw-panel").build(),
             Err(_) => {
                 mount.show_unavailable();
-                return Panel { _state: Rc::new(State::empty(mount, policy, api, site)) };
+                return Panel { _state: Rc::new(State::empty(mount, policy, api, site)), _courier: Courier::start() };
             }
         };
         mount.clear_content();
@@ -73,7 +76,7 @@ impl Panel {
             ..State::empty(mount, policy, api, site)
         });
         util::spawn(&state, |s| async move { s.open().await });
-        Panel { _state: state }
+        Panel { _state: state, _courier: Courier::start() }
     }
 }
 

@@ -128,22 +128,12 @@ fn selector(purpose: &str) -> String {
     s
 }
 
-/// Stores `changes` and re-renders from the server's answer; on failure reverts and says why.
+/// Stores `changes` and re-renders from the server's answer; on failure says why and shows what
+/// the server holds (the change may have been stored although its answer was lost).
 async fn save(state: &Rc<State>, changes: Vec<(String, bool)>, object: bool) {
     match state.client.put_preferences(&changes, object, &state.policy.version).await {
         Ok(prefs) => {
-            let focused = state.mount.root.active_element().and_then(|e| e.get_attribute("data-purpose"));
-            let object_focused = state.mount.root.active_element().is_some_and(|e| e.class_list().contains("pw-object"));
-            render(state, &prefs);
-            if let Some(p) = focused {
-                if let Ok(Some(el)) = state.body.query_selector(&selector(&p)) {
-                    crate::ui::dom::focus(&el);
-                }
-            } else if object_focused {
-                if let Ok(Some(el)) = state.body.query_selector(".pw-object") {
-                    crate::ui::dom::focus(&el);
-                }
-            }
+            show(state, &prefs);
             state.mount.announce(t(state.lang, "panel.optins.saved"));
         }
         Err(e) => {
@@ -152,7 +142,33 @@ async fn save(state: &Rc<State>, changes: Vec<(String, bool)>, object: bool) {
                     util::set_checked(&el, !on);
                 }
             }
-            state.mount.announce(util::api_error(state.lang, &e));
+            match state.client.preferences().await {
+                Ok(prefs) if !changes.is_empty() && changes.iter().all(|(p, on)| prefs.iter().any(|x| &x.purpose == p && x.granted == *on)) => {
+                    show(state, &prefs);
+                    state.mount.announce(t(state.lang, "panel.optins.saved"));
+                }
+                Ok(prefs) => {
+                    show(state, &prefs);
+                    state.mount.announce(util::api_error(state.lang, &e));
+                }
+                Err(_) => state.mount.announce(util::api_error(state.lang, &e)),
+            }
+        }
+    }
+}
+
+/// Re-renders the tab from `prefs`, keeping focus on the switch or button that had it.
+fn show(state: &Rc<State>, prefs: &[Preference]) {
+    let focused = state.mount.root.active_element().and_then(|e| e.get_attribute("data-purpose"));
+    let object_focused = state.mount.root.active_element().is_some_and(|e| e.class_list().contains("pw-object"));
+    render(state, prefs);
+    if let Some(p) = focused {
+        if let Ok(Some(el)) = state.body.query_selector(&selector(&p)) {
+            crate::ui::dom::focus(&el);
+        }
+    } else if object_focused {
+        if let Ok(Some(el)) = state.body.query_selector(".pw-object") {
+            crate::ui::dom::focus(&el);
         }
     }
 }
