@@ -1,0 +1,290 @@
+// A visitor who is not logged in files a data-subject request on a company's privacy page
+// (C-C1), proves control of the e-mail address with the mailed six-digit code (C-C3), and follows
+// the request's status and due date (C-C2) across a reload and the operator's steps. An unknown
+// address gets the same answer and never a code (no account enumeration). Keyboard only, axe
+// clean in every state (C-D5, C-D6), under the strict CSP.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { STRICT_CSP, axe, formatViolations, launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { operator, seedOf, sql } from "./panel-helpers.mjs";
+
+const V = 'privacy-widget[view="request"]';
+const STORAGE_KEY = "pw_visitor_request:pcextreme";
+
+async function noViolations(page, what) {
+  const v = await axe(page);
+  assert.deepEqual(v, [], `${what}:\n${formatViolations(v)}`);
+}
+
+/** The messages of the demo outbox (through the server's API, as the brief allows). */
+async function outbox(base) {
+  const r = await fetch(`${base}/demo/outbox`);
+  assert.equal(r.status, 200);
+  return (await r.json()).messages;
+}
+
+async function codeFor(base, to) {
+  // The outbox lists the newest first.
+  const mails = (await outbox(base)).filter((m) => m.to === to);
+  assert.ok(mails.length > 0, `a code was mailed to ${to}`);
+  return mails[0].body.match(/\b(\d{6})\b/)[1];
+}
+
+/** Empties the view's live region, so that the next `announced` waits for a new message. */
+async function quiet(page) {
+  await page.evaluate((sel) => { document.querySelector(sel).shadowRoot.querySelector("[role=status]").textContent = ""; }, V);
+}
+
+async function announced(page, message) {
+  await page.waitForFunction(
+    ({ sel, message }) => document.querySelector(sel).shadowRoot.querySelector("[role=status]").textContent.includes(message),
+    { sel: V, message },
+    { timeout: 15_000 },
+  );
+}
+
+async function press(page, selector, key = "Enter") {
+  await page.locator(selector).first().focus();
+  await page.keyboard.press(key);
+}
+
+/** What the focused element in the view is (class, name, aria-invalid), or null. */
+async function focused(page) {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel).shadowRoot.activeElement;
+    return el ? { name: el.getAttribute("name"), invalid: el.getAttribute("aria-invalid"), tag: el.tagName } : null;
+  }, V);
+}
+
+/** The visible error texts an element's aria-describedby points to. */
+async function describedErrors(page, selector) {
+  return page.evaluate(({ sel, selector }) => {
+    const root = document.querySelector(sel).shadowRoot;
+    const el = root.querySelector(selector);
+    const owner = el.getAttribute("aria-describedby") ? el : el.closest("fieldset");
+    return (owner.getAttribute("aria-describedby") || "").split(" ")
+      .map((id) => root.getElementById(id)).filter((e) => e && !e.hidden && e.classList.contains("pw-error")).map((e) => e.textContent);
+  }, { sel: V, selector });
+}
+
+/** Fills the form with the keyboard: the kind radio, the e-mail address, then Enter. */
+async function fileRequest(page, kind, email) {
+  await page.locator(`${V} .pw-visitor-form`).waitFor();
+  await press(page, `${V} input[name=kind][value=${kind}]`, "Space");
+  await page.locator(`${V} input[name=email]`).focus();
+  await page.keyboard.type(email);
+  await page.keyboard.press("Enter");
+  await page.locator(`${V} .pw-code-form`).waitFor();
+}
+
+async function enterCode(page, code) {
+  await page.locator(`${V} input[name=code]`).focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(code);
+  await page.keyboard.press("Enter");
+}
+
+function wrongCode(code) {
+  return code === "000000" ? "111111" : "000000";
+}
+
+describe("visitor request on the privacy page", () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("pcextreme: access request, wrong then right code, status and due date, reload, completed", async () => {
+    const email = seedOf("pcextreme").customers[0].email;
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      const kinds = await page.locator(`${V} input[name=kind]`).evaluateAll((els) => els.map((e) => e.value));
+      assert.deepEqual(kinds, ["access", "rectification", "erasure"], "the kinds pcextreme's policy offers (C-C1)");
+      const formText = await page.locator(`${V} .pw-visitor`).innerText();
+      assert.doesNotMatch(formText, /identiteitsbewijs uploaden|upload/i);
+      assert.equal(await page.locator(`${V} input[type=file]`).count(), 0, "no ID-document upload");
+      await noViolations(page, "empty form");
+
+      // Sending the empty form: every error marked, described, focus on the first.
+      await press(page, `${V} .pw-visitor-form button[type=submit]`);
+      assert.equal((await focused(page)).name, "kind");
+      assert.ok((await describedErrors(page, "input[name=kind]")).some((m) => m.length > 0));
+      assert.equal(await page.locator(`${V} input[name=email]`).getAttribute("aria-invalid"), "true");
+      assert.match((await describedErrors(page, "input[name=email]")).join(" "), /e-mailadres/);
+      await noViolations(page, "form with errors");
+      // An address that is not one.
+      await press(page, `${V} input[name=kind][value=access]`, "Space");
+      await page.locator(`${V} input[name=email]`).fill("jan.devries@");
+      await press(page, `${V} .pw-visitor-form button[type=submit]`);
+      assert.equal((await focused(page)).name, "email");
+      assert.match((await describedErrors(page, "input[name=email]")).join(" "), /geldig e-mailadres/);
+      await page.locator(`${V} input[name=email]`).fill("");
+
+      await fileRequest(page, "access", email.replace("jan", "Jan"));
+      const sent = await page.locator(`${V} .pw-code-sent`).innerText();
+      assert.match(sent, new RegExp(`code van 6 cijfers gestuurd naar ${email.replace(".", "\\.")}`, "i"));
+      const input = page.locator(`${V} input[name=code]`);
+      assert.equal(await input.getAttribute("inputmode"), "numeric");
+      assert.equal(await input.getAttribute("autocomplete"), "one-time-code");
+      await noViolations(page, "code step");
+      const code = await codeFor(server.url, email);
+
+      // A wrong code: a clear error with the attempts left (C-C3: at most 5).
+      await quiet(page);
+      await enterCode(page, wrongCode(code));
+      await announced(page, "nog 4 keer");
+      assert.equal(await input.getAttribute("aria-invalid"), "true");
+      assert.match((await describedErrors(page, "input[name=code]")).join(" "), /klopt niet.*nog 4 keer/);
+      assert.equal((await focused(page)).name, "code");
+      await noViolations(page, "wrong code");
+
+      // The right one: received, status and due date (C-C2), the timeline.
+      await quiet(page);
+      await enterCode(page, code);
+      await announced(page, "Verzoek ontvangen");
+      const card = `${V} .pw-visitor-status`;
+      await page.locator(`${card}[data-status=verified]`).waitFor();
+      const [row] = sql(server.db, `SELECT id, status, due_on, received_on FROM requests WHERE email = '${email}' AND status = 'verified'`);
+      assert.ok(row, "the request counts once verified (C-C3)");
+      assert.equal(await page.locator(card).getAttribute("data-request"), row.id);
+      const due = await page.locator(`${card} .pw-due`).innerText();
+      assert.notEqual(due.trim(), "—");
+      const [y, m, d] = row.due_on.split("-").map(Number);
+      assert.match(due, new RegExp(`\\b${d}\\b.*\\b${y}\\b`), `due ${row.due_on} shown as ${due}`);
+      const text = (await page.locator(`${V} .pw-visitor`).innerText()).replace(/\s+/g, " ");
+      assert.match(text, /Verzoek ontvangen/);
+      assert.match(text, /Uiterlijk beantwoord/);
+      assert.match(text, /Inzage|inzage/);
+      assert.match(await page.locator(`${card} .pw-timeline`).innerText(), /Ontvangen[\s\S]*Bevestigd/);
+      assert.ok(m >= 1 && m <= 12);
+      const stored = await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY);
+      assert.match(stored, /"stage":"status"/);
+      assert.doesNotMatch(stored, /@/, "no e-mail address kept once verified");
+      await noViolations(page, "status");
+
+      // The status survives a reload.
+      await page.reload({ waitUntil: "load" });
+      await page.locator(`${card}[data-status=verified]`).waitFor();
+
+      // The company moves it on; the page shows it completed.
+      operator(server.db, "start", row.id);
+      operator(server.db, "complete", row.id);
+      await quiet(page);
+      await press(page, `${V} .pw-refresh`);
+      await announced(page, "Status bijgewerkt");
+      await page.locator(`${card}[data-status=completed]`).waitFor();
+      const timeline = (await page.locator(`${card} .pw-timeline`).innerText()).replace(/\s+/g, " ");
+      assert.match(timeline, /In behandeling/);
+      assert.match(timeline, /Afgehandeld/);
+      await page.reload({ waitUntil: "load" });
+      await page.locator(`${card}[data-status=completed]`).waitFor();
+      await noViolations(page, "completed status");
+
+      // Forget: back to an empty form, nothing kept.
+      await quiet(page);
+      await press(page, `${V} .pw-forget`);
+      await announced(page, "vergeten");
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      assert.equal(await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY), null);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an unknown address gets the same answer and never a code", async () => {
+    const unknown = "niet-bekend@example.com";
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await fileRequest(page, "access", unknown);
+      const sent = await page.locator(`${V} .pw-code-sent`).innerText();
+      assert.match(sent, /code van 6 cijfers gestuurd naar niet-bekend@example\.com/);
+      const known = seedOf("pcextreme").customers[1].email;
+      assert.ok(!(await outbox(server.url)).some((m) => m.to === unknown), "no code for an unknown address");
+      await quiet(page);
+      await enterCode(page, "123456");
+      await announced(page, "nog 4 keer");
+      await noViolations(page, "unknown address, wrong code");
+      // The same steps for a known address show the same texts.
+      const stepText = async () => (await page.locator(`${V} .pw-visitor-step`).innerText()).replace(/\s+/g, " ");
+      const unknownText = (await stepText()).replace(unknown, "ADDRESS");
+      await press(page, `${V} .pw-start-over`);
+      await fileRequest(page, "access", known);
+      await quiet(page);
+      await enterCode(page, wrongCode(await codeFor(server.url, known)));
+      await announced(page, "nog 4 keer");
+      assert.equal((await stepText()).replace(known, "ADDRESS"), unknownText);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an expired code asks for a new one, which then works", async () => {
+    const email = seedOf("pcextreme").customers[1].email;
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      await press(page, `${V} input[name=kind][value=erasure]`, "Space");
+      // What stays under a legal hold is said before confirming (C-C6).
+      assert.match(await page.locator(`${V} .pw-kept`).innerText(), /belastingwet/i);
+      await page.locator(`${V} input[name=email]`).focus();
+      await page.keyboard.type(email);
+      await page.keyboard.press("Enter");
+      assert.equal((await focused(page)).name, "confirm", "the confirmation is required");
+      await noViolations(page, "erasure without confirmation");
+      await page.keyboard.press("Space");
+      await press(page, `${V} .pw-visitor-form button[type=submit]`);
+      await page.locator(`${V} .pw-code-form`).waitFor();
+      const first = await codeFor(server.url, email);
+      sql(server.db, "UPDATE verification_codes SET expires_at_ms = 0");
+      await quiet(page);
+      await enterCode(page, first);
+      await announced(page, "verlopen");
+      await noViolations(page, "expired code");
+      await quiet(page);
+      await press(page, `${V} .pw-new-code`);
+      await announced(page, "nieuwe code");
+      const second = await codeFor(server.url, email);
+      await quiet(page);
+      await enterCode(page, second);
+      await announced(page, "Verzoek ontvangen");
+      await page.locator(`${V} .pw-visitor-status[data-kind=erasure][data-status=verified]`).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a request made while the server is unreachable is kept and sent once, then asks for the code", async () => {
+    const email = "offline@example.com";
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.route("**/api/v1/requests", (route) => route.abort("internetdisconnected"));
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      await press(page, `${V} input[name=kind][value=access]`, "Space");
+      await page.locator(`${V} input[name=email]`).fill(email);
+      await quiet(page);
+      await press(page, `${V} .pw-visitor-form button[type=submit]`);
+      await announced(page, "geen verbinding");
+      await noViolations(page, "queued");
+      const kept = await page.evaluate(() => localStorage.getItem("pw_outbox"));
+      assert.match(kept, /offline@example\.com/);
+      await page.unroute("**/api/v1/requests");
+      await page.locator(`${V} .pw-code-form`).waitFor({ timeout: 20_000 });
+      const rows = sql(server.db, `SELECT id FROM requests WHERE email = '${email}'`);
+      assert.equal(rows.length, 1, "filed exactly once");
+    } finally {
+      await context.close();
+    }
+  });
+});
