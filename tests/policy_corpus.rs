@@ -3,6 +3,7 @@
 //!
 //! After a deliberate change of messages, `UPDATE_CORPUS=1 cargo test --test policy_corpus`
 //! rewrites the expected files; review the diff before committing.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 
