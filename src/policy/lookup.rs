@@ -2,6 +2,73 @@
 
 use super::model::*;
 
+impl LangTexts {
+    fn find(&self, lang: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(l, _)| l.as_str().cmp(lang))
+    }
+
+    /// Sets the string for `lang`, replacing an earlier one.
+    pub fn insert(&mut self, lang: Lang, text: String) {
+        match self.find(&lang) {
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = text;
+                }
+            }
+            Err(i) => self.0.insert(i, (lang, text)),
+        }
+    }
+
+    /// The string for `lang`.
+    pub fn get(&self, lang: &str) -> Option<&String> {
+        self.find(lang).ok().and_then(|i| self.0.get(i)).map(|(_, s)| s)
+    }
+
+    /// Whether there is a string for `lang`.
+    pub fn contains_key(&self, lang: &str) -> bool {
+        self.find(lang).is_ok()
+    }
+
+    /// Language and string, by language.
+    pub fn iter(&self) -> impl Iterator<Item = (&Lang, &String)> {
+        self.0.iter().map(|(l, s)| (l, s))
+    }
+
+    /// The strings, by language.
+    pub fn values(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(_, s)| s)
+    }
+
+    /// How many languages.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no string at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(Lang, String)> for LangTexts {
+    fn from_iter<I: IntoIterator<Item = (Lang, String)>>(items: I) -> LangTexts {
+        let mut out = LangTexts::default();
+        for (lang, text) in items {
+            out.insert(lang, text);
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for &'a LangTexts {
+    type Item = (&'a Lang, &'a String);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Lang, String)>, fn(&'a (Lang, String)) -> (&'a Lang, &'a String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(l, s)| (l, s))
+    }
+}
+
 impl Text {
     /// The text in `lang`, else in `default`, else the first one there is (empty if none).
     pub fn get(&self, lang: &str, default: &str) -> &str {

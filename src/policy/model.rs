@@ -5,8 +5,6 @@
 //! `Vec` fields may be omitted when empty. `www/policies/policy.schema.json` publishes the
 //! same shape as a JSON Schema; `parse.rs` reads it and `validate.rs` checks the meaning.
 
-use std::collections::BTreeMap;
-
 /// A stable identifier: `[a-z0-9][a-z0-9_-]{0,63}`. Categories, purposes, recipients,
 /// plans, tracking services and fields each have their own id space.
 pub type Id = String;
@@ -21,8 +19,13 @@ pub enum Text {
     /// `"Naam en achternaam"`
     Plain(String),
     /// `{"nl": "Naam", "en": "Name"}`
-    ByLang(BTreeMap<Lang, String>),
+    ByLang(LangTexts),
 }
+
+/// The strings of a [`Text::ByLang`], sorted by language, each language once (a small sorted
+/// list: lighter in the wasm than a `BTreeMap`, with the same lookups; see `lookup.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LangTexts(pub(crate) Vec<(Lang, String)>);
 
 /// A calendar date, `YYYY-MM-DD` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -186,7 +186,7 @@ pub(super) fn text(v: &Value, path: &str, e: &mut Errs) -> Option<Text> {
     match v {
         Value::String(s) => Some(Text::Plain(s.clone())),
         Value::Object(map) => {
-            let mut out = std::collections::BTreeMap::new();
+            let mut out = super::model::LangTexts::default();
             let mut ok = true;
             for (lang, value) in map.iter() {
                 match value {
