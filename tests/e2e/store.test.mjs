@@ -121,8 +121,8 @@ describe("what we store", () => {
       route.fulfill({ status: 200, contentType: "application/json", body: '{"site": 1, "versie": "x"}' }));
     try {
       await page.goto(`${server.url}/sites/webhost/privacy/`, { waitUntil: "load" });
-      await page.locator("privacy-widget .pw-unavailable").waitFor();
-      const text = await page.locator("privacy-widget .pw-unavailable").innerText();
+      await page.locator("privacy-widget[view=store] .pw-unavailable").waitFor();
+      const text = await page.locator("privacy-widget[view=store] .pw-unavailable").innerText();
       assert.match(text, /niet beschikbaar/);
       assert.ok(errors.some((e) => e.includes("versie")), `the unknown field is reported: ${errors.join("\n")}`);
       assert.ok(errors.some((e) => e.includes("site")), "the wrong type is reported");
