@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:8080
 DEMO_DB   ?= data/demo.sqlite3
 
-.PHONY: setup build size size-top test test-native test-browser test-e2e demo bench
+.PHONY: setup build size size-top test test-native test-browser test-e2e demo bench bench-server
 
 setup:
 	@scripts/setup.sh
@@ -58,3 +58,8 @@ demo: build
 bench: build
 	@cd bench && { cmp -s package-lock.json node_modules/.bench-lock || { npm ci --no-audit --no-fund && cp package-lock.json node_modules/.bench-lock; }; }
 	node bench/run.mjs $(BENCH_ARGS)
+
+# Consent records per second and p50/p99 at 50 clients for 10 s against SQLite (and PostgreSQL
+# with PW_BENCH_PG_URL), `--profile server` build; prints the table and writes it into README.md.
+bench-server:
+	@scripts/bench-server.sh

@@ -13,9 +13,10 @@ use tower_http::services::ServeDir;
 
 use crate::problem::{Problem, ProblemKind, PROBLEM_JSON};
 
-/// The Content-Security-Policy on HTML pages; the widget is built to work under it.
+/// The Content-Security-Policy on HTML pages. The widget works under it: the e2e suite
+/// (tests/e2e, `STRICT_CSP`) runs every flow under this policy with `frame-ancestors 'none'`.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'";
+img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
 /// Cache lifetime of the widget files (not content-hashed, so short).
 const WIDGET_CACHE: &str = "public, max-age=300";

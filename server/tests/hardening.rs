@@ -163,3 +163,45 @@ async fn a_visitor_request_may_come_from_the_sites_marketing_page_but_not_from_e
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["type"], "/problems/cross-site-request");
 }
+
+#[tokio::test]
+async fn pages_carry_the_csp_the_e2e_suite_runs_the_widget_under() {
+    let fx = Fixture::new();
+    let app = app_with(&fx, |_| {}).await;
+    let csp = get(&app, "/", &[]).await.header("content-security-policy").to_owned();
+    let harness = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/e2e/lib/harness.mjs")).unwrap_or_default();
+    for directive in ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+        assert!(harness.is_empty() || harness.contains(directive), "the e2e STRICT_CSP lacks {directive}");
+    }
+}
+
+/// Over real TCP the socket peer is the client: a spoofed X-Forwarded-For changes nothing.
+#[test]
+fn over_tcp_the_peer_address_is_limited_whatever_x_forwarded_for_says() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let fx = Fixture::new();
+    let config = fx.dir.path().join("server.toml");
+    std::fs::write(&config, "[limits]\nper_ip = { burst = 2, per_minute = 1 }\nexempt_loopback = false\n").unwrap();
+    let mut child = std::process::Command::new(common::binary())
+        .args(["--config", config.to_str().unwrap(), "--addr", "127.0.0.1:0", "--db", fx.db_path().to_str().unwrap()])
+        .args(["--www", fx.args.www.to_str().unwrap(), "--widget", fx.args.widget_dir.to_str().unwrap()])
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().trim_start_matches("privacy-widget-server listening on http://").trim_end_matches('/').to_owned();
+    let status = |spoof: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET /api/v1/consents/subject-0123456789abcdef HTTP/1.1\r\nHost: {addr}\r\nX-Forwarded-For: {spoof}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out[9..12].to_owned()
+    };
+    let got: Vec<String> = ["203.0.113.1", "203.0.113.2", "203.0.113.3"].iter().map(|ip| status(ip)).collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(got, ["200", "200", "429"]);
+}

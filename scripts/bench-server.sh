@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `make bench-server` (issue 6): durable consent records per second and p50/p99 latency of
+# POST /api/v1/consents at 50 keep-alive clients for 10 s, against SQLite (and PostgreSQL when
+# PW_BENCH_PG_URL names a database the server can use). Builds with the `server` profile, prints
+# a markdown table and writes it into README.md between the bench-server markers.
+#   BENCH_CLIENTS=50 BENCH_SECONDS=10 scripts/bench-server.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+clients=${BENCH_CLIENTS:-50}
+seconds=${BENCH_SECONDS:-10}
+target=${CARGO_TARGET_DIR:-$PWD/target}
+cargo build -q --profile server -p privacy-widget-server --bin privacy-widget-server --example bench_consents
+server="$target/server/privacy-widget-server"
+bench="$target/server/examples/bench_consents"
+
+# The demo site pcextreme: its policy version and browser-consent purposes.
+read -r version purposes < <(python3 -c '
+import json; p = json.load(open("www/policies/pcextreme.json"))
+print(p["version"], ",".join(x["id"] + "=" + ("true" if i == 0 else "false") for i, x in enumerate(q for q in p["purposes"] if q.get("consent") == "browser")))')
+
+tmp=$(mktemp -d)
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+run_one() { # label, db
+  local label=$1 db=$2 line addr out
+  mkfifo "$tmp/out.$label"
+  RUST_LOG=warn "$server" --addr 127.0.0.1:0 --db "$db" --www www --widget dist >"$tmp/out.$label" 2>"$tmp/log.$label" &
+  pid=$!
+  read -r -t 30 line <"$tmp/out.$label" || { cat "$tmp/log.$label" >&2; exit 1; }
+  addr=${line#privacy-widget-server listening on http://}
+  addr=${addr%/}
+  out=$("$bench" "$addr" "$clients" "$seconds" pcextreme "$purposes" "$version")
+  echo "$label: $out" >&2
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+  # "N requests in T s with C clients: R records/s, p50 A ms, p99 B ms, non-201: E"
+  echo "$out" | sed -E "s/^([0-9]+) requests in ([0-9.]+) s with ([0-9]+) clients: ([0-9]+) records\/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, non-201: ([0-9]+)$/| $label | \3 | \4 | \5 | \6 | \7 |/"
+}
+
+rows=$(run_one SQLite "$tmp/bench.sqlite3")
+if [ -n "${PW_BENCH_PG_URL:-}" ]; then
+  rows+=$'\n'$(run_one PostgreSQL "$PW_BENCH_PG_URL")
+else
+  rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
+fi
+cores=$(nproc)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+table=$(cat <<EOF
+\`make bench-server\`: POST /api/v1/consents, ${clients} keep-alive clients for ${seconds} s on loopback,
+\`--profile server\` build, every record committed (fsynced, WAL, synchronous=FULL) before its 201.
+Machine: ${cores} cores, load average before the run ${load}, $(date -u +%Y-%m-%d).
+
+| backend | clients | durable records/s | p50 ms | p99 ms | non-201 |
+| --- | --- | --- | --- | --- | --- |
+${rows}
+EOF
+)
+echo "$table"
+
+python3 - "$table" <<'PY'
+import sys
+begin, end = "<!-- bench-server:begin -->", "<!-- bench-server:end -->"
+table = sys.argv[1]
+text = open("README.md").read()
+block = f"{begin}\n{table}\n{end}"
+if begin in text and end in text:
+    a, b = text.index(begin), text.index(end) + len(end)
+    text = text[:a] + block + text[b:]
+else:
+    text = text.rstrip("\n") + "\n\n## Server load benchmark\n\n" + block + "\n"
+open("README.md", "w").write(text)
+PY
+echo "README.md updated (bench-server section)" >&2
