@@ -77,23 +77,33 @@ pub fn vendor_granted(policy: &Policy, vendor: Vendor, granted: &dyn Fn(&str) ->
 }
 
 /// Matches a cookie or storage key against a pattern where `*` stands for any run of characters.
+/// (Byte-wise with backtracking to the last `*`: no slicing, so no panic paths in the wasm.)
 pub fn wildcard_match(pattern: &str, name: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == name;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
-        return false;
-    }
-    let mut rest = &name[first.len()..name.len() - last.len()];
-    for part in &parts[1..parts.len() - 1] {
-        match rest.find(part) {
-            Some(i) => rest = &rest[i + part.len()..],
-            None => return false,
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut pi, mut ni) = (0, 0);
+    // Where the last `*` was and the name position it matched up to.
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = n.get(ni) {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&want) if want == c => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    pi = sp + 1;
+                    ni = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
         }
     }
-    true
+    p.iter().skip(pi).all(|&c| c == b'*')
 }
 
 /// The domains a cookie of `host` may have been set on: the host itself and each parent
@@ -101,12 +111,22 @@ pub fn wildcard_match(pattern: &str, name: &str) -> bool {
 /// a single-label host gives just itself.
 pub fn parent_domains(host: &str) -> Vec<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let is_ip = host.contains(':') || host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
-    if is_ip || !host.contains('.') {
+    // Byte searches: `str::contains(char)` brings in the whole substring searcher.
+    let is_ip = host.as_bytes().contains(&b':') || host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    if is_ip || !host.as_bytes().contains(&b'.') {
         return vec![host];
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    (0..labels.len() - 1).map(|i| labels[i..].join(".")).collect()
+    // The host, then what follows each dot while that still has a dot.
+    let mut out = Vec::new();
+    for (i, b) in host.bytes().enumerate() {
+        if b == b'.' {
+            if let Some(rest) = host.get(i + 1..).filter(|r| r.as_bytes().contains(&b'.')) {
+                out.push(rest.to_string());
+            }
+        }
+    }
+    out.insert(0, host);
+    out
 }
 
 #[cfg(test)]

@@ -62,12 +62,11 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                let name = &after[..end];
+    // split_once instead of indexing: no char-boundary panic paths in the wasm.
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
                 match values.iter().find(|(n, _)| *n == name) {
                     Some((_, v)) => out.push_str(v),
                     None => {
@@ -76,10 +75,11 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
                         out.push('}');
                     }
                 }
-                rest = &after[end + 1..];
+                rest = tail;
             }
             None => {
-                out.push_str(&rest[start..]);
+                out.push('{');
+                out.push_str(after);
                 rest = "";
             }
         }

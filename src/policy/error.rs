@@ -84,3 +84,20 @@ impl Errs {
         self.1.push(path);
     }
 }
+
+/// The number of characters in `s` (what `chars().count()` gives, with less code in the wasm).
+pub(crate) fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
+/// `items` joined with `sep` (what `join` gives, with less code in the wasm).
+pub(crate) fn join_str<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}

@@ -220,7 +220,7 @@ impl SyntaxError {
 
 /// Parses a JSON text.
 pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-    let mut p = Parser { b: text.as_bytes(), i: 0, depth: 128 };
+    let mut p = Parser { text, b: text.as_bytes(), i: 0, depth: 128 };
     p.ws();
     let value = p.value()?;
     p.ws();
@@ -231,6 +231,7 @@ pub fn parse(text: &str) -> Result<Json, SyntaxError> {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     b: &'a [u8],
     i: usize,
     /// Nesting levels left.
@@ -394,12 +395,19 @@ impl Parser<'_> {
 
     /// The rest of a string, after its opening quote.
     fn string(&mut self) -> Parsed<String> {
-        let mut bytes = Vec::new();
+        let mut out = String::new();
+        // Runs without escapes are copied from the text (they start and end at ASCII
+        // characters, so `get` always succeeds).
+        let mut start = self.i;
         loop {
             match self.next() {
                 None => return Err(self.err("EOF while parsing a string")),
-                Some(b'"') => break,
+                Some(b'"') => {
+                    out.push_str(self.text.get(start..self.i - 1).unwrap_or_default());
+                    return Ok(out);
+                }
                 Some(b'\\') => {
+                    out.push_str(self.text.get(start..self.i - 1).unwrap_or_default());
                     let c = match self.next() {
                         None => return Err(self.err("EOF while parsing a string")),
                         Some(b'"') => '"',
@@ -413,15 +421,13 @@ impl Parser<'_> {
                         Some(b'u') => self.unicode_escape()?,
                         Some(_) => return Err(self.err("invalid escape")),
                     };
-                    let mut buf = [0u8; 4];
-                    bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    out.push(c);
+                    start = self.i;
                 }
                 Some(c) if c < 0x20 => return Err(self.err("control character (\\u0000-\\u001F) found while parsing a string")),
-                Some(c) => bytes.push(c),
+                Some(_) => {}
             }
         }
-        // The input is a `str` and escapes add whole characters, so this cannot fail.
-        String::from_utf8(bytes).map_err(|_| self.err("invalid unicode code point"))
     }
 
     fn hex4(&mut self) -> Parsed<u32> {

@@ -3,7 +3,7 @@
 
 use super::json::{Json as Value, Object};
 
-use super::error::{index_path, key_path, Errs};
+use super::error::{char_count, join_str, index_path, key_path, Errs};
 use super::model::{Date, Period, Text};
 
 /// What a JSON value is, for "expected …, found …" reasons.
@@ -244,7 +244,7 @@ pub(super) fn name_of<T: Copy>(v: &Value, path: &str, e: &mut Errs, what: &str, 
     if let Some(near) = closest(s, &names) {
         reason.push_str(&format!("; did you mean \"{near}\"?"));
     } else {
-        reason.push_str(&format!(" (allowed: {})", names.join(", ")));
+        reason.push_str(&format!(" (allowed: {})", join_str(&names, ", ")));
     }
     e.push(path, reason);
     None
@@ -253,14 +253,14 @@ pub(super) fn name_of<T: Copy>(v: &Value, path: &str, e: &mut Errs, what: &str, 
 fn unknown_field(key: &str, known: &[&str]) -> String {
     match closest(key, known) {
         Some(near) => format!("unknown field \"{key}\"; did you mean \"{near}\"?"),
-        None => format!("unknown field \"{key}\" (allowed: {})", known.join(", ")),
+        None => format!("unknown field \"{key}\" (allowed: {})", join_str(&known, ", ")),
     }
 }
 
 /// The candidate nearest to `word` when it is near enough to be a typo.
 pub(super) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_ascii_lowercase();
-    let limit = match word.chars().count() {
+    let limit = match char_count(&word) {
         0..=3 => 1,
         4..=8 => 2,
         _ => 3,

@@ -3,6 +3,7 @@
 
 use crate::i18n::Lang;
 
+use super::error::join_str;
 use super::model::*;
 
 /// A period in words: `"5 werkdagen"`, `"1 jaar"`, `"5 working days"`, `"1 year"`.
@@ -122,7 +123,7 @@ impl RetentionRule {
                     s.push_str(&rule.sentence(lang, policy));
                     parts.push(s);
                 }
-                parts.join("; ")
+                join_str(&parts, "; ")
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Checks of meaning on a read policy: references that resolve, unique ids, texts in every
 //! declared language, consent scope that fits the legal basis, and sane sizes.
 
-use super::error::{index_path as at, key_path as key, Errs, PolicyError};
+use super::error::{char_count, join_str, index_path as at, key_path as key, Errs, PolicyError};
 use super::model::*;
 use super::validate_rules as rules;
 
@@ -97,8 +97,8 @@ impl Ctx<'_> {
                 path,
                 format!("invalid id \"{id}\": use lowercase letters a-z, digits, \"_\" and \"-\", starting with a letter or digit"),
             );
-        } else if id.chars().count() > LIMITS.id_chars {
-            self.report(path, format!("id is {} characters; the limit is {}", id.chars().count(), LIMITS.id_chars));
+        } else if char_count(id) > LIMITS.id_chars {
+            self.report(path, format!("id is {} characters; the limit is {}", char_count(id), LIMITS.id_chars));
         }
     }
 
@@ -111,7 +111,7 @@ impl Ctx<'_> {
 
     /// Checks a plain string's length (and, if `required`, that it is not blank).
     pub fn string(&mut self, path: &str, s: &str, required: bool) {
-        let n = s.chars().count();
+        let n = char_count(s);
         if required && s.trim().is_empty() {
             self.report(path, "must not be empty");
         } else if n > LIMITS.text_chars {
@@ -138,7 +138,7 @@ impl Ctx<'_> {
                 for (lang, s) in map {
                     let p = key(path, lang);
                     if self.languages_ok && !languages.contains(lang) {
-                        self.report(&p, format!("language \"{lang}\" is not in languages ({})", languages.join(", ")));
+                        self.report(&p, format!("language \"{lang}\" is not in languages ({})", join_str(&languages, ", ")));
                     } else {
                         self.string(&p, s, required);
                     }
@@ -194,7 +194,7 @@ pub(super) fn reference(c: &mut Ctx, path: &str, r: &str, known: &[&str], comple
     match super::read::closest(r, known) {
         Some(near) => reason.push_str(&format!("; did you mean \"{near}\"?")),
         None if known.is_empty() => reason.push_str(&format!(" (the policy declares no {what}s)")),
-        None => reason.push_str(&format!(" (declared: {})", known.join(", "))),
+        None => reason.push_str(&format!(" (declared: {})", join_str(&known, ", "))),
     }
     c.report(path, reason);
 }

@@ -1,6 +1,6 @@
 //! The walk of `validate` over a policy, in document order.
 
-use super::error::{index_path as at, key_path as key};
+use super::error::{char_count, index_path as at, key_path as key};
 use super::model::*;
 use super::validate::{reference, references, unique_ids, Ctx, LIMITS};
 
@@ -9,7 +9,7 @@ pub(super) fn policy(c: &mut Ctx, p: &Policy) {
     let langs = &p.languages;
     c.id("site", &p.site);
     c.string("version", &p.version, true);
-    if p.version.chars().count() > LIMITS.id_chars {
+    if char_count(&p.version) > LIMITS.id_chars {
         c.report("version", format!("version is longer than {} characters", LIMITS.id_chars));
     }
     languages(c, langs);
@@ -126,7 +126,7 @@ fn controller(c: &mut Ctx, ctl: &Controller, langs: &[Lang]) {
 }
 
 fn email_address(c: &mut Ctx, path: &str, email: &str) {
-    let ok = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+    let ok = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.as_bytes().contains(&b'.'))
         && !email.chars().any(char::is_whitespace);
     if !ok {
         c.report(path, format!("invalid e-mail address \"{email}\""));
@@ -280,7 +280,7 @@ fn tracking(c: &mut Ctx, path: &str, t: &TrackingService, purposes: &Known, reci
     c.count(&cookies, t.cookies.len(), LIMITS.list, "cookies");
     for (i, cookie) in t.cookies.iter().enumerate() {
         let cp = at(&cookies, i);
-        let bad = cookie.name.is_empty() || cookie.name.chars().any(|ch| ch.is_whitespace() || ";,=\"".contains(ch));
+        let bad = cookie.name.is_empty() || cookie.name.chars().any(|ch| ch.is_whitespace() || matches!(ch, ';' | ',' | '=' | '"'));
         if bad {
             c.report(&key(&cp, "name"), format!("invalid cookie name \"{}\"", cookie.name));
         }

@@ -16,15 +16,15 @@ use web_sys::{Element, KeyboardEvent};
 /// Rules for the page host, the banner and the floating button.
 pub const CSS: &str = r#"
 :host(.pw-page-host){position:fixed!important;inset-inline:0!important;bottom:0!important;z-index:2147483000!important;pointer-events:none!important;contain:none!important}
-.pw-root.pw-page{background:none;padding:0 .75rem .75rem;display:flex;flex-direction:column;align-items:flex-start;gap:.5rem}
+.pw-root.pw-page{background:none;padding:0 .75em .75em;display:flex;flex-direction:column;align-items:flex-start;gap:.5em}
 .pw-page>*{pointer-events:auto}
-.pw-banner{position:relative;align-self:stretch;max-width:60rem;margin-inline:auto;width:100%;padding:1rem 3.25rem 1rem 1rem;background:var(--bg);color:var(--fg);border:2px solid var(--line);border-radius:var(--radius);box-shadow:0 4px 24px rgba(0,0,0,.25);max-height:70vh;overflow:auto}
-.pw-banner h2{margin-bottom:.25rem}
-.pw-banner .pw-row{margin-top:.75rem}
-.pw-choice{flex:1 1 10rem}
-.pw-x{position:absolute;top:.5rem;inset-inline-end:.5rem;min-width:44px;padding:.25rem;font-size:1.25rem}
-.pw-gpc{margin-top:.5rem;padding:.5rem .75rem;border-inline-start:4px solid var(--ok);background:var(--soft)}
-.pw-float{font-size:.9rem;min-height:44px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+.pw-banner{position:relative;align-self:stretch;max-width:60em;margin-inline:auto;width:100%;padding:1em 3.25em 1em 1em;background:var(--bg);color:var(--fg);border:2px solid var(--line);border-radius:var(--radius);box-shadow:0 4px 24px rgba(0,0,0,.25);max-height:70vh;overflow:auto}
+.pw-banner h2{margin-bottom:.25em}
+.pw-banner .pw-row{margin-top:.75em}
+.pw-choice{flex:1 1 10em}
+.pw-x{position:absolute;top:.5em;inset-inline-end:.5em;min-width:44px;padding:.25em;font-size:1.25em}
+.pw-gpc{margin-top:.5em;padding:.5em .75em;border-inline-start:4px solid var(--ok);background:var(--soft)}
+.pw-float{font-size:.9em;min-height:44px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 "#;
 
 /// What the visitor did in the banner.
@@ -58,10 +58,16 @@ impl Banner {
     /// Builds the banner; `on` receives the visitor's action.
     pub fn new(policy: &Policy, lang: Lang, gpc: bool, on: Rc<dyn Fn(BannerEvent)>) -> Result<Banner, UiError> {
         let tag = lang.tag();
-        let purposes: Vec<&str> = browser_purposes(policy).iter().map(|p| policy.text(&p.label, tag)).collect();
+        let mut purposes = String::new();
+        for (i, p) in browser_purposes(policy).iter().enumerate() {
+            if i > 0 {
+                purposes.push_str(", ");
+            }
+            purposes.push_str(policy.text(&p.label, tag));
+        }
         let text = fill(
             t(lang, "consent.banner.text"),
-            &[("controller", policy.text(&policy.controller.name, tag)), ("purposes", &purposes.join(", "))],
+            &[("controller", policy.text(&policy.controller.name, tag)), ("purposes", &purposes)],
         );
         let title_id = super::dom::next_id("pw-banner-title");
         let accept = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all"))?.attr("data-pw", "accept-all");
