@@ -264,6 +264,39 @@ describe("visitor request on the privacy page", () => {
     }
   });
 
+  test("rectification: the field and the new value are required and labelled, then filed and verified", async () => {
+    const email = seedOf("pcextreme").customers[0].email;
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      await press(page, `${V} input[name=kind][value=rectification]`, "Space");
+      await page.locator(`${V} input[name=email]`).focus();
+      await page.keyboard.type(email);
+      await page.keyboard.press("Enter");
+      assert.equal((await focused(page)).name, "field", "focus on the first error");
+      assert.ok((await describedErrors(page, "select[name=field]")).length > 0);
+      assert.equal(await page.locator(`${V} input[name=value]`).getAttribute("aria-invalid"), "true");
+      await noViolations(page, "rectification with errors");
+      const option = await page.locator(`${V} select[name=field] option`).nth(1).getAttribute("value");
+      await page.locator(`${V} select[name=field]`).selectOption(option);
+      await page.locator(`${V} input[name=value]`).focus();
+      await page.keyboard.type("Nieuwe waarde 42");
+      await page.keyboard.press("Enter");
+      await page.locator(`${V} .pw-code-form`).waitFor();
+      await quiet(page);
+      await enterCode(page, await codeFor(server.url, email));
+      await announced(page, "Verzoek ontvangen");
+      await page.locator(`${V} .pw-visitor-status[data-kind=rectification][data-status=verified]`).waitFor();
+      const [row] = sql(server.db, `SELECT details FROM requests WHERE kind = 'rectification' AND email = '${email}'`);
+      const details = JSON.parse(row.details);
+      assert.equal(details.value, "Nieuwe waarde 42");
+      assert.equal(`${details.category} ${details.field}`, option);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a request made while the server is unreachable is kept and sent once, then asks for the code", async () => {
     const email = "offline@example.com";
     const { context, page } = await openPage(browser, { csp: STRICT_CSP });

@@ -176,6 +176,7 @@ impl Visitor {
                 self.retry.borrow_mut().take();
                 self.save(&Saved::Code { id: id.clone(), key, body, email: email.clone() });
                 code::show(self, &id, &email, None);
+                self.mount.announce(t(self.lang, "visitor.code_title"));
                 Ok(())
             }
             Err(e) if e.is_transient() && !matches!(e, ApiError::Rejected(429, _)) => {
