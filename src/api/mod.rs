@@ -7,22 +7,34 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestCredentials, RequestInit, Response};
 
-/// How a call to the backend failed, in terms the UI can explain to a visitor.
+/// How a call to the backend failed, in terms the UI can explain to a visitor. `Display`
+/// writes [`ApiError::message`]; the wasm paths use `message` (no formatting machinery).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    #[error("the server could not be reached")]
+    #[error("{}", self.message())]
     Unreachable,
-    #[error("the server did not answer in time")]
+    #[error("{}", self.message())]
     Timeout,
-    #[error("the server answered with an error")]
+    #[error("{}", self.message())]
     Server(u16),
-    #[error("the request was refused")]
+    #[error("{}", self.message())]
     Rejected(u16, String),
-    #[error("the server's answer could not be read")]
+    #[error("{}", self.message())]
     Malformed,
 }
 
 impl ApiError {
+    /// What went wrong, in words.
+    pub fn message(&self) -> &'static str {
+        match self {
+            ApiError::Unreachable => "the server could not be reached",
+            ApiError::Timeout => "the server did not answer in time",
+            ApiError::Server(_) => "the server answered with an error",
+            ApiError::Rejected(..) => "the request was refused",
+            ApiError::Malformed => "the server's answer could not be read",
+        }
+    }
+
     /// Whether trying again later may succeed (network, timeout, 5xx, 429).
     pub fn is_transient(&self) -> bool {
         match self {

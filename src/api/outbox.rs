@@ -153,7 +153,7 @@ fn report_dropped(entry: &Entry, error: &ApiError) {
     let mut msg = String::from("privacy-widget: the server refused a stored ");
     msg.push_str(&entry.kind);
     msg.push_str(" record: ");
-    msg.push_str(&error.to_string());
+    msg.push_str(error.message());
     if let ApiError::Rejected(_, body) = error {
         msg.push(' ');
         msg.push_str(body);

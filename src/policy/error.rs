@@ -20,7 +20,7 @@ pub struct PolicyErrors(pub Vec<PolicyError>);
 impl PolicyErrors {
     /// The errors one per line, as `path: reason`.
     pub fn lines(&self) -> Vec<String> {
-        self.0.iter().map(|e| e.to_string()).collect()
+        self.0.iter().map(|e| cat(&[shown_path(&e.path), ": ", &e.reason])).collect()
     }
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn index_path(path: &str, index: usize) -> String {
     let mut p = String::with_capacity(path.len() + 6);
     p.push_str(path);
     p.push('[');
-    p.push_str(&index.to_string());
+    super::json::push_u64(&mut p, index as u64);
     p.push(']');
     p
 }
@@ -99,5 +99,22 @@ pub(crate) fn join_str<S: AsRef<str>>(items: &[S], sep: &str) -> String {
         }
         out.push_str(item.as_ref());
     }
+    out
+}
+
+/// `parts` put together: messages are built with this instead of `format!`, whose machinery
+/// is large in the wasm.
+pub(crate) fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `n` in decimal.
+pub(crate) fn num(n: usize) -> String {
+    let mut out = String::new();
+    super::json::push_u64(&mut out, n as u64);
     out
 }

@@ -3,7 +3,7 @@
 
 use super::json::{self, Json as Value};
 
-use super::error::{Errs, PolicyErrors};
+use super::error::{cat, num, Errs, PolicyErrors};
 use super::model::*;
 use super::names::*;
 use super::read::{array, date, name_of, string, Obj};
@@ -41,7 +41,8 @@ const BREACH: &[&str] = &["within", "description"];
 pub fn parse_policy(json: &str) -> Result<Policy, PolicyErrors> {
     let mut e = Errs::default();
     if json.len() > MAX_DOCUMENT_BYTES {
-        e.push("", format!("document is {} bytes; the limit is {MAX_DOCUMENT_BYTES} (1 MB)", json.len()));
+        let reason = cat(&["document is ", &num(json.len()), " bytes; the limit is ", &num(MAX_DOCUMENT_BYTES), " (1 MB)"]);
+        e.push("", reason);
         return Err(PolicyErrors(e.0));
     }
     // A byte-order mark (some editors write one) is not an error of the author's.

@@ -1,5 +1,6 @@
 //! Periods (`"7 years"`, `"5 working_days"`): reading, writing, and plausibility bounds.
 
+use super::error::cat;
 use super::model::{Period, PeriodUnit};
 
 /// The unit names a period may use (singular forms are accepted too).
@@ -47,17 +48,17 @@ impl Period {
     /// Reads `"<amount> <unit>"`; the error is a reason for the author.
     pub fn parse(text: &str) -> Result<Period, String> {
         let Some((amount, unit)) = text.split_once(' ') else {
-            return Err(format!("invalid period \"{text}\": write \"<amount> <unit>\", e.g. \"7 years\""));
+            return Err(cat(&["invalid period \"", text, "\": write \"<amount> <unit>\", e.g. \"7 years\""]));
         };
         if amount.is_empty() || !amount.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("invalid period \"{text}\": amount \"{amount}\" is not a whole number"));
+            return Err(cat(&["invalid period \"", text, "\": amount \"", amount, "\" is not a whole number"]));
         }
         let Ok(amount) = amount.parse::<u32>() else {
-            return Err(format!("invalid period \"{text}\": amount is too large"));
+            return Err(cat(&["invalid period \"", text, "\": amount is too large"]));
         };
         match PeriodUnit::from_name(unit) {
             Some(unit) => Ok(Period { amount, unit }),
-            None => Err(format!("unknown unit \"{unit}\" in period \"{text}\" (use {UNIT_NAMES})")),
+            None => Err(cat(&["unknown unit \"", unit, "\" in period \"", text, "\" (use ", UNIT_NAMES, ")"])),
         }
     }
 }
@@ -65,6 +66,17 @@ impl Period {
 impl std::fmt::Display for Period {
     /// The JSON form, `"7 years"`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.amount, self.unit.name())
+        f.write_str(&self.text())
+    }
+}
+
+impl Period {
+    /// The JSON form, `"7 years"` (what `Display` writes, without the formatting machinery).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        super::json::push_u64(&mut out, u64::from(self.amount));
+        out.push(' ');
+        out.push_str(self.unit.name());
+        out
     }
 }

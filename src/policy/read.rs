@@ -3,7 +3,7 @@
 
 use super::json::{Json as Value, Object};
 
-use super::error::{char_count, join_str, index_path, key_path, Errs};
+use super::error::{cat, char_count, index_path, join_str, key_path, Errs};
 use super::model::{Date, Period, Text};
 
 /// What a JSON value is, for "expected …, found …" reasons.
@@ -19,7 +19,7 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
 }
 
 fn expected(what: &str, v: &Value) -> String {
-    format!("expected {what}, found {}", kind_of(v))
+    cat(&["expected ", what, ", found ", kind_of(v)])
 }
 
 /// An object being read: its known fields were checked on opening. When the value was not an
@@ -216,7 +216,7 @@ pub(super) fn date(v: &Value, path: &str, e: &mut Errs) -> Option<Date> {
     };
     let date = Date::parse(s);
     if date.is_none() {
-        e.push(path, format!("invalid date \"{s}\": use YYYY-MM-DD with a real calendar day"));
+        e.push(path, cat(&["invalid date \"", s, "\": use YYYY-MM-DD with a real calendar day"]));
     }
     date
 }
@@ -233,18 +233,18 @@ pub(super) fn period(v: &Value, path: &str, e: &mut Errs) -> Option<Period> {
 /// One of the names in `table`; `what` names the thing (`"legal basis"`) in the reason.
 pub(super) fn name_of<T: Copy>(v: &Value, path: &str, e: &mut Errs, what: &str, table: &[(&str, T)]) -> Option<T> {
     let Value::String(s) = v else {
-        e.push(path, expected(&format!("a {what} name"), v));
+        e.push(path, expected(&cat(&["a ", what, " name"]), v));
         return None;
     };
     if let Some((_, value)) = table.iter().find(|(name, _)| name == s) {
         return Some(*value);
     }
     let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-    let mut reason = format!("unknown {what} \"{s}\"");
+    let mut reason = cat(&["unknown ", what, " \"", s, "\""]);
     if let Some(near) = closest(s, &names) {
-        reason.push_str(&format!("; did you mean \"{near}\"?"));
+        reason.push_str(&cat(&["; did you mean \"", near, "\"?"]));
     } else {
-        reason.push_str(&format!(" (allowed: {})", join_str(&names, ", ")));
+        reason.push_str(&cat(&[" (allowed: ", &join_str(&names, ", "), ")"]));
     }
     e.push(path, reason);
     None
@@ -252,8 +252,8 @@ pub(super) fn name_of<T: Copy>(v: &Value, path: &str, e: &mut Errs, what: &str, 
 
 fn unknown_field(key: &str, known: &[&str]) -> String {
     match closest(key, known) {
-        Some(near) => format!("unknown field \"{key}\"; did you mean \"{near}\"?"),
-        None => format!("unknown field \"{key}\" (allowed: {})", join_str(&known, ", ")),
+        Some(near) => cat(&["unknown field \"", key, "\"; did you mean \"", near, "\"?"]),
+        None => cat(&["unknown field \"", key, "\" (allowed: ", &join_str(known, ", "), ")"]),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::json::Json as Value;
 
-use super::error::{join_str, Errs};
+use super::error::{cat, join_str, Errs};
 use super::model::{PlanRetention, RetentionRule};
 use super::names::{RetentionKind, RETENTION_EVENTS, RETENTION_KINDS};
 use super::parse::blank_rule;
@@ -35,7 +35,7 @@ pub(super) fn retention(v: &Value, path: &str, e: &mut Errs) -> Option<Retention
         return None;
     };
     let allowed = fields_of(kind);
-    let why = format!("not a field of a \"{}\" rule (its fields: {})", kind.name(), join_str(&allowed, ", "));
+    let why = cat(&["not a field of a \"", kind.name(), "\" rule (its fields: ", &join_str(allowed, ", "), ")"]);
     o.forbid_except(allowed, &why, e);
     let rule = match kind {
         RetentionKind::Fixed => {

@@ -23,7 +23,8 @@ pub fn period_words(period: Period, lang: Lang) -> String {
         (Lang::En, PeriodUnit::Months) => if one { "month" } else { "months" },
         (Lang::En, PeriodUnit::Years) => if one { "year" } else { "years" },
     };
-    let mut out = period.amount.to_string();
+    let mut out = String::new();
+    super::json::push_u64(&mut out, u64::from(period.amount));
     out.push(' ');
     out.push_str(unit);
     out

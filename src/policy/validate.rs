@@ -1,7 +1,7 @@
 //! Checks of meaning on a read policy: references that resolve, unique ids, texts in every
 //! declared language, consent scope that fits the legal basis, and sane sizes.
 
-use super::error::{char_count, join_str, index_path as at, key_path as key, Errs, PolicyError};
+use super::error::{cat, char_count, join_str, num, index_path as at, key_path as key, Errs, PolicyError};
 use super::model::*;
 use super::validate_rules as rules;
 
@@ -95,17 +95,17 @@ impl Ctx<'_> {
         } else if !first_ok || !rest_ok {
             self.report(
                 path,
-                format!("invalid id \"{id}\": use lowercase letters a-z, digits, \"_\" and \"-\", starting with a letter or digit"),
+                cat(&["invalid id \"", id, "\": use lowercase letters a-z, digits, \"_\" and \"-\", starting with a letter or digit"]),
             );
         } else if char_count(id) > LIMITS.id_chars {
-            self.report(path, format!("id is {} characters; the limit is {}", char_count(id), LIMITS.id_chars));
+            self.report(path, cat(&["id is ", &num(char_count(id)), " characters; the limit is ", &num(LIMITS.id_chars)]));
         }
     }
 
     /// Checks a list's length against `limit`; `what` names its items.
     pub fn count(&mut self, path: &str, n: usize, limit: usize, what: &str) {
         if n > limit {
-            self.report(path, format!("{n} {what}; the limit is {limit}"));
+            self.report(path, cat(&[&num(n), " ", what, "; the limit is ", &num(limit)]));
         }
     }
 
@@ -115,7 +115,7 @@ impl Ctx<'_> {
         if required && s.trim().is_empty() {
             self.report(path, "must not be empty");
         } else if n > LIMITS.text_chars {
-            self.report(path, format!("text is {n} characters; the limit is {}", LIMITS.text_chars));
+            self.report(path, cat(&["text is ", &num(n), " characters; the limit is ", &num(LIMITS.text_chars)]));
         }
     }
 
@@ -131,14 +131,14 @@ impl Ctx<'_> {
                 if self.languages_ok {
                     for lang in languages {
                         if !map.contains_key(lang) {
-                            self.report(path, format!("missing text for language \"{lang}\""));
+                            self.report(path, cat(&["missing text for language \"", lang, "\""]));
                         }
                     }
                 }
                 for (lang, s) in map {
                     let p = key(path, lang);
                     if self.languages_ok && !languages.contains(lang) {
-                        self.report(&p, format!("language \"{lang}\" is not in languages ({})", join_str(&languages, ", ")));
+                        self.report(&p, cat(&["language \"", lang, "\" is not in languages (", &join_str(languages, ", "), ")"]));
                     } else {
                         self.string(&p, s, required);
                     }
@@ -165,7 +165,7 @@ pub(super) fn unique_ids<'a>(c: &mut Ctx, list: &str, ids: impl Iterator<Item = 
         match seen.iter().find(|(s, _)| *s == id) {
             Some((_, first)) => {
                 let first = at(list, *first);
-                c.report(&key(&at(list, i), "id"), format!("duplicate {what} id \"{id}\" (first at {first})"));
+                c.report(&key(&at(list, i), "id"), cat(&["duplicate ", what, " id \"", id, "\" (first at ", &first, ")"]));
             }
             None => seen.push((id, i)),
         }
@@ -177,8 +177,8 @@ pub(super) fn unique_ids<'a>(c: &mut Ctx, list: &str, ids: impl Iterator<Item = 
 pub(super) fn references(c: &mut Ctx, list: &str, refs: &[Id], known: &[&str], complete: bool, what: &str) {
     for (i, r) in refs.iter().enumerate() {
         let p = at(list, i);
-        if refs[..i].contains(r) {
-            c.report(&p, format!("{what} \"{r}\" is listed twice"));
+        if refs.iter().take(i).any(|x| x == r) {
+            c.report(&p, cat(&[what, " \"", r, "\" is listed twice"]));
         } else {
             reference(c, &p, r, known, complete, what);
         }
@@ -190,11 +190,11 @@ pub(super) fn reference(c: &mut Ctx, path: &str, r: &str, known: &[&str], comple
     if !complete || known.contains(&r) {
         return;
     }
-    let mut reason = format!("unknown {what} \"{r}\"");
+    let mut reason = cat(&["unknown ", what, " \"", r, "\""]);
     match super::read::closest(r, known) {
-        Some(near) => reason.push_str(&format!("; did you mean \"{near}\"?")),
-        None if known.is_empty() => reason.push_str(&format!(" (the policy declares no {what}s)")),
-        None => reason.push_str(&format!(" (declared: {})", join_str(&known, ", "))),
+        Some(near) => reason.push_str(&cat(&["; did you mean \"", near, "\"?"])),
+        None if known.is_empty() => reason.push_str(&cat(&[" (the policy declares no ", what, "s)"])),
+        None => reason.push_str(&cat(&[" (declared: ", &join_str(known, ", "), ")"])),
     }
     c.report(path, reason);
 }

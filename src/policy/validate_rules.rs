@@ -1,6 +1,6 @@
 //! The walk of `validate` over a policy, in document order.
 
-use super::error::{char_count, index_path as at, key_path as key};
+use super::error::{cat, char_count, num, index_path as at, key_path as key};
 use super::model::*;
 use super::validate::{reference, references, unique_ids, Ctx, LIMITS};
 
@@ -10,7 +10,7 @@ pub(super) fn policy(c: &mut Ctx, p: &Policy) {
     c.id("site", &p.site);
     c.string("version", &p.version, true);
     if char_count(&p.version) > LIMITS.id_chars {
-        c.report("version", format!("version is longer than {} characters", LIMITS.id_chars));
+        c.report("version", cat(&["version is longer than ", &num(LIMITS.id_chars), " characters"]));
     }
     languages(c, langs);
     controller(c, &p.controller, langs);
@@ -84,9 +84,9 @@ fn languages(c: &mut Ctx, langs: &[Lang]) {
     for (i, lang) in langs.iter().enumerate() {
         let path = at("languages", i);
         if !is_language_tag(lang) {
-            c.report(&path, format!("invalid language \"{lang}\": use a lowercase tag such as \"nl\", \"en\" or \"en-GB\""));
+            c.report(&path, cat(&["invalid language \"", lang, "\": use a lowercase tag such as \"nl\", \"en\" or \"en-GB\""]));
         } else if langs[..i].contains(lang) {
-            c.report(&path, format!("language \"{lang}\" is listed twice"));
+            c.report(&path, cat(&["language \"", lang, "\" is listed twice"]));
         }
     }
 }
@@ -129,14 +129,14 @@ fn email_address(c: &mut Ctx, path: &str, email: &str) {
     let ok = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.as_bytes().contains(&b'.'))
         && !email.chars().any(char::is_whitespace);
     if !ok {
-        c.report(path, format!("invalid e-mail address \"{email}\""));
+        c.report(path, cat(&["invalid e-mail address \"", email, "\""]));
     }
     c.string(path, email, true);
 }
 
 fn web_address(c: &mut Ctx, path: &str, url: &str) {
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
-        c.report(path, format!("invalid web address \"{url}\": start it with https://"));
+        c.report(path, cat(&["invalid web address \"", url, "\": start it with https://"]));
     }
     c.string(path, url, true);
 }
@@ -174,7 +174,7 @@ fn recipient(c: &mut Ctx, path: &str, r: &Recipient, langs: &[Lang]) {
     c.text(&key(path, "name"), &r.name, true, langs);
     if let Some(country) = &r.country {
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            c.report(&key(path, "country"), format!("invalid country \"{country}\": use a two-letter ISO code such as \"NL\" or \"US\""));
+            c.report(&key(path, "country"), cat(&["invalid country \"", country, "\": use a two-letter ISO code such as \"NL\" or \"US\""]));
         }
     }
     c.opt_text(&key(path, "description"), &r.description, langs);
@@ -194,7 +194,7 @@ fn consent_fits_basis(c: &mut Ctx, path: &str, p: &Purpose) {
         ),
         ConsentScope::Browser | ConsentScope::Account if !consent_basis => c.report(
             &scope,
-            format!("consent \"{}\" asks for consent, so legal_basis must be \"consent\" (not \"{}\")", p.consent.name(), p.legal_basis.name()),
+            cat(&["consent \"", p.consent.name(), "\" asks for consent, so legal_basis must be \"consent\" (not \"", p.legal_basis.name(), "\")"]),
         ),
         _ => {}
     }
@@ -232,7 +232,7 @@ fn retention(c: &mut Ctx, path: &str, rule: &RetentionRule, plans: &Known, langs
                 let bp = at(&list, i);
                 let plan_path = key(&bp, "plan");
                 if rules[..i].iter().any(|b| b.plan == branch.plan) && !branch.plan.is_empty() {
-                    c.report(&plan_path, format!("plan \"{}\" is named twice in this rule", branch.plan));
+                    c.report(&plan_path, cat(&["plan \"", &branch.plan, "\" is named twice in this rule"]));
                 } else {
                     reference(c, &plan_path, &branch.plan, plans.ids, plans.complete, "plan");
                 }
@@ -250,7 +250,7 @@ fn period_length(c: &mut Ctx, path: &str, period: Period) {
     if period.amount == 0 {
         c.report(path, "a period must be at least 1 (for \"deleted right after use\" use kind \"after_use\")");
     } else if period.amount > period.unit.max_amount() {
-        c.report(path, format!("period \"{period}\" is longer than a thousand years"));
+        c.report(path, cat(&["period \"", &period.text(), "\" is longer than a thousand years"]));
     }
 }
 
@@ -266,14 +266,14 @@ fn tracking(c: &mut Ctx, path: &str, t: &TrackingService, purposes: &Known, reci
     for (i, d) in t.domains.iter().enumerate() {
         let ok = !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.*".contains(&b));
         if !ok {
-            c.report(&at(&domains, i), format!("invalid domain \"{d}\": write the host name only, e.g. \"www.example.nl\""));
+            c.report(&at(&domains, i), cat(&["invalid domain \"", d, "\": write the host name only, e.g. \"www.example.nl\""]));
         }
     }
     let pages = key(path, "pages");
     c.count(&pages, t.pages.len(), LIMITS.list, "pages");
     for (i, page) in t.pages.iter().enumerate() {
         if !page.starts_with('/') || page.chars().any(char::is_whitespace) {
-            c.report(&at(&pages, i), format!("invalid page \"{page}\": write a path starting with \"/\", e.g. \"/bestellen/*\""));
+            c.report(&at(&pages, i), cat(&["invalid page \"", page, "\": write a path starting with \"/\", e.g. \"/bestellen/*\""]));
         }
     }
     let cookies = key(path, "cookies");
@@ -282,7 +282,7 @@ fn tracking(c: &mut Ctx, path: &str, t: &TrackingService, purposes: &Known, reci
         let cp = at(&cookies, i);
         let bad = cookie.name.is_empty() || cookie.name.chars().any(|ch| ch.is_whitespace() || matches!(ch, ';' | ',' | '=' | '"'));
         if bad {
-            c.report(&key(&cp, "name"), format!("invalid cookie name \"{}\"", cookie.name));
+            c.report(&key(&cp, "name"), cat(&["invalid cookie name \"", &cookie.name, "\""]));
         }
         if let Some(life) = cookie.lifetime {
             period_length(c, &key(&cp, "lifetime"), life);
@@ -304,7 +304,7 @@ fn rights(c: &mut Ctx, r: &Rights, langs: &[Lang]) {
         if !c.poisoned(&kind_path) {
             let first = r.requests[..i].iter().position(|o| o.kind == offer.kind);
             if let Some(first) = first.filter(|f| !c.poisoned(&key(&at("rights.requests", *f), "kind"))) {
-                let reason = format!("request kind \"{}\" is listed twice (first at rights.requests[{first}])", offer.kind.name());
+                let reason = cat(&["request kind \"", offer.kind.name(), "\" is listed twice (first at rights.requests[", &num(first), "])"]);
                 c.report(&kind_path, reason);
             }
         }
@@ -312,7 +312,7 @@ fn rights(c: &mut Ctx, r: &Rights, langs: &[Lang]) {
             let tp = key(&path, "response_time");
             period_length(c, &tp, t);
             if exceeds_a_month(t) {
-                c.report(&tp, format!("\"{t}\" is longer than the legal one month (GDPR Art. 12(3))"));
+                c.report(&tp, cat(&["\"", &t.text(), "\" is longer than the legal one month (GDPR Art. 12(3))"]));
             }
         }
         c.opt_text(&key(&path, "consequences"), &offer.consequences, langs);

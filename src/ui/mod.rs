@@ -23,24 +23,37 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// What can go wrong while mounting or rendering.
+/// What can go wrong while mounting or rendering. `Display` writes [`UiError::message`].
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
-    #[error("privacy-widget: there is no document (not running in a window)")]
+    #[error("{}", self.message())]
     NoDocument,
-    #[error("privacy-widget: no element matches the mount target")]
+    #[error("{}", self.message())]
     NoSuchElement,
-    #[error("privacy-widget: this element already has a widget mounted; call destroy() first")]
+    #[error("{}", self.message())]
     AlreadyMounted,
-    #[error("privacy-widget: this element cannot host a shadow root")]
+    #[error("{}", self.message())]
     ShadowUnsupported,
-    #[error("privacy-widget: a DOM operation failed")]
+    #[error("{}", self.message())]
     Dom,
+}
+
+impl UiError {
+    /// What went wrong, in words (used instead of `to_string` in the wasm: no formatting).
+    pub fn message(&self) -> &'static str {
+        match self {
+            UiError::NoDocument => "privacy-widget: there is no document (not running in a window)",
+            UiError::NoSuchElement => "privacy-widget: no element matches the mount target",
+            UiError::AlreadyMounted => "privacy-widget: this element already has a widget mounted; call destroy() first",
+            UiError::ShadowUnsupported => "privacy-widget: this element cannot host a shadow root",
+            UiError::Dom => "privacy-widget: a DOM operation failed",
+        }
+    }
 }
 
 impl From<UiError> for JsValue {
     fn from(e: UiError) -> JsValue {
-        js_sys::Error::new(&e.to_string()).into()
+        js_sys::Error::new(e.message()).into()
     }
 }
 

@@ -109,7 +109,7 @@ impl Page {
     fn on_policy_text(&self, loaded: Result<String, crate::api::ApiError>) {
         let parsed = match loaded {
             Ok(text) => parse_policy(&text).map_err(|errors| errors.lines()),
-            Err(e) => Err(vec![e.to_string()]),
+            Err(e) => Err(vec![e.message().to_string()]),
         };
         match parsed {
             Ok(policy) => self.on_policy(Rc::new(policy)),
