@@ -232,19 +232,25 @@ pub(super) fn period(v: &Value, path: &str, e: &mut Errs) -> Option<Period> {
 
 /// One of the names in `table`; `what` names the thing (`"legal basis"`) in the reason.
 pub(super) fn name_of<T: Copy>(v: &Value, path: &str, e: &mut Errs, what: &str, table: &[(&str, T)]) -> Option<T> {
+    // The work is in `name_index`, compiled once rather than once per enum.
+    let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+    let i = name_index(v, path, e, what, &names)?;
+    table.get(i).map(|(_, value)| *value)
+}
+
+fn name_index(v: &Value, path: &str, e: &mut Errs, what: &str, names: &[&str]) -> Option<usize> {
     let Value::String(s) = v else {
         e.push(path, expected(&cat(&["a ", what, " name"]), v));
         return None;
     };
-    if let Some((_, value)) = table.iter().find(|(name, _)| name == s) {
-        return Some(*value);
+    if let Some(i) = names.iter().position(|name| name == s) {
+        return Some(i);
     }
-    let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
     let mut reason = cat(&["unknown ", what, " \"", s, "\""]);
-    if let Some(near) = closest(s, &names) {
+    if let Some(near) = closest(s, names) {
         reason.push_str(&cat(&["; did you mean \"", near, "\"?"]));
     } else {
-        reason.push_str(&cat(&[" (allowed: ", &join_str(&names, ", "), ")"]));
+        reason.push_str(&cat(&[" (allowed: ", &join_str(names, ", "), ")"]));
     }
     e.push(path, reason);
     None
