@@ -18,15 +18,15 @@ use web_sys::{Element, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
 /// Rules for the dialog.
 pub const CSS: &str = r#"
-.pw-dialog{width:min(44rem,calc(100vw - 1rem));max-height:calc(100vh - 1rem);padding:0;border:2px solid var(--line);border-radius:var(--radius);background:var(--bg);color:var(--fg);overflow:auto}
+.pw-dialog{width:min(44em,calc(100vw - 1em));max-height:calc(100vh - 1em);padding:0;border:2px solid var(--line);border-radius:var(--radius);background:var(--bg);color:var(--fg);overflow:auto}
 .pw-dialog::backdrop{background:rgba(0,0,0,.55)}
-.pw-dialog-body{position:relative;padding:1.25rem}
-.pw-dialog-body>*+*{margin-top:1rem}
-.pw-purpose{border:1px solid var(--line);border-radius:var(--radius);padding:.75rem 1rem}
-.pw-purpose>*+*{margin-top:.5rem}
+.pw-dialog-body{position:relative;padding:1.25em}
+.pw-dialog-body>*+*{margin-top:1em}
+.pw-purpose{border:1px solid var(--line);border-radius:var(--radius);padding:.75em 1em}
+.pw-purpose>*+*{margin-top:.5em}
 .pw-purpose .pw-switch span{font-weight:700}
-.pw-services li+li{margin-top:.35rem}
-.pw-actions{position:sticky;bottom:0;background:var(--bg);padding:.75rem 1.25rem;border-top:1px solid var(--line)}
+.pw-services li+li{margin-top:.35em}
+.pw-actions{position:sticky;bottom:0;background:var(--bg);padding:.75em 1.25em;border-top:1px solid var(--line)}
 "#;
 
 /// What the visitor did in the dialog.

@@ -13,29 +13,29 @@ use web_sys::Element;
 
 /// The panel's own rules (added to the shared stylesheet).
 pub const CSS: &str = r#"
-.pw-panel{padding:1rem}
+.pw-panel{padding:1em}
 .pw-block{display:block}
-.pw-panel>*+*{margin-top:1rem}
+.pw-panel>*+*{margin-top:1em}
 .pw-panel-head{justify-content:space-between}
-.pw-tabs{display:flex;flex-wrap:wrap;gap:.25rem;border-bottom:2px solid var(--line)}
-.pw-tab{all:unset;box-sizing:border-box;min-height:44px;padding:.5rem 1rem;cursor:pointer;font-weight:600;color:var(--muted);border-bottom:4px solid transparent;margin-bottom:-2px}
+.pw-tabs{display:flex;flex-wrap:wrap;gap:.25em;border-bottom:2px solid var(--line)}
+.pw-tab{all:unset;box-sizing:border-box;min-height:44px;padding:.5em 1em;cursor:pointer;font-weight:600;color:var(--muted);border-bottom:4px solid transparent;margin-bottom:-2px}
 .pw-tab[aria-selected=true]{color:var(--fg);border-bottom-color:var(--accent)}
 .pw-tab:focus-visible{outline:3px solid var(--accent);outline-offset:-3px}
-.pw-tabpanel{padding-top:1rem}
-.pw-tabpanel>*+*{margin-top:1rem}
+.pw-tabpanel{padding-top:1em}
+.pw-tabpanel>*+*{margin-top:1em}
 .pw-table{border-collapse:collapse;width:100%}
-.pw-table th,.pw-table td{text-align:start;vertical-align:top;padding:.375rem .5rem;border-bottom:1px solid var(--line)}
+.pw-table th,.pw-table td{text-align:start;vertical-align:top;padding:.375em .5em;border-bottom:1px solid var(--line)}
 .pw-table th{font-weight:600;color:var(--muted)}
-.pw-card{border:1px solid var(--line);border-radius:var(--radius);padding:1rem}
-.pw-card>*+*{margin-top:.5rem}
-.pw-form>*+*{margin-top:.75rem}
-.pw-form fieldset{border:1px solid var(--line);border-radius:var(--radius);padding:.75rem}
-.pw-form legend{font-weight:600;padding:0 .25rem}
-.pw-check{display:flex;gap:.5rem;align-items:flex-start;min-height:24px}
-.pw-check input{width:1.25rem;height:1.25rem;margin:.15rem 0 0;flex:none}
-.pw-timeline{padding-inline-start:1.25rem}
-.pw-json{white-space:pre-wrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;max-height:24rem;overflow:auto;border:1px solid var(--line);border-radius:var(--radius);padding:.5rem}
-@media (max-width:480px){.pw-table thead{display:none}.pw-table td{display:block;border:0;padding:.125rem 0}.pw-table tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0}}
+.pw-card{border:1px solid var(--line);border-radius:var(--radius);padding:1em}
+.pw-card>*+*{margin-top:.5em}
+.pw-form>*+*{margin-top:.75em}
+.pw-form fieldset{border:1px solid var(--line);border-radius:var(--radius);padding:.75em}
+.pw-form legend{font-weight:600;padding:0 .25em}
+.pw-check{display:flex;gap:.5em;align-items:flex-start;min-height:24px}
+.pw-check input{width:1.25em;height:1.25em;margin:.15em 0 0;flex:none}
+.pw-timeline{padding-inline-start:1.25em}
+.pw-json{white-space:pre-wrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;max-height:24em;overflow:auto;border:1px solid var(--line);border-radius:var(--radius);padding:.5em}
+@media (max-width:480px){.pw-table thead{display:none}.pw-table td{display:block;border:0;padding:.125em 0}.pw-table tr{display:block;border-bottom:1px solid var(--line);padding:.5em 0}}
 "#;
 
 /// A listener on `target` that runs `f` with the state (the panel's or the visitor view's)

@@ -19,20 +19,20 @@ pub use purpose::{category, recipient};
 
 /// The view's own rules (added to the shared stylesheet).
 pub const CSS: &str = r#"
-.pw-store{padding:1rem}
-.pw-store>*+*{margin-top:1.5rem}
-.pw-store header>*+*{margin-top:.25rem}
+.pw-store{padding:1em}
+.pw-store>*+*{margin-top:1.5em}
+.pw-store header>*+*{margin-top:.25em}
 .pw-plain{list-style:none;padding-inline-start:0!important}
 .pw-sum-title{font-weight:700}
-.pw-sum-meta{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin-top:.25rem;padding-inline-start:1.25rem;font-weight:400;color:var(--muted);font-size:.9rem}
-.pw-purposes>*+*{margin-top:.5rem}
-.pw-category{border-inline-start:3px solid var(--line);padding-inline-start:.75rem}
-.pw-category>*+*{margin-top:.25rem}
-.pw-fields{font-size:.95rem}
+.pw-sum-meta{display:flex;flex-wrap:wrap;gap:.25em 1em;margin-top:.25em;padding-inline-start:1.25em;font-weight:400;color:var(--muted);font-size:.9em}
+.pw-purposes>*+*{margin-top:.5em}
+.pw-category{border-inline-start:3px solid var(--line);padding-inline-start:.75em}
+.pw-category>*+*{margin-top:.25em}
+.pw-fields{font-size:.95em}
 .pw-field-name{font-weight:600}
 .pw-recipient p{margin:0}
-.pw-hold{font-size:.95rem}
-.pw-store h5{font-size:1rem;font-weight:700;margin:0}
+.pw-hold{font-size:.95em}
+.pw-store h5{font-size:1em;font-weight:700;margin:0}
 .pw-store code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 "#;
 
