@@ -44,8 +44,11 @@ run_one() { # label, db
 }
 
 rows=$(run_one SQLite "$tmp/bench.sqlite3")
-if [ -n "${PW_BENCH_PG_URL:-}" ]; then
-  rows+=$'\n'$(run_one PostgreSQL "$PW_BENCH_PG_URL")
+# PostgreSQL: PW_BENCH_PG_URL, or the throwaway cluster of scripts/with-postgres.sh (the Makefile
+# target runs this script inside it when the server has the PostgreSQL backend).
+pg_url=${PW_BENCH_PG_URL:-${PW_TEST_DATABASE_URL:-}}
+if [ -n "$pg_url" ]; then
+  rows+=$'\n'$(run_one PostgreSQL "$pg_url")
 else
   rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
 fi
