@@ -81,6 +81,10 @@ pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>)
     if let Some(v) = get("PW_ADDR") {
         raw.addr = Some(v);
     }
+    // A PostgreSQL URL under its usual name; PW_DB wins when both are set.
+    if let Some(v) = get("PW_DATABASE_URL") {
+        raw.db = Some(v.into());
+    }
     if let Some(v) = get("PW_DB") {
         raw.db = Some(v.into());
     }

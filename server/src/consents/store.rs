@@ -81,40 +81,37 @@ fn same_record(stored: &StoredConsent, purposes_text: &str, record: &NewConsent)
 }
 
 /// Stores `record` under `key` unless the key is known; runs inside the writer's transaction.
+/// A new key takes one statement (the insert); a known one is then read and compared.
 pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, DbError> {
-    let existing = conn
-        .query_opt(&format!("SELECT {COLUMNS} FROM consent_records WHERE idempotency_key = ?1"), params![key])?
-        .map(|row| row_to_stored(&row))
-        .transpose()?;
-    if let Some((stored, purposes_text)) = existing {
-        return Ok(if same_record(&stored, &purposes_text, record) {
-            Outcome::Repeated(Receipt { id: stored.id, recorded_at: stored.recorded_at })
-        } else {
-            Outcome::Conflict
-        });
-    }
     let recorded_at_ms = crate::time::now_ms();
-    let id: i64 = conn
-        .query_one(
-            "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
-             purposes, origin, widget_version, gpc, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
-             RETURNING id",
-            params![
-                key,
-                &record.site,
-                &record.consent_id,
-                &record.policy_version,
-                &record.language,
-                record.action.as_str(),
-                &purposes_json(record),
-                &record.origin,
-                &record.widget_version,
-                record.gpc,
-                recorded_at_ms,
-            ],
-        )?
-        .get(0)?;
-    Ok(Outcome::Created(Receipt { id, recorded_at: crate::time::rfc3339_ms(recorded_at_ms) }))
+    let inserted = conn.query_opt(
+        "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
+         purposes, origin, widget_version, gpc, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+        params![
+            key,
+            &record.site,
+            &record.consent_id,
+            &record.policy_version,
+            &record.language,
+            record.action.as_str(),
+            &purposes_json(record),
+            &record.origin,
+            &record.widget_version,
+            record.gpc,
+            recorded_at_ms,
+        ],
+    )?;
+    if let Some(row) = inserted {
+        return Ok(Outcome::Created(Receipt { id: row.get(0)?, recorded_at: crate::time::rfc3339_ms(recorded_at_ms) }));
+    }
+    let existing = conn.query_one(&format!("SELECT {COLUMNS} FROM consent_records WHERE idempotency_key = ?1"), params![key])?;
+    let (stored, purposes_text) = row_to_stored(&existing)?;
+    Ok(if same_record(&stored, &purposes_text, record) {
+        Outcome::Repeated(Receipt { id: stored.id, recorded_at: stored.recorded_at })
+    } else {
+        Outcome::Conflict
+    })
 }
 
 /// Every record of one pseudonymous subject, oldest first.

@@ -21,6 +21,15 @@ pub use migrate::{Migration, MIGRATIONS, PG_MIGRATIONS};
 pub use postgres::is_url;
 pub use sql::{dollar_placeholders, Backend, FromValue, Param, Row, Sql, Value};
 
+/// The SQLite file used when no database is named.
+pub const DEFAULT_SQLITE: &str = "data/privacy-widget.sqlite3";
+
+/// The database when none is given on the command line or in `PW_DB`: `PW_DATABASE_URL` if
+/// set (the usual name for a PostgreSQL URL), else [`DEFAULT_SQLITE`].
+pub fn default_target() -> PathBuf {
+    std::env::var("PW_DATABASE_URL").ok().filter(|v| !v.trim().is_empty()).map_or_else(|| PathBuf::from(DEFAULT_SQLITE), PathBuf::from)
+}
+
 /// The connection type queries take: `fn insert(conn: &Conn, ...)`.
 pub type Conn = dyn Sql;
 

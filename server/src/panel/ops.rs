@@ -15,9 +15,10 @@ use crate::{db::Db, sites::Sites};
 /// `privacy-widget-server requests …`
 #[derive(Debug, Clone, Args)]
 pub struct RequestsArgs {
-    /// SQLite database file (the server's).
-    #[arg(long, global = true, env = "PW_DB", default_value = "data/privacy-widget.sqlite3")]
-    pub db: PathBuf,
+    /// The server's database: a SQLite file or a `postgres://` URL (else `PW_DATABASE_URL`,
+    /// else data/privacy-widget.sqlite3).
+    #[arg(long, global = true, env = "PW_DB")]
+    pub db: Option<PathBuf>,
     /// The demo site folder with `policies/*.json`.
     #[arg(long, global = true, env = "PW_WWW", default_value = "www")]
     pub www: PathBuf,
@@ -77,7 +78,8 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let db = match Db::open(&args.db).await {
+    let target = args.db.clone().unwrap_or_else(crate::db::default_target);
+    let db = match Db::open(&target).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("requests: {e}");
