@@ -6,14 +6,14 @@
 //! of this backend's own (one worker that drives the connections), made from the writer
 //! thread or from a blocking task, never from inside an async task.
 
-use std::{error::Error as StdError, time::Duration};
+use std::{cell::RefCell, collections::HashMap, error::Error as StdError, sync::Arc, time::Duration};
 
 use bytes::BytesMut;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use tokio::runtime::Handle;
 use tokio_postgres::{
     types::{to_sql_checked, IsNull, ToSql, Type},
-    Config, NoTls,
+    Config, NoTls, Statement,
 };
 
 use super::{
@@ -70,13 +70,18 @@ impl Postgres {
             .build()
             .map_err(|e| DbError::Url(format!("cannot start the database runtime: {e}")))?;
         let handle = runtime.handle().clone();
-        let writers = pool(config, 1)?;
         let readers = pool(read_config, READERS)?;
-        let setup = {
-            let handle = handle.clone();
-            let describe = describe.clone();
-            handle.clone().spawn_blocking(move || -> Result<PgWriter, DbError> {
-                let mut writer = PgWriter { pool: writers, conn: None, handle, describe };
+        // The writer's connection lives on a runtime of its own, built and first used on a
+        // thread outside any runtime (block_on may not be called from inside one).
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let writer_describe = describe.clone();
+        std::thread::spawn(move || {
+            let setup = || -> Result<PgWriter, DbError> {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| DbError::Url(format!("cannot start the database runtime: {e}")))?;
+                let mut writer = PgWriter { config, rt: Arc::new(rt), conn: None, describe: writer_describe };
                 let conn = writer.ready_conn()?;
                 create_schema(conn)?;
                 migrate::run(conn, migrate::POSTGRES)?;
@@ -85,9 +90,10 @@ impl Postgres {
                     tracing::warn!("PostgreSQL runs with fsync off: acknowledged writes may be lost in a crash");
                 }
                 Ok(writer)
-            })
-        };
-        let writer = setup.await.map_err(|_| DbError::Closed)??;
+            };
+            let _ = ready_tx.send(setup());
+        });
+        let writer = ready_rx.await.map_err(|_| DbError::Closed)??;
         Ok(Postgres {
             writer: Writer::start(Box::new(writer), BEGIN),
             readers,
@@ -108,7 +114,7 @@ impl Postgres {
         self.handle
             .spawn_blocking(move || {
                 let client = handle.block_on(pool.get()).map_err(|e| DbError::Pool(e.to_string()))?;
-                query(&PgConn { client, handle })
+                query(&PgConn { client: Client::Pooled(client), driver: Driver::Shared(handle) })
             })
             .await
             .map_err(|_| DbError::Closed)?
@@ -160,23 +166,31 @@ fn redacted(url: &str) -> String {
     }
 }
 
-/// The writer's connection, taken again from its pool of one when the old one closed.
+/// The writer's connection on the writer's own single-threaded runtime: the writer thread
+/// drives the connection itself while it waits for an answer, so a statement costs no hand-over
+/// between threads. Connected again when the server closed it.
 struct PgWriter {
-    pool: Pool,
+    config: Config,
+    rt: Arc<tokio::runtime::Runtime>,
     conn: Option<PgConn>,
-    handle: Handle,
     describe: String,
 }
 
 impl PgWriter {
     fn ready_conn(&mut self) -> Result<&PgConn, DbError> {
-        if self.conn.as_ref().is_some_and(|c| c.client.is_closed()) {
+        if self.conn.as_ref().is_some_and(|c| c.client.get().is_closed()) {
             tracing::warn!(db = %self.describe, "write connection lost; reconnecting");
             self.conn = None;
         }
         if self.conn.is_none() {
-            let client = self.handle.block_on(self.pool.get()).map_err(|e| DbError::Pool(e.to_string()))?;
-            self.conn = Some(PgConn { client, handle: self.handle.clone() });
+            let (client, connection) = self.rt.block_on(self.config.connect(NoTls))?;
+            self.rt.spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::warn!(error = %e, "write connection ended");
+                }
+            });
+            let client = Client::Own { client, statements: RefCell::new(HashMap::new()) };
+            self.conn = Some(PgConn { client, driver: Driver::Own(Arc::clone(&self.rt)) });
         }
         self.conn.as_ref().ok_or(DbError::Closed)
     }
@@ -188,10 +202,58 @@ impl WriteConn for PgWriter {
     }
 }
 
-/// A pooled connection used synchronously.
+/// Who polls a connection's futures.
+enum Driver {
+    /// The backend's shared runtime (pooled readers, from its blocking threads).
+    Shared(Handle),
+    /// The writer's own single-threaded runtime, run by the writer thread for each statement
+    /// (`Runtime::block_on`: only it drives the IO of a current-thread runtime).
+    Own(Arc<tokio::runtime::Runtime>),
+}
+
+/// A pooled reader, or the writer's own connection with its prepared statements.
+enum Client {
+    Pooled(Object),
+    Own { client: tokio_postgres::Client, statements: RefCell<HashMap<String, Statement>> },
+}
+
+impl Client {
+    fn get(&self) -> &tokio_postgres::Client {
+        match self {
+            Client::Pooled(object) => object,
+            Client::Own { client, .. } => client,
+        }
+    }
+
+    async fn prepare(&self, sql: &str) -> Result<Statement, tokio_postgres::Error> {
+        match self {
+            Client::Pooled(object) => object.prepare_cached(sql).await,
+            Client::Own { client, statements } => {
+                let cached = statements.borrow().get(sql).cloned();
+                if let Some(statement) = cached {
+                    return Ok(statement);
+                }
+                let statement = client.prepare(sql).await?;
+                statements.borrow_mut().insert(sql.to_owned(), statement.clone());
+                Ok(statement)
+            }
+        }
+    }
+}
+
+/// A connection used synchronously.
 struct PgConn {
-    client: Object,
-    handle: Handle,
+    client: Client,
+    driver: Driver,
+}
+
+impl PgConn {
+    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        match &self.driver {
+            Driver::Shared(handle) => handle.block_on(future),
+            Driver::Own(runtime) => runtime.block_on(future),
+        }
+    }
 }
 
 impl Sql for PgConn {
@@ -203,9 +265,9 @@ impl Sql for PgConn {
         let sql = dollar_placeholders(sql);
         let params: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        self.handle.block_on(async {
-            let stmt = self.client.prepare_cached(&sql).await?;
-            Ok(self.client.execute(&stmt, &refs).await?)
+        self.block_on(async {
+            let stmt = self.client.prepare(&sql).await?;
+            Ok(self.client.get().execute(&stmt, &refs).await?)
         })
     }
 
@@ -213,15 +275,15 @@ impl Sql for PgConn {
         let sql = dollar_placeholders(sql);
         let params: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.handle.block_on(async {
-            let stmt = self.client.prepare_cached(&sql).await?;
-            self.client.query(&stmt, &refs).await
+        let rows = self.block_on(async {
+            let stmt = self.client.prepare(&sql).await?;
+            self.client.get().query(&stmt, &refs).await
         })?;
         rows.iter().map(to_row).collect()
     }
 
     fn batch(&self, sql: &str) -> Result<(), DbError> {
-        Ok(self.handle.block_on(self.client.batch_execute(sql))?)
+        Ok(self.block_on(self.client.get().batch_execute(sql))?)
     }
 }
 
