@@ -56,6 +56,8 @@ build_module() { # out-name, cargo feature flags...
   "$WASM_OPT" "${WASM_ASSUME[@]}" -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
     "$work/bindgen/${name}_bg.wasm" -o "$work/opt.wasm"
   cp "$work/opt.wasm" "$work/bindgen/${name}_bg.wasm"
+  # Short import names in the wasm and the glue (the hashed names do not compress).
+  node scripts/short-imports.mjs "$work/bindgen/${name}_bg.wasm" "$work/bindgen/${name}.js"
 }
 build_module privacy_widget_consent --no-default-features --features browser
 build_module privacy_widget
