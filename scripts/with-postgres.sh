@@ -4,7 +4,7 @@
 # Installs PostgreSQL from Debian's packages when no server binaries are there (idempotent),
 # creates a cluster in a temp folder, starts it on 127.0.0.1 on a free port (fsync and
 # synchronous_commit on, as in production), runs the command with
-#   PW_TEST_DATABASE_URL=postgres://pw@127.0.0.1:PORT/pw
+#   PW_TEST_DATABASE_URL=postgres://pw@127.0.0.1:PORT/pw   (and PW_BENCH_PG_URL, unless set)
 # in its environment, then stops the cluster and removes the folder. The command's exit
 # status is the script's. As root the cluster runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
@@ -50,6 +50,8 @@ as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U pw pw
 
 export PW_TEST_DATABASE_URL="postgres://pw@127.0.0.1:$port/pw"
+# scripts/bench-server.sh (make bench-server) takes its PostgreSQL from this one.
+export PW_BENCH_PG_URL="${PW_BENCH_PG_URL:-$PW_TEST_DATABASE_URL}"
 echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 set +e
 "$@"

@@ -69,13 +69,6 @@ impl Env {
         db::Checks::new(&self.db)
     }
 
-    /// A direct connection to the SQLite file (SQLite only: prefer [`Env::db`]).
-    pub fn sql(&self) -> rusqlite::Connection {
-        let c = rusqlite::Connection::open(&self.db).unwrap();
-        c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-        c
-    }
-
     /// Signs in as a demo customer; returns the `Cookie` header value.
     pub async fn login(&self, site: &str, customer: &str) -> String {
         let r = self.post("/api/v1/demo/login", "", &serde_json::json!({"site": site, "customer": customer}), &[]).await;
