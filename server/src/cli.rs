@@ -55,7 +55,7 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, env = "PW_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// SQLite database file; its folder is created.
+    /// SQLite database file (its folder is created) or a `postgres://` URL; PW_DATABASE_URL also works.
     #[arg(long, env = "PW_DB", default_value = "data/privacy-widget.sqlite3")]
     pub db: PathBuf,
     /// The demo site folder served at `/` (policies in `<www>/policies/*.json`).

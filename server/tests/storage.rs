@@ -118,6 +118,17 @@ async fn a_failing_job_leaves_the_rest_of_its_batch_written() {
 }
 
 #[tokio::test]
+async fn reads_cannot_write() {
+    let (_dir, path) = fresh();
+    let db = Db::open(&path).await.unwrap();
+    let write = db.read(|c| c.execute("INSERT INTO code_failures (ip, at_ms) VALUES ('ip', 1)", &[])).await;
+    assert!(write.is_err(), "the read connections are read-only");
+    let n: i64 = db.read(|c| c.query_one("SELECT COUNT(*) FROM code_failures", &[])?.get(0)).await.unwrap();
+    assert_eq!(n, 0);
+    db.close().await;
+}
+
+#[tokio::test]
 async fn values_round_trip_on_both_backends() {
     let (_dir, path) = fresh();
     let db = Db::open(&path).await.unwrap();

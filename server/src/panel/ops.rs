@@ -78,7 +78,9 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let target = args.db.clone().unwrap_or_else(crate::db::default_target);
+    // The top-level `--db` default reaches this global flag too: read it as "not given".
+    let given = args.db.as_ref().filter(|db| db.as_path() != std::path::Path::new(crate::db::DEFAULT_SQLITE) || std::env::var_os("PW_DB").is_some());
+    let target = given.cloned().unwrap_or_else(crate::db::default_target);
     let db = match Db::open(&target).await {
         Ok(db) => db,
         Err(e) => {
