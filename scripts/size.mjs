@@ -63,6 +63,12 @@ const lines = [
   }),
   `| **total** | ${kb(total.raw)} KB | **${kb(total.gzip)} KB** | **${kb(total.br)} KB** | ${kb(budget.total_gzip_bytes)} KB |`,
 ];
+const goal = budget.goal_total_gzip_bytes;
+if (goal !== undefined) {
+  lines.push("", goal >= total.gzip
+    ? `Goal ${kb(goal)} KB gzip in total: met.`
+    : `Goal ${kb(goal)} KB gzip in total: **not met** (${kb(total.gzip - goal)} KB over); the enforced ceiling is ${kb(budget.total_gzip_bytes)} KB.`);
+}
 const table = lines.join("\n");
 console.log(table);
 
@@ -89,3 +95,4 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(`size: within budget (${kb(total.gzip)} KB of ${kb(budget.total_gzip_bytes)} KB gzip)`);
+if (goal !== undefined && total.gzip > goal) console.log(`size: goal of ${kb(goal)} KB not met yet`);
