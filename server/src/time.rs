@@ -2,6 +2,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use privacy_widget::policy::Date;
+
 /// Now, in UTC milliseconds since 1970-01-01T00:00:00Z.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -10,33 +12,18 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// `2025-06-01T12:34:56.789Z` for a time in UTC milliseconds.
+/// The earliest and latest instants [`rfc3339_ms`] writes as themselves (years 1 to 9999,
+/// the range of a policy [`Date`]); times outside are written as the nearer one.
+const RANGE_MS: std::ops::RangeInclusive<i64> = -62_135_596_800_000..=253_402_300_799_999;
+
+/// `2025-06-01T12:34:56.789Z` for a time in UTC milliseconds (clamped to years 1 to 9999).
 pub fn rfc3339_ms(ms: i64) -> String {
+    let ms = ms.clamp(*RANGE_MS.start(), *RANGE_MS.end());
     let secs = ms.div_euclid(1000);
     let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
-}
-
-/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let date = Date::from_days(secs.div_euclid(86_400)).unwrap_or(Date { year: 1, month: 1, day: 1 });
+    format!("{date}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod % 3600 / 60, sod % 60)
 }
 
 #[cfg(test)]
@@ -48,5 +35,14 @@ mod tests {
         assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339_ms(951_782_400_123), "2000-02-29T00:00:00.123Z");
         assert_eq!(rfc3339_ms(1_735_689_599_999), "2024-12-31T23:59:59.999Z");
+        assert_eq!(rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn clamps_to_years_1_to_9999() {
+        assert_eq!(rfc3339_ms(*RANGE_MS.start()), "0001-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339_ms(*RANGE_MS.end()), "9999-12-31T23:59:59.999Z");
+        assert_eq!(rfc3339_ms(i64::MIN), "0001-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339_ms(i64::MAX), "9999-12-31T23:59:59.999Z");
     }
 }
