@@ -3,18 +3,16 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod reply;
 
 use std::path::{Path, PathBuf};
 
-use axum::{
-    body::{to_bytes, Body},
-    http::{HeaderMap, Request, StatusCode},
-    Router,
-};
+use axum::{body::Body, http::Request, Router};
 use privacy_widget_server::{cli::ServeArgs, serve, AppState};
 use serde_json::{json, Value};
 use tempfile::TempDir;
-use tower::ServiceExt;
+
+pub use reply::{send, Reply};
 
 /// The site id of the fixture policy.
 pub const SITE: &str = "testsite";
@@ -126,34 +124,6 @@ impl Fixture {
 
 fn write_policy(www: &Path, policy: &Value) {
     std::fs::write(www.join(format!("policies/{SITE}.json")), serde_json::to_vec_pretty(policy).unwrap()).unwrap();
-}
-
-/// A response with its body collected.
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON.
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    /// A header as text ("" when absent).
-    pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-}
-
-/// Sends one request through the router.
-pub async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
-    Reply { status, headers, body }
 }
 
 /// `GET path` with extra headers.

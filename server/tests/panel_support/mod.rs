@@ -5,19 +5,18 @@
 
 #[path = "../common/db.rs"]
 pub mod db;
+#[path = "../common/reply.rs"]
+pub mod reply;
 
 use std::path::{Path, PathBuf};
 
-use axum::{
-    body::{to_bytes, Body},
-    http::{HeaderMap, Request, StatusCode},
-    Router,
-};
+use axum::{body::Body, http::Request, Router};
 use clap::Parser;
 use privacy_widget_server::{cli::Cli, serve, AppState};
 use serde_json::Value;
 use tempfile::TempDir;
-use tower::ServiceExt;
+
+pub use reply::Reply;
 
 /// The host the requests claim; the Origin of same-origin requests is `http://` + this.
 pub const HOST: &str = "panel.test";
@@ -90,11 +89,7 @@ impl Env {
             Some(v) => Body::from(serde_json::to_vec(v).unwrap()),
             None => Body::empty(),
         };
-        let response = self.app.clone().oneshot(b.body(body).unwrap()).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
-        Reply { status, headers, body }
+        reply::send(&self.app, b.body(body).unwrap()).await
     }
 
     pub async fn get(&self, path: &str, cookie: &str) -> Reply {
@@ -146,21 +141,3 @@ impl Env {
     }
 }
 
-/// A response with its body.
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-}
