@@ -56,7 +56,7 @@ cores=$(nproc)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 table=$(cat <<EOF
 \`make bench-server\`: POST /api/v1/consents, ${clients} keep-alive clients for ${seconds} s on loopback,
-\`--profile server\` build, every record committed (fsynced, WAL, synchronous=FULL) before its 201.
+\`--profile server\` build, every record committed before its 201 (SQLite: WAL, synchronous=FULL; PostgreSQL: synchronous_commit=on).
 Machine: ${cores} cores, load average before the run ${load}, $(date -u +%Y-%m-%d).
 
 | backend | clients | durable records/s | p50 ms | p99 ms | non-201 |
