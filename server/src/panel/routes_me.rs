@@ -45,6 +45,19 @@ pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap, policy: &Po
     Lang::choose(candidates)
 }
 
+/// The signed-in customer of a `GET /api/v1/me/…` request, their site, and the language to
+/// answer in.
+async fn signed_in(
+    state: &AppState,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<(Customer, Arc<Site>, Lang), Problem> {
+    let customer = session::require(state, headers).await?;
+    let site = site_of(state, &customer.site)?;
+    let lang = lang_of(query, headers, &site.policy);
+    Ok((customer, site, lang))
+}
+
 /// `GET /api/v1/demo/customers?site=…`: the demo accounts of a site.
 pub async fn demo_customers(
     State(state): State<AppState>,
@@ -164,8 +177,7 @@ pub async fn data(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
-    let customer = session::require(&state, &headers).await?;
-    let lang = lang_of(&query, &headers, &site_of(&state, &customer.site)?.policy);
+    let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
     Ok(Json(package(&state, &customer, "data", lang).await?))
 }
 
@@ -185,8 +197,7 @@ pub async fn export(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let customer = session::require(&state, &headers).await?;
-    let lang = lang_of(&query, &headers, &site_of(&state, &customer.site)?.policy);
+    let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
     let p = package(&state, &customer, "export", lang).await?;
     Ok(attachment(&p, &format!("{}-{}-export.json", customer.site, customer.handle)))
 }
@@ -197,9 +208,7 @@ pub async fn erasure_plan(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
-    let customer = session::require(&state, &headers).await?;
-    let site = site_of(&state, &customer.site)?;
-    let lang = lang_of(&query, &headers, &site.policy);
+    let (customer, site, lang) = signed_in(&state, &query, &headers).await?;
     let c = customer.clone();
     let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
     let values: Vec<_> = rows.into_iter().map(|r| r.value).collect();
@@ -244,8 +253,7 @@ pub async fn preferences(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
-    let customer = session::require(&state, &headers).await?;
-    let lang = lang_of(&query, &headers, &site_of(&state, &customer.site)?.policy);
+    let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
     Ok(Json(preferences_json(&state, &customer, lang).await?))
 }
 
