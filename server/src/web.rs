@@ -74,6 +74,16 @@ fn response_is_ok(content_type: &str) -> bool {
     !content_type.starts_with(PROBLEM_JSON)
 }
 
+/// Whether a request's body is declared `application/json` (any parameters, any case), as
+/// the consent API and the panel's state-changing requests require.
+pub fn declares_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
 fn is_problem(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)

@@ -48,12 +48,7 @@ fn check_origin(headers: &HeaderMap, site_allowed: &[String]) -> Result<Option<S
 
 async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
     let key = validate::idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))?;
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+    if !crate::web::declares_json(&headers) {
         return Err(Problem::new(ProblemKind::UnsupportedMediaType));
     }
     let value: Value = serde_json::from_slice(&body)

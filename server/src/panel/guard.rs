@@ -20,12 +20,7 @@ pub fn same_origin_json(headers: &HeaderMap) -> Result<(), Problem> {
 /// [`same_origin_json`], also accepting an `Origin` in `allowed` (a site's marketing pages,
 /// for the visitor's request and its verification; see [`crate::cors`]).
 pub fn json_from(headers: &HeaderMap, allowed: &[String]) -> Result<(), Problem> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+    if !crate::web::declares_json(headers) {
         return Err(problems::cross_site("state-changing requests must be application/json"));
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
