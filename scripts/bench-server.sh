@@ -20,25 +20,15 @@ read -r version purposes < <(python3 -c '
 import json; p = json.load(open("www/policies/pcextreme.json"))
 print(p["version"], ",".join(x["id"] + "=" + ("true" if i == 0 else "false") for i, x in enumerate(q for q in p["purposes"] if q.get("consent") == "browser")))')
 
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib/server.sh
+. scripts/lib/server.sh
 
 run_one() { # label, db
-  local label=$1 db=$2 line addr out
-  mkfifo "$tmp/out.$label"
-  RUST_LOG=warn "$server" --addr 127.0.0.1:0 --db "$db" --www www --widget dist >"$tmp/out.$label" 2>"$tmp/log.$label" &
-  pid=$!
-  read -r -t 30 line <"$tmp/out.$label" || { cat "$tmp/log.$label" >&2; exit 1; }
-  addr=${line#privacy-widget-server listening on http://}
-  addr=${addr%/}
-  out=$("$bench" "$addr" "$clients" "$seconds" pcextreme "$purposes" "$version")
+  local label=$1 db=$2 out
+  start_server "$label" "$server" --addr 127.0.0.1:0 --db "$db" --www www --widget dist
+  out=$("$bench" "${server_url#http://}" "$clients" "$seconds" pcextreme "$purposes" "$version")
   echo "$label: $out" >&2
-  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+  stop_server
   # "N requests in T s with C clients: R records/s, p50 A ms, p99 B ms, non-201: E"
   echo "$out" | sed -E "s/^([0-9]+) requests in ([0-9.]+) s with ([0-9]+) clients: ([0-9]+) records\/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, non-201: ([0-9]+)$/| $label | \3 | \4 | \5 | \6 | \7 |/"
 }

@@ -21,13 +21,8 @@ if [ -z "$server" ]; then
   server="${CARGO_TARGET_DIR:-$PWD/target}/debug/privacy-widget-server"
 fi
 
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib/server.sh
+. scripts/lib/server.sh
 
 # The demo site's policies; generous limits so the generated traffic is not throttled (429 is
 # still in the spec, and schemathesis honours Retry-After).
@@ -38,13 +33,9 @@ per_ip = { burst = 0, per_minute = 0 }
 per_subject = { burst = 0, per_minute = 0 }
 per_session = { burst = 0, per_minute = 0 }
 TOML
-mkfifo "$tmp/out"
-RUST_LOG=warn "$server" --config "$tmp/server.toml" --addr 127.0.0.1:0 --db "$tmp/pw.sqlite3" \
-  --www www --widget dist >"$tmp/out" 2>"$tmp/server.log" &
-pid=$!
-read -r -t 30 line <"$tmp/out" || { echo "server did not start:" >&2; cat "$tmp/server.log" >&2; exit 1; }
-base=${line#privacy-widget-server listening on }
-base=${base%/}
+start_server server "$server" --config "$tmp/server.toml" --addr 127.0.0.1:0 --db "$tmp/pw.sqlite3" \
+  --www www --widget dist
+base=$server_url
 echo "server: $base"
 
 # Same-origin headers satisfy the CSRF guard of the state-changing calls; schemathesis makes
