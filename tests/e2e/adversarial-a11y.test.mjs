@@ -2,28 +2,15 @@
 // practices) at 1280 px and 320 px, light and dark; reflow at 320 px (no horizontal scrolling
 // inside the widget); status messages in the role=status live region; keyboard-only runs of the
 // panel flows (sign in, an opt-in, an access request) starting from the top of the page.
-import { afterEach, after, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, formatViolations, launchBrowser, openPage, startServer, STRICT_CSP } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, STRICT_CSP, useSuite } from "./lib/harness.mjs";
 import { pw } from "./consent-lib.mjs";
 import { W, announced, quiet } from "./panel-helpers.mjs";
 
 const MARKETING = "#privacy-widget-consent";
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  await server?.stop();
-});
+const suite = useSuite({ server: "test" });
 
 /** axe on the widget (its host and open shadow root) finds nothing (C-D6). */
 async function noViolations(page, host, what) {
@@ -75,10 +62,10 @@ for (const width of [1280, 320]) {
     describe(`accessibility at ${label}`, () => {
       // C-D1, C-D3, C-D4, C-D5, C-D6: banner, dialog, decision status, neutral error message.
       test("marketing page: banner, dialog, saved, unavailable", async () => {
-        const { context, page } = await openPage(browser, { contextOptions });
+        const { context, page } = await openPage(suite.browser, { contextOptions });
         try {
           await page.emulateMedia({ colorScheme: scheme });
-          await page.goto(`${server.url}/sites/pcextreme/`);
+          await page.goto(`${suite.server.url}/sites/pcextreme/`);
           await pw(page, "banner").waitFor();
           await state(page, MARKETING, "banner", width);
           await pw(page, "settings").click();
@@ -100,10 +87,10 @@ for (const width of [1280, 320]) {
 
       // C-C4, C-D4, C-D6: the "what we store" view, every purpose expanded.
       test("privacy page: the store view expanded", async () => {
-        const { context, page } = await openPage(browser, { contextOptions, csp: STRICT_CSP });
+        const { context, page } = await openPage(suite.browser, { contextOptions, csp: STRICT_CSP });
         try {
           await page.emulateMedia({ colorScheme: scheme });
-          await page.goto(`${server.url}/sites/pcextreme/privacy/`);
+          await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`);
           await page.locator(`${W} .pw-expand`).click();
           await page.waitForFunction(() => [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-purpose")].every((d) => d.open));
           await state(page, W, "store view expanded", width);
@@ -115,10 +102,10 @@ for (const width of [1280, 320]) {
       // C-D4, C-D5, C-D6: sign-in (and its error), my data, opt-ins (saved and failed), requests,
       // each request form (empty and with errors), received and queued messages.
       test("control panel: every tab, form, error and success message", async () => {
-        const { context, page } = await openPage(browser, { contextOptions, csp: STRICT_CSP });
+        const { context, page } = await openPage(suite.browser, { contextOptions, csp: STRICT_CSP });
         try {
           await page.emulateMedia({ colorScheme: scheme });
-          await page.goto(`${server.url}/sites/pcextreme/panel/`);
+          await page.goto(`${suite.server.url}/sites/pcextreme/panel/`);
           await page.locator(`${W} .pw-login select option`).first().waitFor({ state: "attached" });
           await state(page, W, "sign-in form", width);
           await page.route("**/api/v1/demo/login", (r) => r.fulfill({ status: 500, body: "" }));
@@ -208,9 +195,9 @@ async function tabUntil(page, pred, what, max = 40) {
 describe("keyboard only", () => {
   // C-D2, C-D5, C-A11, C-C1: from the top of the panel page with Tab, arrows, Space and Enter.
   test("panel: sign in, switch an opt-in, file an access request", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await page.goto(`${server.url}/sites/pcextreme/panel/`);
+      await page.goto(`${suite.server.url}/sites/pcextreme/panel/`);
       await page.locator(`${W} .pw-login select option`).first().waitFor({ state: "attached" });
       await tabUntil(page, "el && el.tagName === 'SELECT'", "the customer select");
       await page.keyboard.press("ArrowDown"); // the second demo customer

@@ -5,27 +5,18 @@
 // Out of the widget's control, so not tested: a rule on the host element itself such as
 // `privacy-widget, #privacy-widget-consent { display: none !important }` hides it; a transform
 // or filter on an ancestor of the marketing host moves its position:fixed banner.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { openPage, useSuite } from "./lib/harness.mjs";
 import { pw, snapshot, visit } from "./consent-lib.mjs";
 import { W, announced, quiet, signIn } from "./panel-helpers.mjs";
 import { pngDiff, serveBootstrap } from "./lib/hostile.mjs";
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 async function page() {
-  const opened = await openPage(browser, { contextOptions: { viewport: { width: 1280, height: 800 } } });
+  const opened = await openPage(suite.browser, { contextOptions: { viewport: { width: 1280, height: 800 } } });
   await serveBootstrap(opened.page);
   return opened;
 }
@@ -62,8 +53,8 @@ describe("hostile host CSS", () => {
     const clean = await page();
     const hostile = await page();
     try {
-      await visit(clean.page, server.url, "/sites/pcextreme/");
-      await visit(hostile.page, server.url, "/hostile/pcextreme/");
+      await visit(clean.page, suite.server.url, "/sites/pcextreme/");
+      await visit(hostile.page, suite.server.url, "/hostile/pcextreme/");
       await hostileApplied(hostile.page);
       same(await pw(clean.page, "banner").screenshot(), await pw(hostile.page, "banner").screenshot(), "banner");
       for (const b of ["accept-all", "reject-all", "settings"]) assert.ok(await pw(hostile.page, b).isVisible(), `${b} visible`);
@@ -90,8 +81,8 @@ describe("hostile host CSS", () => {
     const clean = await page();
     const hostile = await page();
     try {
-      await clean.page.goto(`${server.url}/sites/pcextreme/panel/`);
-      await hostile.page.goto(`${server.url}/hostile/pcextreme/panel/`);
+      await clean.page.goto(`${suite.server.url}/sites/pcextreme/panel/`);
+      await hostile.page.goto(`${suite.server.url}/hostile/pcextreme/panel/`);
       await hostileApplied(hostile.page);
       for (const p of [clean.page, hostile.page]) await p.locator(`${W} .pw-login select option`).first().waitFor({ state: "attached" });
       // The in-flow box is as wide as the host page makes it: compare at the same width. Under
@@ -110,7 +101,7 @@ describe("hostile host CSS", () => {
       await hostile.page.keyboard.press("Tab");
       await hostile.page.keyboard.press("Enter");
       await hostile.page.locator(`${W} .pw-tab`).first().waitFor();
-      await signIn(clean.page, server.url, "pcextreme", "jan-de-vries");
+      await signIn(clean.page, suite.server.url, "pcextreme", "jan-de-vries");
       for (const p of [clean.page, hostile.page]) {
         await p.locator(`${W} .pw-data-category`).first().waitFor();
         await p.evaluate(() => document.querySelector("privacy-widget").style.setProperty("width", "720px", "important"));

@@ -5,13 +5,13 @@
 // the visitor is told what happened in plain words, nothing is lost, and everything is stored
 // exactly once when the backend recovers. (The consent record with the server process killed
 // and restarted is proved in consent-proof.test.mjs.)
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { openPage, useSuite } from "./lib/harness.mjs";
 import { consentId, eventually, pw, records, snapshot, startFixedServer, visit } from "./consent-lib.mjs";
 import { W, quiet, signIn, sql } from "./panel-helpers.mjs";
 import { startFaultProxy } from "./fixtures/fault-proxy.mjs";
@@ -27,23 +27,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("pw_outbox") || "[]"));
 const live = (page, host) => page.evaluate((h) => document.querySelector(h).shadowRoot.querySelector("[role=status]").textContent, host);
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 /**
  * Sets up `fault` for requests matching `pattern` (and method) on `page` while `state.broken`.
  * Returns the base URL the page should load from (a cutting proxy for "cut") and a cleanup.
  */
 async function injectFault(fault, { page, context, pattern, method, state }) {
-  let base = server.url;
+  let base = suite.server.url;
   let cleanup = async () => {};
   const hit = (route) => route.request().method() === method && state.broken;
   if (fault === "down") {
@@ -68,7 +59,7 @@ async function injectFault(fault, { page, context, pattern, method, state }) {
   } else if (fault === "cut") {
     const path = new URL(pattern.replace("**", "http://x"), "http://x").pathname;
     // One answer is cut (the server did its work); the connection works again afterwards.
-    const proxy = await startFaultProxy(server.url, (req) => {
+    const proxy = await startFaultProxy(suite.server.url, (req) => {
       if (!(req.method === method && req.url.startsWith(path) && state.broken)) return false;
       state.broken = false;
       state.reached = (state.reached ?? 0) + 1;
@@ -98,7 +89,7 @@ describe("consent record under faults", { concurrency: true }, () => {
   for (const fault of FAULTS) {
     // C-A8: the decision takes effect at once, its record waits in the outbox and is stored once.
     test(`${fault}: the decision applies, the record waits and is stored exactly once`, async () => {
-      const { context, page } = await openPage(browser);
+      const { context, page } = await openPage(suite.browser);
       const state = { broken: true };
       const { base, cleanup } = await injectFault(fault, { page, context, pattern: "**/api/v1/consents", method: "POST", state });
       const keys = [];
@@ -159,7 +150,7 @@ describe("panel opt-in under faults", { concurrency: true }, () => {
     // C-A11, C-D5: an opt-in is never shown as saved when it was not; the switch shows what the
     // server holds; after recovery one change is one stored row.
     test(`${fault}: the visitor is told, the switch shows the stored state, one change one row`, async () => {
-      const { context, page } = await openPage(browser);
+      const { context, page } = await openPage(suite.browser);
       const state = { broken: false };
       const { base, cleanup } = await injectFault(fault, { page, context, pattern: "**/api/v1/me/preferences", method: "PUT", state });
       try {
@@ -168,30 +159,30 @@ describe("panel opt-in under faults", { concurrency: true }, () => {
         const sw = page.locator(`${W} input[role=switch]:not([disabled])`).first();
         await sw.waitFor();
         const purpose = await sw.getAttribute("data-purpose");
-        const rows = countFor(server.db, "preference_changes", site, customer);
+        const rows = countFor(suite.server.db, "preference_changes", site, customer);
         state.broken = true;
         if (state.goOffline) await state.goOffline();
         await quiet(page);
         await sw.click();
         const said = await eventually(async () => (await live(page, W)) || false, { timeout: 20_000 });
-        const stored = () => sql(server.db, `SELECT granted FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.site = '${site}' AND c.handle = '${customer}' AND p.purpose = '${purpose}' ORDER BY p.id DESC LIMIT 1`)[0]?.granted === 1;
+        const stored = () => sql(suite.server.db, `SELECT granted FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.site = '${site}' AND c.handle = '${customer}' AND p.purpose = '${purpose}' ORDER BY p.id DESC LIMIT 1`)[0]?.granted === 1;
         if (fault === "malformed" || fault === "cut") {
           // The server stored the change but its answer was lost or broken: one row, and the
           // switch must not claim the opposite of what is stored.
-          await eventually(() => countFor(server.db, "preference_changes", site, customer) === rows + 1);
+          await eventually(() => countFor(suite.server.db, "preference_changes", site, customer) === rows + 1);
         } else {
           assert.match(said, /niet bereikbaar|mis op de server|verbinding/, `plain words: "${said}"`);
-          assert.equal(countFor(server.db, "preference_changes", site, customer), rows, "nothing stored");
+          assert.equal(countFor(suite.server.db, "preference_changes", site, customer), rows, "nothing stored");
         }
         await eventually(async () => (await sw.isChecked()) === stored(), { timeout: 5_000 })
           .catch(async () => assert.fail(`switch shows ${await sw.isChecked()} but the server holds ${stored()} (said "${said}")`));
         await recover(page, state);
-        const before = countFor(server.db, "preference_changes", site, customer);
+        const before = countFor(suite.server.db, "preference_changes", site, customer);
         const now = await sw.isChecked();
         await quiet(page);
         await sw.click();
         await eventually(async () => (await live(page, W)) === "Voorkeuren opgeslagen", { timeout: 15_000 });
-        assert.equal(countFor(server.db, "preference_changes", site, customer), before + 1, "one change, one row");
+        assert.equal(countFor(suite.server.db, "preference_changes", site, customer), before + 1, "one change, one row");
         assert.equal(stored(), !now);
       } finally {
         await context.close();
@@ -222,12 +213,12 @@ describe("panel request under faults", { concurrency: true }, () => {
   for (const [fault, [site, customer]] of Object.entries(REQUEST_CUSTOMERS)) {
     // C-C1, C-D5: a request made while the backend is unreachable is kept and filed once.
     test(`${fault}: the visitor is told, the request is kept and filed exactly once`, async () => {
-      const { context, page } = await openPage(browser);
+      const { context, page } = await openPage(suite.browser);
       const state = { broken: false };
       const { base, cleanup } = await injectFault(fault, { page, context, pattern: "**/api/v1/requests", method: "POST", state });
       try {
         await signIn(page, base, site, customer);
-        const before = countFor(server.db, "requests", site, customer);
+        const before = countFor(suite.server.db, "requests", site, customer);
         state.broken = true;
         if (state.goOffline) await state.goOffline();
         const said = await fileAccess(page);
@@ -238,12 +229,12 @@ describe("panel request under faults", { concurrency: true }, () => {
           const kept = await outbox(page);
           assert.equal(kept.length, 1, "kept in the outbox");
           assert.equal(kept[0].kind, "request");
-          assert.equal(countFor(server.db, "requests", site, customer), before, "not filed yet");
+          assert.equal(countFor(suite.server.db, "requests", site, customer), before, "not filed yet");
           await recover(page, state);
         }
-        await eventually(async () => (await outbox(page)).length === 0 && countFor(server.db, "requests", site, customer) === before + 1, { timeout: 20_000 });
+        await eventually(async () => (await outbox(page)).length === 0 && countFor(suite.server.db, "requests", site, customer) === before + 1, { timeout: 20_000 });
         await sleep(2500);
-        assert.equal(countFor(server.db, "requests", site, customer), before + 1, "filed exactly once");
+        assert.equal(countFor(suite.server.db, "requests", site, customer), before + 1, "filed exactly once");
       } finally {
         await context.close();
         await cleanup();
@@ -257,7 +248,7 @@ describe("panel request under faults", { concurrency: true }, () => {
     const db = join(dir, "down.sqlite3");
     const addr = `127.0.0.1:${await freePort()}`;
     let own = await startFixedServer(addr, db);
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(suite.browser);
     try {
       await signIn(page, own.url, "webhost", "kees-mulder");
       const before = countFor(db, "requests", "webhost", "kees-mulder");

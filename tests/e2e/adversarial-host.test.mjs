@@ -3,23 +3,14 @@
 // Here: the page's own gtag recording calls, the loader added late, a second loader for another
 // site, two <privacy-widget> elements on one page, and the panel and privacy views under the
 // server's own CSP with zero securitypolicyviolation events.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { openPage, useSuite } from "./lib/harness.mjs";
 import { pw } from "./consent-lib.mjs";
 import { W, announced, quiet, signIn } from "./panel-helpers.mjs";
 import { collectCspViolations } from "./lib/hostile.mjs";
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 /** Adds the loader by script after the page has loaded (as a tag manager would). */
 function addLoader(page, site) {
@@ -35,7 +26,7 @@ function addLoader(page, site) {
 describe("host page abuse", () => {
   // C-B2: the page's own gtag is used, not replaced; the default comes before the update.
   test("the page's own gtag and PrivacyWidget; the loader added late; a second loader for another site", async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(suite.browser);
     try {
       await context.addInitScript(() => {
         window.PrivacyWidget = { mine: true };
@@ -43,7 +34,7 @@ describe("host page abuse", () => {
         window.gtag = function () { window.__gtagCalls.push(JSON.parse(JSON.stringify([...arguments]))); };
       });
       // A page without the loader tag: the panel page of manetti has none on the marketing side.
-      await page.goto(`${server.url}/sites/manetti/privacy/`);
+      await page.goto(`${suite.server.url}/sites/manetti/privacy/`);
       await page.waitForLoadState("load");
       await addLoader(page, "pcextreme");
       await pw(page, "banner").waitFor();
@@ -64,9 +55,9 @@ describe("host page abuse", () => {
   });
 
   test("two <privacy-widget> elements on one page both work", async () => {
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`);
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`);
       await page.locator(`${W} .pw-store`).waitFor();
       await page.evaluate(() => {
         const second = document.createElement("privacy-widget");
@@ -93,15 +84,15 @@ describe("strict CSP (the server's own header)", () => {
   // The panel and privacy views under `default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
   // style-src 'self'; ...` as the server sends it: every flow works, zero violations.
   test("panel and privacy page: flows work, no securitypolicyviolation", async () => {
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(suite.browser);
     await context.addInitScript(collectCspViolations);
     try {
-      const res = await page.goto(`${server.url}/sites/pcextreme/privacy/`);
+      const res = await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`);
       assert.match(res.headers()["content-security-policy"] ?? "", /script-src 'self' 'wasm-unsafe-eval'/);
       await page.locator(`${W} .pw-expand`).click();
       await page.waitForFunction(() => [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-purpose")].every((d) => d.open));
       assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], "privacy page");
-      await signIn(page, server.url, "pcextreme", "fatima-el-amrani");
+      await signIn(page, suite.server.url, "pcextreme", "fatima-el-amrani");
       await page.locator(`${W} .pw-tab[data-tab=optins]`).click();
       const sw = page.locator(`${W} input[role=switch]:not([disabled])`).first();
       await quiet(page);

@@ -3,27 +3,18 @@
 // no element is injected (the same number of script/img/svg/iframe/... as on the clean page),
 // the text is shown literally, and the layout holds. The pages are served WITHOUT their CSP here,
 // so that an injection would really run: the widget's own escaping is what is tested.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { openPage, useSuite } from "./lib/harness.mjs";
 import { pw } from "./consent-lib.mjs";
 import { W, signIn } from "./panel-helpers.mjs";
 import { BIG, PAYLOADS, hostileCustomer, hostilePolicy, injectionProbe, loadPolicy } from "./lib/hostile.mjs";
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 /** A page whose documents come without CSP, recording dialogs; `policy` replaces pcextreme's. */
 async function hostilePage(policy = null) {
-  const opened = await openPage(browser);
+  const opened = await openPage(suite.browser);
   const dialogs = [];
   opened.page.on("dialog", (d) => {
     dialogs.push(d.message());
@@ -82,7 +73,7 @@ describe("hostile strings in the policy", () => {
   // C-A6 (shown as written), C-D4 (layout), and no injection: banner, dialog.
   test("marketing page: banner and dialog", async () => {
     const clean = await hostilePage();
-    await clean.page.goto(`${server.url}/sites/pcextreme/`);
+    await clean.page.goto(`${suite.server.url}/sites/pcextreme/`);
     await pw(clean.page, "settings").click();
     await pw(clean.page, "dialog").waitFor();
     const baseline = await injectionProbe(clean.page);
@@ -90,7 +81,7 @@ describe("hostile strings in the policy", () => {
 
     const { context, page, dialogs } = await hostilePage(policy);
     try {
-      await page.goto(`${server.url}/sites/pcextreme/`);
+      await page.goto(`${suite.server.url}/sites/pcextreme/`);
       await pw(page, "banner").waitFor();
       const banner = await harmless(page, dialogs, { ...baseline, svg: baseline.svg }, "#privacy-widget-consent", "banner");
       assert.ok(banner.text.includes(policy.purposes.find((p) => p.consent === "page")?.label?.nl ?? PAYLOADS[0]), "purpose labels shown literally");
@@ -109,14 +100,14 @@ describe("hostile strings in the policy", () => {
 
   test("privacy page: the store view, every purpose expanded", async () => {
     const clean = await hostilePage();
-    await clean.page.goto(`${server.url}/sites/pcextreme/privacy/`);
+    await clean.page.goto(`${suite.server.url}/sites/pcextreme/privacy/`);
     await clean.page.locator(`${W} .pw-expand`).click();
     const baseline = await injectionProbe(clean.page);
     await clean.context.close();
 
     const { context, page, dialogs } = await hostilePage(policy);
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`);
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`);
       await page.locator(`${W} .pw-expand`).click();
       await page.waitForFunction(() => [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-purpose")].every((d) => d.open));
       const state = await harmless(page, dialogs, baseline, W, "store view");
@@ -135,7 +126,7 @@ describe("hostile strings in the policy", () => {
     big.purposes[0].label = { nl: BIG, en: BIG };
     const { context, page, dialogs } = await hostilePage(big);
     try {
-      await page.goto(`${server.url}/sites/pcextreme/`);
+      await page.goto(`${suite.server.url}/sites/pcextreme/`);
       await page.locator("#privacy-widget-consent .pw-unavailable").waitFor();
       assert.deepEqual(dialogs, []);
       assert.equal(await page.evaluate(() => window.__ran?.length ?? 0), 0);
@@ -149,15 +140,15 @@ describe("hostile strings in a stored customer record", () => {
   // C-C4 (the data itself is shown), and shown as data, never as markup.
   test("my data shows every payload literally; nothing runs or is injected", async () => {
     const clean = await hostilePage();
-    await signIn(clean.page, server.url, "pcextreme", "fatima-el-amrani");
+    await signIn(clean.page, suite.server.url, "pcextreme", "fatima-el-amrani");
     const baseline = await injectionProbe(clean.page);
     await clean.context.close();
 
-    const stored = hostileCustomer(server.db, "pcextreme", "jan-de-vries");
+    const stored = hostileCustomer(suite.server.db, "pcextreme", "jan-de-vries");
     assert.ok(stored >= PAYLOADS.length);
     const { context, page, dialogs } = await hostilePage();
     try {
-      await signIn(page, server.url, "pcextreme", "jan-de-vries");
+      await signIn(page, suite.server.url, "pcextreme", "jan-de-vries");
       await page.locator(`${W} .pw-value`).first().waitFor();
       const state = await harmless(page, dialogs, baseline, W, "my data");
       const values = await page.evaluate(() => [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-value")].map((e) => e.textContent));

@@ -1,9 +1,9 @@
 // The marketing-page consent, end to end: loader order, banner, preferences, tag gating,
 // Consent Mode v2, GPC, withdrawal and proof of consent, on the pcextreme and manetti pages
 // with local stand-in tags (www/stand-ins/) and the real reference server.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, formatViolations, launchBrowser, openPage, startServer, STRICT_CSP } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, STRICT_CSP, useSuite } from "./lib/harness.mjs";
 import { consentId, eventually, focused, GPC_INIT, pw, records, snapshot, trackingCookies, visit } from "./consent-lib.mjs";
 
 const PCX = "/sites/pcextreme/";
@@ -21,24 +21,15 @@ const DEFAULT = {
   wait_for_update: 500,
 };
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 /** A fresh visitor (own cookie jar) on `path`. */
 async function fresh(path = PCX, { gpc = false } = {}) {
-  const opened = await openPage(browser);
+  const opened = await openPage(suite.browser);
   if (gpc) await opened.context.addInitScript(GPC_INIT);
   const requests = [];
   opened.page.on("request", (r) => requests.push(new URL(r.url()).pathname));
-  await visit(opened.page, server.url, path);
+  await visit(opened.page, suite.server.url, path);
   return { ...opened, requests };
 }
 
@@ -49,7 +40,7 @@ async function tabTo(page, name, max) {
 }
 
 async function reload(page) {
-  await visit(page, server.url, new URL(page.url()).pathname);
+  await visit(page, suite.server.url, new URL(page.url()).pathname);
 }
 
 describe("first visit", () => {
@@ -139,13 +130,13 @@ describe("decisions", () => {
     s = await snapshot(page);
     assert.deepEqual(s.consent, [DEFAULT, { command: "update", ...ALL_DENIED }]);
     assert.deepEqual(s.ran, []);
-    const stored = await eventually(() => records(server.url, id).then((r) => r.length === 1 && r));
+    const stored = await eventually(() => records(suite.server.url, id).then((r) => r.length === 1 && r));
     assert.equal(stored[0].action, "reject_all");
     assert.deepEqual(stored[0].purposes, { ad_measurement: false, analytics: false, remarketing: false });
     assert.equal(stored[0].policy_version, "2019-02-25");
     assert.equal(stored[0].language, "nl");
     assert.equal(stored[0].gpc, false);
-    assert.equal(stored[0].origin, server.url);
+    assert.equal(stored[0].origin, suite.server.url);
     await context.close();
   });
 
@@ -179,7 +170,7 @@ describe("decisions", () => {
     assert.deepEqual(s.ran, ["ga", "gads", "uet", "fb"], "each tag once per page");
     assert.equal(await page.locator("script[data-privacy-activated]").count(), 4, "4 live copies");
     assert.equal(await page.locator("script[type='text/plain'][data-purpose]").count(), 0, "the inert originals replaced");
-    const stored = await eventually(() => records(server.url, id).then((r) => r.length === 1 && r));
+    const stored = await eventually(() => records(suite.server.url, id).then((r) => r.length === 1 && r));
     assert.equal(stored[0].action, "accept_all");
     assert.deepEqual(stored[0].purposes, { ad_measurement: true, analytics: true, remarketing: true });
     await context.close();
@@ -220,7 +211,7 @@ describe("decisions", () => {
     const again = await snapshot(page);
     assert.deepEqual(again.ran, ["ga"]);
     assert.deepEqual(again.consent, s.consent);
-    const stored = await eventually(() => records(server.url, id).then((r) => r.length === 1 && r));
+    const stored = await eventually(() => records(suite.server.url, id).then((r) => r.length === 1 && r));
     assert.equal(stored[0].action, "custom");
     assert.deepEqual(stored[0].purposes, { ad_measurement: false, analytics: true, remarketing: false });
     await context.close();
@@ -332,7 +323,7 @@ describe("later changes", () => {
     assert.ok(!s.storage.includes("_uetsid_exp") && !s.storage.includes("_uetvid_exp"), "UET storage cleared");
     assert.deepEqual(s.fbq.at(-1), ["consent", "revoke"]);
     assert.equal(s.decision.method, "withdraw");
-    const stored = await eventually(() => records(server.url, id).then((r) => r.length === 2 && r));
+    const stored = await eventually(() => records(suite.server.url, id).then((r) => r.length === 2 && r));
     assert.deepEqual(stored.map((r) => r.action), ["accept_all", "withdraw"]);
     assert.deepEqual(stored[1].purposes, { ad_measurement: false, analytics: true, remarketing: false });
     await context.close();
@@ -360,7 +351,7 @@ describe("later changes", () => {
     assert.deepEqual(s.ran, ["ga"]);
     assert.equal(s.decision.method, "gpc");
     assert.deepEqual(s.decision.purposes, { analytics: true, ad_measurement: false, remarketing: false });
-    const stored = await eventually(() => records(server.url, consentId(s)).then((r) => r.length === 1 && r));
+    const stored = await eventually(() => records(suite.server.url, consentId(s)).then((r) => r.length === 1 && r));
     assert.equal(stored[0].action, "gpc");
     assert.equal(stored[0].gpc, true);
     await context.close();
@@ -403,11 +394,11 @@ describe("host page API", () => {
   });
 
   test("a page's own global PrivacyWidget is left alone", async () => {
-    const opened = await openPage(browser);
+    const opened = await openPage(suite.browser);
     await opened.context.addInitScript(() => {
       window.PrivacyWidget = { mine: true };
     });
-    await visit(opened.page, server.url, PCX);
+    await visit(opened.page, suite.server.url, PCX);
     const r = await opened.page.evaluate(() => [window.PrivacyWidget.mine, typeof window.__privacyWidget.consent]);
     assert.deepEqual(r, [true, "function"]);
     await opened.context.close();
@@ -417,11 +408,11 @@ describe("host page API", () => {
 describe("robustness", () => {
   // C-A1: a broken policy enables nothing; the visitor sees a neutral note, the console the details.
   test("an invalid policy shows a neutral message and enables nothing", async () => {
-    const opened = await openPage(browser);
+    const opened = await openPage(suite.browser);
     await opened.page.route("**/policies/pcextreme.json", (route) =>
       route.fulfill({ status: 200, contentType: "application/json", body: '{"site": "pcextreme", "version": 7}' }),
     );
-    await opened.page.goto(server.url + PCX);
+    await opened.page.goto(suite.server.url + PCX);
     const note = opened.page.locator("#privacy-widget-consent .pw-unavailable");
     await note.waitFor();
     assert.match(await note.textContent(), /niet beschikbaar/);
@@ -435,8 +426,8 @@ describe("robustness", () => {
 
   // Strict CSP (no inline script or style): every consent flow works without a violation.
   test("works under a strict Content-Security-Policy", async () => {
-    const opened = await openPage(browser, { csp: STRICT_CSP });
-    await visit(opened.page, server.url, PCX);
+    const opened = await openPage(suite.browser, { csp: STRICT_CSP });
+    await visit(opened.page, suite.server.url, PCX);
     await pw(opened.page, "accept-all").click();
     await opened.page.waitForFunction(() => (window.__ran || []).length >= 4);
     await pw(opened.page, "open").click();

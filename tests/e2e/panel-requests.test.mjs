@@ -2,10 +2,10 @@
 // C-D5, C-D6): every kind the policy offers is filed through its own form (errors identified and
 // labelled first), followed through the operator command to completion, and its answer checked;
 // a pending request can be withdrawn.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { SITES, STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
 import { W, announced, api, openTab, operator, panelText, policyOf, quiet, seedOf, signIn, sql } from "./panel-helpers.mjs";
 
 const ORDER = ["access", "export", "rectification", "restriction", "objection", "erasure"];
@@ -55,16 +55,7 @@ async function latest(page) {
 }
 
 describe("control panel requests", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useSuite();
 
   for (const site of SITES) {
     const policy = policyOf(site);
@@ -72,9 +63,9 @@ describe("control panel requests", () => {
     const customer = seedOf(site).customers[0].id;
 
     test(`${site}: ${kinds.join(", ")} from form to completion`, async () => {
-      const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+      const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
       try {
-        await signIn(page, server.url, site, customer);
+        await signIn(page, suite.server.url, site, customer);
         const dataShown = await panelText(page);
         for (const kind of kinds) {
           await openTab(page, "requests");
@@ -111,16 +102,16 @@ describe("control panel requests", () => {
           assert.match(cardText, /Uiterlijk beantwoord/); // C-C2: the due date is shown
           assert.ok(filed.due_on, "due date");
 
-          operator(server.db, "start", filed.id);
-          operator(server.db, "complete", filed.id);
+          operator(suite.server.db, "start", filed.id);
+          operator(suite.server.db, "complete", filed.id);
           await page.reload();
           if (kind === "erasure") {
             // Erasure ends the service: the session is gone; the customer signs in again (demo).
             await page.locator(`${W} .pw-login`).waitFor();
-            const left = sql(server.db, `SELECT v.restricted FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.site = '${site}' AND c.handle = '${customer}'`);
+            const left = sql(suite.server.db, `SELECT v.restricted FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.site = '${site}' AND c.handle = '${customer}'`);
             assert.ok(left.every((r) => r.restricted === 1), "only values under a legal hold remain, restricted");
             if (site === "pcextreme") assert.ok(left.length > 0, "invoices kept under the legal hold");
-            await signIn(page, server.url, site, customer);
+            await signIn(page, suite.server.url, site, customer);
           }
           await page.locator(`${W} .pw-tab`).first().waitFor();
           await openTab(page, "requests");
@@ -163,9 +154,9 @@ describe("control panel requests", () => {
   }
 
   test("a pending request can be withdrawn", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await signIn(page, server.url, "pcextreme", "fatima-el-amrani");
+      await signIn(page, suite.server.url, "pcextreme", "fatima-el-amrani");
       await openTab(page, "requests");
       await press(page, `${W} button[data-kind=access]`);
       await quiet(page);

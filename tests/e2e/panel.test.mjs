@@ -2,10 +2,10 @@
 // every stored value shown with its retention, opt-ins that persist (UI, API and database),
 // eligibility per plan, the objection switch, every offered request kind from form to operator
 // completion, error states, export and access answers; axe-core on every view and form.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { SITES, STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
 import { W, announced, quiet, api, nl, openTab, operator, panelText, policyOf, seedOf, signIn, sql } from "./panel-helpers.mjs";
 
 async function noViolations(page, what) {
@@ -17,28 +17,19 @@ async function noViolations(page, what) {
 const unexpected = (problems) => problems.filter((p) => !/\/api\/v1\/me\b.*|status of 401/.test(p));
 
 describe("control panel", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useSuite();
 
   for (const site of SITES) {
     const seed = seedOf(site);
     const customer = seed.customers[seed.customers.length - 1];
 
     test(`${site}: sign in, every stored value with its retention, axe on each tab`, async () => {
-      const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
+      const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
       try {
-        await page.goto(`${server.url}/sites/${site}/panel/`);
+        await page.goto(`${suite.server.url}/sites/${site}/panel/`);
         await page.locator(`${W} .pw-login select option`).first().waitFor({ state: "attached" });
         await noViolations(page, "sign-in form");
-        await signIn(page, server.url, site, customer.id);
+        await signIn(page, suite.server.url, site, customer.id);
         const shown = await panelText(page);
         const data = (await api(page, "/api/v1/me/data")).body;
         for (const category of data.categories) {
@@ -65,9 +56,9 @@ describe("control panel", () => {
     const optins = policyOf(site).purposes.filter((p) => p.consent === "account");
     if (optins.length > 0) {
       test(`${site}: each opt-in toggles with the keyboard and persists (UI, API, database)`, async () => {
-        const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+        const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
         try {
-          await signIn(page, server.url, site, customer.id);
+          await signIn(page, suite.server.url, site, customer.id);
           await openTab(page, "optins");
           const before = (await api(page, "/api/v1/me/preferences")).body.preferences;
           for (const p of before.filter((x) => x.eligible)) {
@@ -78,7 +69,7 @@ describe("control panel", () => {
             await announced(page, "Voorkeuren opgeslagen"); // C-D5
             const after = (await api(page, "/api/v1/me/preferences")).body.preferences.find((x) => x.purpose === p.purpose);
             assert.equal(after.granted, !p.granted, `${p.purpose} stored`);
-            const rows = sql(server.db, `SELECT granted, source, policy_version FROM preference_changes WHERE purpose = '${p.purpose}' ORDER BY id DESC LIMIT 1`);
+            const rows = sql(suite.server.db, `SELECT granted, source, policy_version FROM preference_changes WHERE purpose = '${p.purpose}' ORDER BY id DESC LIMIT 1`);
             assert.equal(rows[0].granted, p.granted ? 0 : 1);
             assert.equal(rows[0].source, "control_panel");
           }
@@ -97,9 +88,9 @@ describe("control panel", () => {
   }
 
   test("webanizr free plan: no newsletter, shown disabled with the reason", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await signIn(page, server.url, "webanizr", "pieter-visser");
+      await signIn(page, suite.server.url, "webanizr", "pieter-visser");
       await openTab(page, "optins");
       const sw = page.locator(`${W} input[role=switch][data-purpose=newsletter]`);
       assert.equal(await sw.isDisabled(), true);
@@ -115,9 +106,9 @@ describe("control panel", () => {
 
   // C-A11: an objection to direct marketing switches every marketing opt-in off at once.
   test("pcextreme: the objection switches every marketing opt-in off", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await signIn(page, server.url, "pcextreme", "jan-de-vries");
+      await signIn(page, suite.server.url, "pcextreme", "jan-de-vries");
       await openTab(page, "optins");
       await page.locator(`${W} .pw-object`).focus();
       await quiet(page);
@@ -134,9 +125,9 @@ describe("control panel", () => {
   });
 
   test("pcextreme panel in English: UI texts in en, policy texts in en, axe", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await signIn(page, server.url, "pcextreme", "jan-de-vries");
+      await signIn(page, suite.server.url, "pcextreme", "jan-de-vries");
       await page.evaluate(() => document.querySelector("privacy-widget").setAttribute("lang", "en"));
       await page.locator(`${W} .pw-tab`, { hasText: "My data" }).waitFor();
       await page.locator(`${W} .pw-data-category`).first().waitFor();

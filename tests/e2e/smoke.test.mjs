@@ -1,24 +1,15 @@
 // Smoke test of the ten demo pages: the widget renders inside a shadow root on every marketing
 // page and control panel, under a strict CSP, with no console error and no failed request.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { PAGES, STRICT_CSP, launchBrowser, openPage, startServer, waitForWidget } from "./lib/harness.mjs";
+import { PAGES, STRICT_CSP, openPage, useSuite, waitForWidget } from "./lib/harness.mjs";
 
 describe("demo pages", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useSuite();
 
   test("the index lists every marketing page and panel", async () => {
-    const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
-    await page.goto(`${server.url}/`);
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    await page.goto(`${suite.server.url}/`);
     const links = await page.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")));
     for (const { path } of PAGES) assert.ok(links.includes(path), `index links to ${path}`);
     assert.deepEqual(problems, []);
@@ -27,9 +18,9 @@ describe("demo pages", () => {
 
   for (const { site, kind, path } of PAGES) {
     test(`${site} ${kind} page (${path}) mounts the widget`, async () => {
-      const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
+      const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
       try {
-        await page.goto(`${server.url}${path}`, { waitUntil: "load" });
+        await page.goto(`${suite.server.url}${path}`, { waitUntil: "load" });
         const hosts = await waitForWidget(page).catch((err) => {
           throw new Error(`widget did not render: ${err.message}\n${problems.join("\n")}`);
         });

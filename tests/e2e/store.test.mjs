@@ -1,11 +1,11 @@
 // The "what we store" view for each seed company, in Dutch and English: every category, purpose
 // and recipient label of the policy document appears, recipients outside the EU are marked in
 // text, and axe-core reports no violation (C-C4, C-D6).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, repoRoot, startServer } from "./lib/harness.mjs";
+import { SITES, STRICT_CSP, axe, formatViolations, openPage, repoRoot, useSuite } from "./lib/harness.mjs";
 
 const UI = {
   nl: { title: "Wat we over u bewaren", outside: "Buiten de EU", expand: "Alles uitklappen", rights: "Uw rechten" },
@@ -47,22 +47,13 @@ async function openStore(browser, server, site, lang) {
 }
 
 describe("what we store", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useSuite();
 
   for (const site of SITES) {
     for (const lang of ["nl", "en"]) {
       test(`${site} in ${lang}: every category, purpose and recipient label, outside-EU marks, axe`, async () => {
         const policy = loadPolicy(site);
-        const { context, page, problems } = await openStore(browser, server, site, lang);
+        const { context, page, problems } = await openStore(suite.browser, suite.server, site, lang);
         try {
           const shown = norm(await page.evaluate(() => document.querySelector("privacy-widget").shadowRoot.querySelector(".pw-store").innerText));
           assert.ok(shown.includes(UI[lang].title), "UI title in the chosen language");
@@ -114,13 +105,13 @@ describe("what we store", () => {
   }
 
   test("a policy that is not valid shows the neutral message and logs every error", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     const errors = [];
     page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
     await page.route("**/policies/webhost.json", (route) =>
       route.fulfill({ status: 200, contentType: "application/json", body: '{"site": 1, "versie": "x"}' }));
     try {
-      await page.goto(`${server.url}/sites/webhost/privacy/`, { waitUntil: "load" });
+      await page.goto(`${suite.server.url}/sites/webhost/privacy/`, { waitUntil: "load" });
       await page.locator("privacy-widget[view=store] .pw-unavailable").waitFor();
       const text = await page.locator("privacy-widget[view=store] .pw-unavailable").innerText();
       assert.match(text, /niet beschikbaar/);

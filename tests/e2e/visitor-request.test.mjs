@@ -3,9 +3,9 @@
 // the request's status and due date (C-C2) across a reload and the operator's steps. An unknown
 // address gets the same answer and never a code (no account enumeration). Keyboard only, axe
 // clean in every state (C-D5, C-D6), under the strict CSP.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { STRICT_CSP, axe, formatViolations, launchBrowser, openPage, startServer } from "./lib/harness.mjs";
+import { STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
 import { operator, seedOf, sql } from "./panel-helpers.mjs";
 
 const V = 'privacy-widget[view="request"]';
@@ -90,22 +90,13 @@ function wrongCode(code) {
 }
 
 describe("visitor request on the privacy page", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useSuite();
 
   test("pcextreme: access request, wrong then right code, status and due date, reload, completed", async () => {
     const email = seedOf("pcextreme").customers[0].email;
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
       const kinds = await page.locator(`${V} input[name=kind]`).evaluateAll((els) => els.map((e) => e.value));
       assert.deepEqual(kinds, ["access", "rectification", "erasure"], "the kinds pcextreme's policy offers (C-C1)");
@@ -136,7 +127,7 @@ describe("visitor request on the privacy page", () => {
       assert.equal(await input.getAttribute("inputmode"), "numeric");
       assert.equal(await input.getAttribute("autocomplete"), "one-time-code");
       await noViolations(page, "code step");
-      const code = await codeFor(server.url, email);
+      const code = await codeFor(suite.server.url, email);
 
       // A wrong code: a clear error with the attempts left (C-C3: at most 5).
       await quiet(page);
@@ -153,7 +144,7 @@ describe("visitor request on the privacy page", () => {
       await announced(page, "Verzoek ontvangen");
       const card = `${V} .pw-visitor-status`;
       await page.locator(`${card}[data-status=verified]`).waitFor();
-      const [row] = sql(server.db, `SELECT id, status, due_on, received_on FROM requests WHERE email = '${email}' AND status = 'verified'`);
+      const [row] = sql(suite.server.db, `SELECT id, status, due_on, received_on FROM requests WHERE email = '${email}' AND status = 'verified'`);
       assert.ok(row, "the request counts once verified (C-C3)");
       assert.equal(await page.locator(card).getAttribute("data-request"), row.id);
       const due = await page.locator(`${card} .pw-due`).innerText();
@@ -176,8 +167,8 @@ describe("visitor request on the privacy page", () => {
       await page.locator(`${card}[data-status=verified]`).waitFor();
 
       // The company moves it on; the page shows it completed.
-      operator(server.db, "start", row.id);
-      operator(server.db, "complete", row.id);
+      operator(suite.server.db, "start", row.id);
+      operator(suite.server.db, "complete", row.id);
       await quiet(page);
       await press(page, `${V} .pw-refresh`);
       await announced(page, "Status bijgewerkt");
@@ -202,14 +193,14 @@ describe("visitor request on the privacy page", () => {
 
   test("an unknown address gets the same answer and never a code", async () => {
     const unknown = "niet-bekend@example.com";
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await fileRequest(page, "access", unknown);
       const sent = await page.locator(`${V} .pw-code-sent`).innerText();
       assert.match(sent, /code van 6 cijfers gestuurd naar niet-bekend@example\.com/);
       const known = seedOf("pcextreme").customers[1].email;
-      assert.ok(!(await outbox(server.url)).some((m) => m.to === unknown), "no code for an unknown address");
+      assert.ok(!(await outbox(suite.server.url)).some((m) => m.to === unknown), "no code for an unknown address");
       await quiet(page);
       await enterCode(page, "123456");
       await announced(page, "nog 4 keer");
@@ -220,7 +211,7 @@ describe("visitor request on the privacy page", () => {
       await press(page, `${V} .pw-start-over`);
       await fileRequest(page, "access", known);
       await quiet(page);
-      await enterCode(page, wrongCode(await codeFor(server.url, known)));
+      await enterCode(page, wrongCode(await codeFor(suite.server.url, known)));
       await announced(page, "nog 4 keer");
       assert.equal((await stepText()).replace(known, "ADDRESS"), unknownText);
     } finally {
@@ -230,9 +221,9 @@ describe("visitor request on the privacy page", () => {
 
   test("an expired code asks for a new one, which then works", async () => {
     const email = seedOf("pcextreme").customers[1].email;
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
       await press(page, `${V} input[name=kind][value=erasure]`, "Space");
       // What stays under a legal hold is said before confirming (C-C6).
@@ -245,8 +236,8 @@ describe("visitor request on the privacy page", () => {
       await page.keyboard.press("Space");
       await press(page, `${V} .pw-visitor-form button[type=submit]`);
       await page.locator(`${V} .pw-code-form`).waitFor();
-      const first = await codeFor(server.url, email);
-      sql(server.db, "UPDATE verification_codes SET expires_at_ms = 0");
+      const first = await codeFor(suite.server.url, email);
+      sql(suite.server.db, "UPDATE verification_codes SET expires_at_ms = 0");
       await quiet(page);
       await enterCode(page, first);
       await announced(page, "verlopen");
@@ -254,7 +245,7 @@ describe("visitor request on the privacy page", () => {
       await quiet(page);
       await press(page, `${V} .pw-new-code`);
       await announced(page, "nieuwe code");
-      const second = await codeFor(server.url, email);
+      const second = await codeFor(suite.server.url, email);
       await quiet(page);
       await enterCode(page, second);
       await announced(page, "Verzoek ontvangen");
@@ -266,9 +257,9 @@ describe("visitor request on the privacy page", () => {
 
   test("rectification: the field and the new value are required and labelled, then filed and verified", async () => {
     const email = seedOf("pcextreme").customers[0].email;
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
       await press(page, `${V} input[name=kind][value=rectification]`, "Space");
       await page.locator(`${V} input[name=email]`).focus();
@@ -285,10 +276,10 @@ describe("visitor request on the privacy page", () => {
       await page.keyboard.press("Enter");
       await page.locator(`${V} .pw-code-form`).waitFor();
       await quiet(page);
-      await enterCode(page, await codeFor(server.url, email));
+      await enterCode(page, await codeFor(suite.server.url, email));
       await announced(page, "Verzoek ontvangen");
       await page.locator(`${V} .pw-visitor-status[data-kind=rectification][data-status=verified]`).waitFor();
-      const [row] = sql(server.db, `SELECT details FROM requests WHERE kind = 'rectification' AND email = '${email}'`);
+      const [row] = sql(suite.server.db, `SELECT details FROM requests WHERE kind = 'rectification' AND email = '${email}'`);
       const details = JSON.parse(row.details);
       assert.equal(details.value, "Nieuwe waarde 42");
       assert.equal(`${details.category} ${details.field}`, option);
@@ -299,9 +290,9 @@ describe("visitor request on the privacy page", () => {
 
   test("a request made while the server is unreachable is kept and sent once, then asks for the code", async () => {
     const email = "offline@example.com";
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
-      await page.goto(`${server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.route("**/api/v1/requests", (route) => route.abort("internetdisconnected"));
       await page.locator(`${V} .pw-visitor-form`).waitFor();
       await press(page, `${V} input[name=kind][value=access]`, "Space");
@@ -314,7 +305,7 @@ describe("visitor request on the privacy page", () => {
       assert.match(kept, /offline@example\.com/);
       await page.unroute("**/api/v1/requests");
       await page.locator(`${V} .pw-code-form`).waitFor({ timeout: 20_000 });
-      const rows = sql(server.db, `SELECT id FROM requests WHERE email = '${email}'`);
+      const rows = sql(suite.server.db, `SELECT id FROM requests WHERE email = '${email}'`);
       assert.equal(rows.length, 1, "filed exactly once");
     } finally {
       await context.close();

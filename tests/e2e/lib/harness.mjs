@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { after, afterEach, before, beforeEach } from "node:test";
 import { chromium } from "playwright-core";
 
 /** The repository root. */
@@ -91,6 +92,35 @@ export async function startServer({ env = {}, args = [] } = {}) {
 /** Launches headless Chromium (/usr/bin/chromium); never downloads a browser. */
 export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Registers node:test hooks (in the enclosing describe, or the file) that launch one browser for
+ * the suite and start the server: once for the suite (`server: "suite"`), afresh for each test
+ * (`"test"`), or not at all (`"none"`). Returns an object whose `browser` and `server` are set
+ * once the hooks have run; afterwards the browser is closed and the server stopped.
+ */
+export function useSuite({ server = "suite" } = {}) {
+  const suite = { browser: undefined, server: undefined };
+  const start = async () => {
+    suite.server = await startServer();
+  };
+  const stop = async () => {
+    await suite.server?.stop();
+  };
+  before(async () => {
+    if (server === "suite") await start();
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    if (server === "suite") await stop();
+  });
+  if (server === "test") {
+    beforeEach(start);
+    afterEach(stop);
+  }
+  return suite;
 }
 
 /**
