@@ -90,7 +90,7 @@ async fn every_purpose_category_field_and_recipient_label_is_shown() {
 }
 
 #[wasm_bindgen_test]
-async fn recipients_outside_the_eu_carry_a_text_badge() {
+async fn recipients_outside_the_eu_or_not_stated_carry_a_text_mark() {
     let (host, embed, _policy) = render("nl").await;
     let root = host.shadow_root().unwrap();
     let google = root.query_selector(".pw-all-recipients [data-recipient=google]").unwrap().unwrap();
@@ -98,6 +98,12 @@ async fn recipients_outside_the_eu_carry_a_text_badge() {
     assert_eq!(badge.text_content().as_deref(), Some("Buiten de EU"));
     let evil = root.query_selector(".pw-all-recipients [data-recipient=evil]").unwrap().unwrap();
     assert!(evil.query_selector(".pw-outside-eu").unwrap().is_none(), "an EU recipient has no badge");
+    assert!(evil.query_selector(".pw-location-unknown").unwrap().is_none(), "an EU recipient has no location note");
+    // A recipient whose location the policy does not state says so in text, without the badge.
+    let registry = root.query_selector(".pw-all-recipients [data-recipient=registry]").unwrap().unwrap();
+    assert!(registry.query_selector(".pw-outside-eu").unwrap().is_none(), "not stated is not outside");
+    let note = registry.query_selector(".pw-location-unknown").unwrap().expect("location note");
+    assert_eq!(note.text_content().as_deref(), Some("locatie niet vermeld"));
     // The summary of the analytics purpose shows the mark while collapsed.
     let analytics = root.query_selector("[data-purpose=analytics] summary .pw-outside-eu").unwrap();
     assert!(analytics.is_some());

@@ -163,12 +163,36 @@ pub struct Recipient {
     pub role: RecipientRole,
     /// ISO 3166-1 alpha-2 country code (`"NL"`, `"IE"`, `"US"`), if the text says or it is well known; else omitted.
     pub country: Option<String>,
-    /// Whether the recipient processes the data outside the EU/EEA (third country, C-C4).
-    pub outside_eu: bool,
+    /// Whether the recipient processes the data outside the EU/EEA (third country, C-C4), or
+    /// that the text does not say.
+    pub outside_eu: Location,
     /// What the recipient does with the data.
     pub description: Option<Text>,
     /// Transfer safeguard for third countries, in the text's words.
     pub safeguard: Option<Text>,
+}
+
+/// Where a recipient processes the data, as far as the text says (JSON `outside_eu`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// `false`: inside the EU/EEA.
+    InsideEu,
+    /// `true`: outside the EU/EEA (a third country, C-C4).
+    OutsideEu,
+    /// `"unknown"`: the text does not say where.
+    Unknown,
+}
+
+impl Location {
+    /// Whether the data is known to leave the EU/EEA.
+    pub fn is_outside(self) -> bool {
+        self == Location::OutsideEu
+    }
+
+    /// Whether the text leaves the location unstated.
+    pub fn is_unknown(self) -> bool {
+        self == Location::Unknown
+    }
 }
 
 /// A recipient's role under the GDPR.

@@ -6,7 +6,7 @@ use super::json::{self, Json as Value};
 use super::error::{cat, num, Errs, PolicyErrors};
 use super::model::*;
 use super::names::*;
-use super::read::{array, date, name_of, string, Obj};
+use super::read::{array, date, kind_of, name_of, string, Obj};
 use super::retention_parse::retention;
 use super::validate;
 
@@ -143,9 +143,26 @@ fn recipient(v: &Value, path: &str, e: &mut Errs) -> Recipient {
             .req_with("role", e, |v, p, e| name_of(v, p, e, "recipient role", RECIPIENT_ROLES))
             .unwrap_or(RecipientRole::Processor),
         country: o.opt_string("country", e),
-        outside_eu: o.boolean("outside_eu", e),
+        outside_eu: o.req_with("outside_eu", e, location).unwrap_or(Location::InsideEu),
         description: o.opt_text("description", e),
         safeguard: o.opt_text("safeguard", e),
+    }
+}
+
+/// `outside_eu`: `true`, `false` or `"unknown"` (the text does not say).
+fn location(v: &Value, path: &str, e: &mut Errs) -> Option<Location> {
+    match v {
+        Value::Bool(true) => Some(Location::OutsideEu),
+        Value::Bool(false) => Some(Location::InsideEu),
+        Value::String(s) if s == "unknown" => Some(Location::Unknown),
+        Value::String(s) => {
+            e.push(path, cat(&["unknown location \"", s, "\" (allowed: true, false, \"unknown\")"]));
+            None
+        }
+        _ => {
+            e.push(path, cat(&["expected true, false or \"unknown\", found ", kind_of(v)]));
+            None
+        }
     }
 }
 

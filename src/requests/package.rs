@@ -8,7 +8,7 @@ use super::erasure::{Disposition, ErasurePlan, Kept};
 use super::stored::{latest_date, purposes_using, recipients_of, retention_of, StoredValue, Subject};
 use super::RequestKind;
 use crate::i18n::Lang;
-use crate::policy::{Date, Policy, RetentionEnd, Text};
+use crate::policy::{Date, Location, Policy, RetentionEnd, Text};
 
 /// The `format` member of every package.
 pub const PACKAGE_FORMAT: &str = "privacy-widget/data-package/1";
@@ -107,7 +107,11 @@ pub fn data_package(policy: &Policy, subject: &Subject, values: &[StoredValue], 
         .map(|r| {
             json!({
                 "id": r.id, "name": t(&r.name), "role": r.role.name(), "country": r.country,
-                "outside_eu": r.outside_eu,
+                "outside_eu": match r.outside_eu {
+                    Location::OutsideEu => Value::Bool(true),
+                    Location::InsideEu => Value::Bool(false),
+                    Location::Unknown => Value::from("unknown"),
+                },
             })
         })
         .collect();
@@ -199,6 +203,7 @@ mod tests {
         assert_eq!(invoice["legal_hold"]["until"], "2026-01-05");
         assert_eq!(invoice["events"]["invoice_date"], "2019-01-05");
         assert_eq!(p["recipients"][0]["outside_eu"], true);
+        assert_eq!(p["recipients"][1]["outside_eu"], "unknown", "a location the policy does not state stays unstated");
         assert_eq!(p["complaint"]["authority"], "Autoriteit Persoonsgegevens");
     }
 }

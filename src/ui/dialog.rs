@@ -10,7 +10,7 @@ use super::dom::{self, El};
 use super::UiError;
 use crate::consent::{browser_purposes, is_gpc_covered, Choice};
 use crate::i18n::{t, Lang};
-use crate::policy::{period_words, Policy, Purpose};
+use crate::policy::{period_words, Location, Policy, Purpose};
 use gloo_events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -297,17 +297,15 @@ fn recipient_list(policy: &Policy, purpose: &Purpose, lang: Lang) -> Result<Opti
     for r in ids.into_iter().filter_map(|id| policy.recipient(id)) {
         any = true;
         let mut line = String::from(policy.text(&r.name, tag));
-        if let Some(country) = &r.country {
+        let location = match r.outside_eu {
+            Location::OutsideEu => Some(t(lang, "consent.outside_eu")),
+            Location::Unknown => Some(t(lang, "consent.location_unknown")),
+            Location::InsideEu => None,
+        };
+        let notes: Vec<&str> = r.country.as_deref().into_iter().chain(location).collect();
+        if !notes.is_empty() {
             line.push_str(" (");
-            line.push_str(country);
-            if r.outside_eu {
-                line.push_str(", ");
-                line.push_str(t(lang, "consent.outside_eu"));
-            }
-            line.push(')');
-        } else if r.outside_eu {
-            line.push_str(" (");
-            line.push_str(t(lang, "consent.outside_eu"));
+            line.push_str(&notes.join(", "));
             line.push(')');
         }
         list = list.child(El::new("li")?.attr("data-recipient", &r.id).text(&line));

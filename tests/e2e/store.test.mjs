@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { SITES, STRICT_CSP, axe, formatViolations, openPage, repoRoot, useSuite } from "./lib/harness.mjs";
 
 const UI = {
-  nl: { title: "Wat we over u bewaren", outside: "Buiten de EU", expand: "Alles uitklappen", rights: "Uw rechten" },
-  en: { title: "What we store about you", outside: "Outside the EU", expand: "Expand all", rights: "Your rights" },
+  nl: { title: "Wat we over u bewaren", outside: "Buiten de EU", unknown: "locatie niet vermeld", expand: "Alles uitklappen", rights: "Uw rechten" },
+  en: { title: "What we store about you", outside: "Outside the EU", unknown: "location not stated", expand: "Expand all", rights: "Your rights" },
 };
 
 const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -74,18 +74,21 @@ describe("what we store", () => {
           }
           assert.deepEqual(missing, [], `not shown: ${missing.join(", ")}`);
 
-          // Outside-EU recipients carry the textual badge; the others do not (C-C4).
+          // Outside-EU recipients carry the textual badge, recipients whose location the policy
+          // does not state ("unknown") say so in text; EU recipients carry neither (C-C4).
           const marks = await page.evaluate(() => {
             const root = document.querySelector("privacy-widget").shadowRoot;
             return [...root.querySelectorAll(".pw-all-recipients .pw-recipient")].map((li) => ({
               id: li.dataset.recipient,
               badge: li.querySelector(".pw-outside-eu")?.textContent ?? null,
+              unknown: li.querySelector(".pw-location-unknown")?.textContent ?? null,
             }));
           });
           for (const r of policy.recipients ?? []) {
             const mark = marks.find((m) => m.id === r.id);
             assert.ok(mark, `recipient ${r.id} listed`);
-            assert.equal(mark.badge, r.outside_eu ? UI[lang].outside : null, `outside-EU mark of ${r.id}`);
+            assert.equal(mark.badge, r.outside_eu === true ? UI[lang].outside : null, `outside-EU mark of ${r.id}`);
+            assert.equal(mark.unknown, r.outside_eu === "unknown" ? UI[lang].unknown : null, `location-unknown mark of ${r.id}`);
           }
 
           // Policy texts in another language than the UI carry their own lang attribute (WCAG 3.1.2).

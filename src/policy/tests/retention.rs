@@ -113,7 +113,7 @@ fn lookups_and_texts() {
     let p = minimal();
     assert_eq!(p.category("account").map(|c| p.text(&c.label, "en")), Some("Account details"));
     assert_eq!(p.purpose("analytics").map(|x| x.kind), Some(PurposeKind::Analytics));
-    assert!(p.recipient("google").is_some_and(|r| r.outside_eu));
+    assert!(p.recipient("google").is_some_and(|r| r.outside_eu.is_outside()));
     assert!(p.recipient("nobody").is_none());
     assert_eq!(p.tracking_for("analytics").count(), 1);
     let t = Text::ByLang([("nl".to_string(), "Naam".to_string())].into_iter().collect());

@@ -123,10 +123,8 @@ fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
             let mut list = El::new("ul")?;
             for r in recipients.iter().filter_map(|r| policy.recipient(r)) {
                 let mut li = El::new("li")?.child(ctx.el("span", &r.name)?);
-                if r.outside_eu {
-                    li = li.child(El::new("span")?.text(" ")).child(
-                        El::new("span")?.class("pw-badge pw-badge-warn pw-outside-eu").text(t(lang, "store.outside_eu")),
-                    );
+                if let Some(mark) = st::location_mark(lang, r)? {
+                    li = li.child(El::new("span")?.text(" ")).child(mark);
                 }
                 list = list.child(li);
             }

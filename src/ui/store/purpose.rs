@@ -11,13 +11,13 @@ use crate::ui::UiError;
 pub fn purpose(ctx: &Ctx, p: &Purpose) -> Result<El, UiError> {
     let lang = ctx.lang;
     let recipients: Vec<&Recipient> = p.recipients.iter().filter_map(|id| ctx.policy.recipient(id)).collect();
-    let leaves_eu = recipients.iter().any(|r| r.outside_eu);
+    let leaves_eu = recipients.iter().any(|r| r.outside_eu.is_outside());
 
     let meta = El::new("span")?
         .class("pw-sum-meta")
         .child(El::new("span")?.text(&labelled(t(lang, "store.basis"), text::basis(lang, p.legal_basis))))
         .child(El::new("span")?.text(&labelled(t(lang, "store.retention"), &ctx.retention(&p.retention))))
-        .child_opt(if leaves_eu { Some(outside_badge(ctx)?) } else { None });
+        .child_opt(if leaves_eu { Some(text::outside_badge(lang)?) } else { None });
     let summary = El::new("summary")?
         .child(ctx.el("span", &p.label)?.class("pw-sum-title"))
         .child(meta);
@@ -132,22 +132,22 @@ pub fn category(ctx: &Ctx, c: &DataCategory, heading: &'static str) -> Result<El
     Ok(el)
 }
 
-/// A recipient as a list item: name, role, country and a textual "outside the EU" badge;
+/// A recipient as a list item: name, role, country and a textual location mark (outside the EU, not stated);
 /// `full` adds the description and the transfer safeguard.
 pub fn recipient(ctx: &Ctx, r: &Recipient, full: bool) -> Result<El, UiError> {
     let lang = ctx.lang;
     let mut line = El::new("p")?
         .child(ctx.el("strong", &r.name)?.class("pw-recipient-name"))
         .child(El::new("span")?.class("pw-muted").text(&joined_meta(ctx, r)));
-    if r.outside_eu {
-        line = line.child(El::new("span")?.text(" ")).child(outside_badge(ctx)?);
+    if let Some(mark) = text::location_mark(lang, r)? {
+        line = line.child(El::new("span")?.text(" ")).child(mark);
     }
     let mut li = El::new("li")?.class("pw-recipient").attr("data-recipient", &r.id).child(line);
     if full {
         if let Some(d) = &r.description {
             li = li.child(ctx.el("p", d)?);
         }
-        if r.outside_eu {
+        if r.outside_eu.is_outside() {
             li = li.child(El::new("p")?.class("pw-muted").text(t(lang, "store.outside_eu.note")));
         }
         if let Some(s) = &r.safeguard {
@@ -171,7 +171,3 @@ fn joined_meta(ctx: &Ctx, r: &Recipient) -> String {
     s
 }
 
-/// The "Buiten de EU" badge: text and a border, never colour alone.
-pub fn outside_badge(ctx: &Ctx) -> Result<El, UiError> {
-    Ok(El::new("span")?.class("pw-badge pw-badge-warn pw-outside-eu").text(t(ctx.lang, "store.outside_eu")))
-}

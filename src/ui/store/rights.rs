@@ -65,8 +65,8 @@ fn tracker(ctx: &Ctx, s: &TrackingService) -> Result<El, UiError> {
     }
     if let Some(r) = s.recipient.as_deref().and_then(|id| ctx.policy.recipient(id)) {
         let mut v = ctx.el("span", &r.name)?;
-        if r.outside_eu {
-            v = El::new("span")?.child(v).child(El::new("span")?.text(" ")).child(super::purpose::outside_badge(ctx)?);
+        if let Some(mark) = super::text::location_mark(lang, r)? {
+            v = El::new("span")?.child(v).child(El::new("span")?.text(" ")).child(mark);
         }
         dl = row(dl, t(lang, "store.recipients"), v)?;
     }

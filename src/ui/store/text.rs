@@ -3,7 +3,8 @@
 
 use crate::i18n::{fill, t, Lang};
 use crate::policy::{
-    Date, LegalBasis, Period, Policy, RecipientRole, RequestKindName, RetentionRule, Source, Text,
+    Date, LegalBasis, Location, Period, Policy, Recipient, RecipientRole, RequestKindName, RetentionRule, Source,
+    Text,
 };
 use crate::ui::dom::{push_u32, El};
 use crate::ui::UiError;
@@ -155,4 +156,19 @@ pub fn link(url: &str) -> Result<El, UiError> {
     } else {
         Ok(El::new("span")?.text(url))
     }
+}
+
+/// The textual location mark of a recipient: the "Buiten de EU" badge (text and a border, never
+/// colour alone), "locatie niet vermeld" when the policy does not say, nothing inside the EU.
+pub fn location_mark(lang: Lang, r: &Recipient) -> Result<Option<El>, UiError> {
+    Ok(match r.outside_eu {
+        Location::OutsideEu => Some(outside_badge(lang)?),
+        Location::Unknown => Some(El::new("span")?.class("pw-muted pw-location-unknown").text(t(lang, "store.location_unknown"))),
+        Location::InsideEu => None,
+    })
+}
+
+/// The "Buiten de EU" badge: text and a border, never colour alone.
+pub fn outside_badge(lang: Lang) -> Result<El, UiError> {
+    Ok(El::new("span")?.class("pw-badge pw-badge-warn pw-outside-eu").text(t(lang, "store.outside_eu")))
 }
