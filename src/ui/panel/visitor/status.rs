@@ -72,23 +72,8 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
         let _ = card.append_child(&El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])).build());
     }
     let _ = step.append_child(&card);
-    let refresh = El::new("button")?.class("pw-btn pw-refresh").attr("type", "button").text(t(lang, "visitor.refresh")).build();
-    let forget = El::new("button")?.class("pw-btn pw-forget").attr("type", "button").text(t(lang, "visitor.forget")).build();
-    let row = El::new("div")?.class("pw-row").build();
-    let _ = row.append_child(&refresh);
-    let _ = row.append_child(&forget);
-    let _ = step.append_child(&row);
+    refresh_and_forget(state, step, true)?;
     let _ = step.append_child(&El::new("p")?.class("pw-muted").text(t(lang, "visitor.forget_hint")).build());
-    state.keep(util::on(&refresh, "click", state, |s, _| {
-        let Some(Saved::Status { token, .. }) = s.saved() else { return };
-        util::spawn(&s, |s| async move {
-            load(&s, &token, true).await;
-            if let Ok(Some(b)) = s.body.query_selector(".pw-refresh") {
-                dom::focus(&b);
-            }
-        });
-    }));
-    state.keep(util::on(&forget, "click", state, |s, _| s.forget()));
     Ok(heading)
 }
 
@@ -96,23 +81,37 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
 /// forget.
 fn notice(state: &Rc<Visitor>, message: &str) {
     let Some(step) = state.fresh() else { return };
-    let lang = state.lang;
     let built = (|| -> Result<(), UiError> {
         let _ = step.append_child(&El::new("p")?.class("pw-unavailable").attr("role", "alert").text(message).build());
-        let refresh = El::new("button")?.class("pw-btn pw-refresh").attr("type", "button").text(t(lang, "visitor.refresh")).build();
-        let forget = El::new("button")?.class("pw-btn pw-forget").attr("type", "button").text(t(lang, "visitor.forget")).build();
-        let row = El::new("div")?.class("pw-row").build();
-        let _ = row.append_child(&refresh);
-        let _ = row.append_child(&forget);
-        let _ = step.append_child(&row);
-        state.keep(util::on(&refresh, "click", state, |s, _| {
-            let Some(Saved::Status { token, .. }) = s.saved() else { return };
-            util::spawn(&s, |s| async move { load(&s, &token, true).await });
-        }));
-        state.keep(util::on(&forget, "click", state, |s, _| s.forget()));
-        Ok(())
+        refresh_and_forget(state, &step, false)
     })();
     if built.is_err() {
         state.mount.show_unavailable();
     }
+}
+
+/// The refresh and forget buttons under the status or a notice: refresh reloads the status
+/// with the saved token (putting focus back on the new refresh button when `refocus`), forget
+/// drops it from this device.
+fn refresh_and_forget(state: &Rc<Visitor>, step: &Element, refocus: bool) -> Result<(), UiError> {
+    let lang = state.lang;
+    let refresh = El::new("button")?.class("pw-btn pw-refresh").attr("type", "button").text(t(lang, "visitor.refresh")).build();
+    let forget = El::new("button")?.class("pw-btn pw-forget").attr("type", "button").text(t(lang, "visitor.forget")).build();
+    let row = El::new("div")?.class("pw-row").build();
+    let _ = row.append_child(&refresh);
+    let _ = row.append_child(&forget);
+    let _ = step.append_child(&row);
+    state.keep(util::on(&refresh, "click", state, move |s, _| {
+        let Some(Saved::Status { token, .. }) = s.saved() else { return };
+        util::spawn(&s, move |s| async move {
+            load(&s, &token, true).await;
+            if refocus {
+                if let Ok(Some(b)) = s.body.query_selector(".pw-refresh") {
+                    dom::focus(&b);
+                }
+            }
+        });
+    }));
+    state.keep(util::on(&forget, "click", state, |s, _| s.forget()));
+    Ok(())
 }
