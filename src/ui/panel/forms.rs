@@ -6,8 +6,8 @@
 
 use super::{requests, util, State, Tab};
 use crate::api::outbox;
-use crate::i18n::{fill, t};
-use crate::policy::{LegalBasis, RequestKindName, REQUEST_KINDS};
+use crate::i18n::{fill, t, Lang};
+use crate::policy::{LegalBasis, RequestKindName, RequestOffer, REQUEST_KINDS};
 use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::store::text::{self as st, Ctx};
@@ -34,10 +34,14 @@ struct Controls {
     summary: Element,
 }
 
+/// A check of one control of a request form (the panel's and the visitor's).
 #[derive(Clone)]
-enum Check {
+pub enum Check {
+    /// Has a value other than blanks.
     Filled,
+    /// A checkbox that must be ticked.
     Confirmed,
+    /// At least one of these boxes is ticked (the control is the first of them).
     AnyChecked(Vec<Element>),
 }
 
@@ -53,14 +57,9 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
     let add = |el: El| {
         let _ = form.append_child(&el.build());
     };
-    if let Some(d) = offer.and_then(|o| o.description.as_ref()) {
-        add(ctx.el("p", d)?);
+    for line in offer_intro(&ctx, offer)? {
+        add(line);
     }
-    let response = match offer.and_then(|o| o.response_time) {
-        Some(p) => fill(t(lang, "store.rights.within"), &[("period", &ctx.period(p))]),
-        None => t(lang, "store.rights.default_response").to_string(),
-    };
-    add(El::new("p")?.class("pw-muted").text(&st::labelled(t(lang, "store.rights.response"), &response)));
 
     let mut checks: Vec<(Element, Element, Check)> = Vec::new();
     let data = state.data.borrow();
@@ -136,14 +135,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
                 let names: Vec<&str> = plan.notify.iter().filter_map(|r| policy.recipient(r)).map(|r| ctx.text(&r.name)).collect();
                 add(El::new("p")?.text(&fill(t(lang, "panel.form.notify"), &[("recipients", &names.join(", "))])));
             }
-            let id = next_id("pw-confirm");
-            let mut err_id = id.clone();
-            err_id.push_str("-err");
-            let input = El::new("input")?.attr("type", "checkbox").attr("id", &id).attr("name", "confirm").attr("aria-describedby", &err_id).build();
-            let label = El::new("label")?.class("pw-check").attr("for", &id).build();
-            let _ = label.append_child(&input);
-            let _ = label.append_child(&El::new("span")?.text(t(lang, "panel.form.confirm")).build());
-            let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
+            let (label, input, error) = confirmation(lang, "pw-confirm")?;
             let _ = form.append_child(&label);
             let _ = form.append_child(&error);
             checks.push((input, error, Check::Confirmed));
@@ -234,23 +226,7 @@ fn validate(state: &State, kind: RequestKindName, c: &Controls) -> Option<serde_
     let lang = state.lang;
     let mut first_bad: Option<Element> = None;
     for (control, error, check) in &c.checks {
-        let message = match check {
-            Check::Filled if util::value_of(control).trim().is_empty() => Some(t(lang, "panel.form.required")),
-            Check::Confirmed if !util::checked(control) => Some(t(lang, "panel.form.confirm_required")),
-            Check::AnyChecked(boxes) if !boxes.iter().any(util::checked) => Some(t(lang, "panel.form.choose_one")),
-            _ => None,
-        };
-        if let Check::AnyChecked(boxes) = check {
-            for b in boxes {
-                if message.is_some() {
-                    let _ = b.set_attribute("aria-invalid", "true");
-                } else {
-                    let _ = b.remove_attribute("aria-invalid");
-                }
-            }
-        }
-        util::set_error(control, error, message);
-        if message.is_some() && first_bad.is_none() {
+        if !mark(lang, control, error, check) && first_bad.is_none() {
             first_bad = Some(control.clone());
         }
     }
@@ -261,33 +237,101 @@ fn validate(state: &State, kind: RequestKindName, c: &Controls) -> Option<serde_
     }
     c.summary.set_text_content(None);
     let note = Some(util::value_of(&c.note).trim().to_string()).filter(|n| !n.is_empty());
-    let checked_values = |i: usize| -> Vec<String> {
-        match c.checks.get(i).map(|x| &x.2) {
-            Some(Check::AnyChecked(boxes)) => boxes.iter().filter(|b| util::checked(b)).filter_map(|b| b.get_attribute("value")).collect(),
-            _ => Vec::new(),
-        }
+    let chosen = ticked(c.checks.first().map(|x| &x.2));
+    let details = details(kind, note, chosen, || {
+        let index: usize = util::value_of(&c.checks.first()?.0).parse().ok()?;
+        let data = state.data.borrow();
+        let v = data.values.get(index)?;
+        let value = util::value_of(&c.checks.get(1)?.0).trim().to_string();
+        Some((v.category.clone(), v.field.clone(), value))
+    })?;
+    Some(details.to_json())
+}
+
+/// The first lines of a request form: the offer's description, and how soon it is answered.
+pub fn offer_intro(ctx: &Ctx, offer: Option<&RequestOffer>) -> Result<Vec<El>, UiError> {
+    let lang = ctx.lang;
+    let mut lines = Vec::new();
+    if let Some(d) = offer.and_then(|o| o.description.as_ref()) {
+        lines.push(ctx.el("p", d)?);
+    }
+    let response = match offer.and_then(|o| o.response_time) {
+        Some(p) => fill(t(lang, "store.rights.within"), &[("period", &ctx.period(p))]),
+        None => t(lang, "store.rights.default_response").to_string(),
     };
-    let details = match kind {
+    lines.push(El::new("p")?.class("pw-muted").text(&st::labelled(t(lang, "store.rights.response"), &response)));
+    Ok(lines)
+}
+
+/// The explicit confirmation of an erasure (C-C6), ids from `prefix`: (label, checkbox, error
+/// element).
+pub fn confirmation(lang: Lang, prefix: &'static str) -> Result<(Element, Element, Element), UiError> {
+    let id = next_id(prefix);
+    let mut err_id = id.clone();
+    err_id.push_str("-err");
+    let input = El::new("input")?.attr("type", "checkbox").attr("id", &id).attr("name", "confirm").attr("aria-describedby", &err_id).build();
+    let label = El::new("label")?.class("pw-check").attr("for", &id).build();
+    let _ = label.append_child(&input);
+    let _ = label.append_child(&El::new("span")?.text(t(lang, "panel.form.confirm")).build());
+    let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
+    Ok((label, input, error))
+}
+
+/// Applies `check` to `control`: shows or clears its error (and marks the boxes of a choice
+/// invalid or not). Whether the control passes.
+pub fn mark(lang: Lang, control: &Element, error: &Element, check: &Check) -> bool {
+    let message = match check {
+        Check::Filled if util::value_of(control).trim().is_empty() => Some(t(lang, "panel.form.required")),
+        Check::Confirmed if !util::checked(control) => Some(t(lang, "panel.form.confirm_required")),
+        Check::AnyChecked(boxes) if !boxes.iter().any(util::checked) => Some(t(lang, "panel.form.choose_one")),
+        _ => None,
+    };
+    if let Check::AnyChecked(boxes) = check {
+        for b in boxes {
+            if message.is_some() {
+                let _ = b.set_attribute("aria-invalid", "true");
+            } else {
+                let _ = b.remove_attribute("aria-invalid");
+            }
+        }
+    }
+    util::set_error(control, error, message);
+    message.is_none()
+}
+
+/// The values of the ticked boxes of a choice (none for another check).
+pub fn ticked(check: Option<&Check>) -> Vec<String> {
+    match check {
+        Some(Check::AnyChecked(boxes)) => boxes.iter().filter(|b| util::checked(b)).filter_map(|b| b.get_attribute("value")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The details of a request of `kind`: `chosen` are the ticked categories (restriction) or
+/// objection targets; `rectification` gives (category, field, new value).
+pub fn details(
+    kind: RequestKindName,
+    note: Option<String>,
+    chosen: Vec<String>,
+    rectification: impl FnOnce() -> Option<(String, String, String)>,
+) -> Option<RequestDetails> {
+    Some(match kind {
         RequestKindName::Access => RequestDetails::Access { note },
         RequestKindName::Export => RequestDetails::Export { note },
         RequestKindName::Erasure => RequestDetails::Erasure { note },
         RequestKindName::Rectification => {
-            let index: usize = util::value_of(&c.checks.first()?.0).parse().ok()?;
-            let data = state.data.borrow();
-            let v = data.values.get(index)?;
-            let value = util::value_of(&c.checks.get(1)?.0).trim().to_string();
-            RequestDetails::Rectification { category: v.category.clone(), field: v.field.clone(), value, note }
+            let (category, field, value) = rectification()?;
+            RequestDetails::Rectification { category, field, value, note }
         }
-        RequestKindName::Restriction => RequestDetails::Restriction { categories: checked_values(0), note },
+        RequestKindName::Restriction => RequestDetails::Restriction { categories: chosen, note },
         RequestKindName::Objection => RequestDetails::Objection {
-            targets: checked_values(0)
+            targets: chosen
                 .into_iter()
                 .map(|v| if v == "direct_marketing" { ObjectionTarget::DirectMarketing } else { ObjectionTarget::Purpose(v) })
                 .collect(),
             note,
         },
-    };
-    Some(details.to_json())
+    })
 }
 
 async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Value, key: &str, summary: &Element) {
@@ -310,14 +354,7 @@ async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Valu
             summary.set_text_content(Some(t(lang, "panel.requests.queued")));
             state.mount.announce(t(lang, "panel.requests.queued"));
         }
-        Err(e) => {
-            let mut text = String::from(util::api_error(lang, &e));
-            if let Some(d) = util::problem_detail(&e) {
-                text.push(' ');
-                text.push_str(&d);
-            }
-            summary.set_text_content(Some(&text));
-        }
+        Err(e) => summary.set_text_content(Some(&util::api_error_text(lang, &e))),
     }
 }
 

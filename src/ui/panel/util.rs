@@ -84,6 +84,16 @@ pub fn problem_detail(e: &ApiError) -> Option<String> {
     v.get("detail").and_then(|d| d.as_str()).map(str::to_owned)
 }
 
+/// [`api_error`] followed by the server's `detail`, if any.
+pub fn api_error_text(lang: Lang, e: &ApiError) -> String {
+    let mut text = String::from(api_error(lang, e));
+    if let Some(d) = problem_detail(e) {
+        text.push(' ');
+        text.push_str(&d);
+    }
+    text
+}
+
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), UiError> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

@@ -4,25 +4,18 @@
 //! or objection). Every error is marked on its control and described (C-D5).
 
 use super::{util, valid_email, Visitor};
-use crate::i18n::{fill, t};
+use crate::i18n::t;
 use crate::policy::{RequestKindName, REQUEST_KINDS};
-use crate::requests::{offered_kinds, ObjectionTarget, RequestDetails};
+use crate::requests::offered_kinds;
 use crate::ui::dom::{self, next_id, El};
-use crate::ui::panel::{forms, requests};
-use crate::ui::store::text::{self as st, Ctx};
+use crate::ui::panel::forms::{self, Check};
+use crate::ui::panel::requests;
+use crate::ui::store::text::Ctx;
 use crate::ui::UiError;
 use serde_json::json;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::Element;
-
-/// A check of one control of the chosen kind.
-#[derive(Clone)]
-enum Check {
-    Filled,
-    Confirmed,
-    AnyChecked(Vec<Element>),
-}
 
 /// The form's controls, kept for validation.
 struct Controls {
@@ -147,12 +140,7 @@ fn refused(state: &Visitor, e: &crate::api::ApiError, summary: &Element, email: 
         dom::focus(email);
         return;
     }
-    let mut text = String::from(util::api_error(lang, e));
-    if let Some(d) = util::problem_detail(e) {
-        text.push(' ');
-        text.push_str(&d);
-    }
-    summary.set_text_content(Some(&text));
+    summary.set_text_content(Some(&util::api_error_text(lang, e)));
 }
 
 /// Fills the details slot for `kind`.
@@ -166,14 +154,9 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Resul
         let _ = slot.append_child(&el.build());
     };
     let offer = policy.request_offer(kind);
-    if let Some(d) = offer.and_then(|o| o.description.as_ref()) {
-        add(ctx.el("p", d)?);
+    for line in forms::offer_intro(&ctx, offer)? {
+        add(line);
     }
-    let response = match offer.and_then(|o| o.response_time) {
-        Some(p) => fill(t(lang, "store.rights.within"), &[("period", &ctx.period(p))]),
-        None => t(lang, "store.rights.default_response").to_string(),
-    };
-    add(El::new("p")?.class("pw-muted").text(&st::labelled(t(lang, "store.rights.response"), &response)));
     let mut checks = Vec::new();
     match kind {
         RequestKindName::Access => add(El::new("p")?.text(t(lang, "visitor.access"))),
@@ -224,14 +207,7 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Resul
                 add(El::new("h3")?.text(t(lang, "store.rights.consequences")));
                 add(ctx.el("p", c)?.class("pw-consequences"));
             }
-            let id = next_id("pw-vconfirm");
-            let mut err_id = id.clone();
-            err_id.push_str("-err");
-            let input = El::new("input")?.attr("type", "checkbox").attr("id", &id).attr("name", "confirm").attr("aria-describedby", &err_id).build();
-            let label = El::new("label")?.class("pw-check").attr("for", &id).build();
-            let _ = label.append_child(&input);
-            let _ = label.append_child(&El::new("span")?.text(t(lang, "panel.form.confirm")).build());
-            let error = El::new("p")?.class("pw-error").attr("id", &err_id).flag("hidden", true).build();
+            let (label, input, error) = forms::confirmation(lang, "pw-vconfirm")?;
             let _ = slot.append_child(&label);
             let _ = slot.append_child(&error);
             checks.push((input, error, Check::Confirmed, "confirm"));
@@ -282,23 +258,7 @@ fn validate(state: &Visitor, c: &Controls) -> Option<(&'static str, serde_json::
         first_bad = Some(c.email.clone());
     }
     for (control, error, check, _) in c.checks.borrow().iter() {
-        let message = match check {
-            Check::Filled if util::value_of(control).trim().is_empty() => Some(t(lang, "panel.form.required")),
-            Check::Confirmed if !util::checked(control) => Some(t(lang, "panel.form.confirm_required")),
-            Check::AnyChecked(boxes) if !boxes.iter().any(util::checked) => Some(t(lang, "panel.form.choose_one")),
-            _ => None,
-        };
-        if let Check::AnyChecked(boxes) = check {
-            for b in boxes {
-                if message.is_some() {
-                    let _ = b.set_attribute("aria-invalid", "true");
-                } else {
-                    let _ = b.remove_attribute("aria-invalid");
-                }
-            }
-        }
-        util::set_error(control, error, message);
-        if message.is_some() && first_bad.is_none() {
+        if !forms::mark(lang, control, error, check) && first_bad.is_none() {
             first_bad = Some(control.clone());
         }
     }
@@ -312,30 +272,12 @@ fn validate(state: &Visitor, c: &Controls) -> Option<(&'static str, serde_json::
     let note = c.note.borrow().as_ref().map(|n| util::value_of(n).trim().to_string()).filter(|n| !n.is_empty());
     let checks = c.checks.borrow();
     let value_of = |name: &str| checks.iter().find(|x| x.3 == name).map(|x| util::value_of(&x.0)).unwrap_or_default();
-    let checked_values = || -> Vec<String> {
-        match checks.iter().find(|x| x.3 == "choices").map(|x| &x.2) {
-            Some(Check::AnyChecked(boxes)) => boxes.iter().filter(|b| util::checked(b)).filter_map(|b| b.get_attribute("value")).collect(),
-            _ => Vec::new(),
-        }
-    };
-    let details = match kind {
-        RequestKindName::Access => RequestDetails::Access { note },
-        RequestKindName::Export => RequestDetails::Export { note },
-        RequestKindName::Erasure => RequestDetails::Erasure { note },
-        RequestKindName::Rectification => {
-            let field = value_of("field");
-            let (category, field) = field.split_once(' ')?;
-            RequestDetails::Rectification { category: category.to_string(), field: field.to_string(), value: value_of("value").trim().to_string(), note }
-        }
-        RequestKindName::Restriction => RequestDetails::Restriction { categories: checked_values(), note },
-        RequestKindName::Objection => RequestDetails::Objection {
-            targets: checked_values()
-                .into_iter()
-                .map(|v| if v == "direct_marketing" { ObjectionTarget::DirectMarketing } else { ObjectionTarget::Purpose(v) })
-                .collect(),
-            note,
-        },
-    };
+    let chosen = forms::ticked(checks.iter().find(|x| x.3 == "choices").map(|x| &x.2));
+    let details = forms::details(kind, note, chosen, || {
+        let field = value_of("field");
+        let (category, field) = field.split_once(' ')?;
+        Some((category.to_string(), field.to_string(), value_of("value").trim().to_string()))
+    })?;
     let name = REQUEST_KINDS.iter().find(|(_, k)| *k == kind).map(|(n, _)| *n)?;
     Some((name, details.to_json(), email))
 }
