@@ -47,6 +47,19 @@ fn gated_script(parent: &Element, purpose: &str, counter: &str) -> Element {
     s
 }
 
+// C-B3: `data-purpose="a b"` needs both purposes.
+#[wasm_bindgen_test]
+fn a_tag_of_several_purposes_runs_only_when_all_are_granted() {
+    let box_ = container();
+    gated_script(&box_, "ad_measurement remarketing", "__t_both");
+    assert_eq!(activate(&doc(), &|p: &str| p == "remarketing"), 0, "one of two is not enough");
+    assert_eq!(activate(&doc(), &|p: &str| p == "ad_measurement"), 0, "nor the other");
+    assert_eq!(window_number("__t_both"), 0.0);
+    assert_eq!(activate(&doc(), &|p: &str| p == "ad_measurement" || p == "remarketing"), 1);
+    assert_eq!(window_number("__t_both"), 1.0);
+    box_.remove();
+}
+
 async fn tick() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).unwrap();

@@ -1,5 +1,6 @@
 //! Tag gating (C-B3): `<script type="text/plain" data-purpose>` and `iframe`/`img` with
-//! `data-src` + `data-purpose` are activated once their purpose is granted, exactly once,
+//! `data-src` + `data-purpose` (one purpose id, or several space-separated ones that must all be
+//! granted) are activated once their purposes are granted, exactly once,
 //! keeping every other attribute (nonce included). A `MutationObserver` (owned by [`Gate`],
 //! disconnected on drop) handles elements added later.
 
@@ -33,8 +34,10 @@ fn activate_one(doc: &Document, el: &Element, granted: &dyn Fn(&str) -> bool) ->
     if el.has_attribute(ACTIVATED_ATTR) {
         return false;
     }
-    let Some(purpose) = el.get_attribute("data-purpose") else { return false };
-    if !granted(&purpose) {
+    let Some(purposes) = el.get_attribute("data-purpose") else { return false };
+    // One purpose or several, space-separated: every one must be granted.
+    let mut ids = purposes.split_ascii_whitespace().peekable();
+    if ids.peek().is_none() || !ids.all(|p| granted(p)) {
         return false;
     }
     let tag = el.tag_name();

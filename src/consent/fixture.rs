@@ -26,7 +26,7 @@ fn service(id: &str, purpose: &str, vendor: Vendor, cookies: &[&str]) -> Trackin
     TrackingService {
         id: id.into(),
         name: text(id),
-        purpose: purpose.into(),
+        purposes: vec![purpose.into()],
         recipient: None,
         vendor,
         domains: vec![],

@@ -73,7 +73,7 @@ pub fn consent_mode_update(policy: &Policy, granted: &dyn Fn(&str) -> bool) -> [
 pub fn vendor_granted(policy: &Policy, vendor: Vendor, granted: &dyn Fn(&str) -> bool) -> Option<bool> {
     let mut services = policy.tracking.iter().filter(|s| s.vendor == vendor).peekable();
     services.peek()?;
-    Some(services.all(|s| granted(&s.purpose)))
+    Some(services.all(|s| s.may_run(granted)))
 }
 
 /// Matches a cookie or storage key against a pattern where `*` stands for any run of characters.
@@ -204,6 +204,19 @@ mod tests {
         assert_eq!(vendor_granted(&p, Vendor::Microsoft, &granted_set(&["advertising"])), Some(true));
         assert_eq!(vendor_granted(&p, Vendor::Google, &granted_set(&["advertising"])), Some(false));
         assert_eq!(vendor_granted(&p, Vendor::Other, &granted_set(&["advertising"])), None);
+    }
+
+    #[test]
+    fn a_service_of_several_purposes_needs_every_one() {
+        let mut p = policy();
+        let fb = p.tracking.iter_mut().find(|s| s.id == "fb").unwrap();
+        fb.purposes = vec!["advertising".into(), "remarketing".into()];
+        let fb = p.tracking_service("fb").unwrap();
+        assert!(fb.serves("advertising") && fb.serves("remarketing"));
+        assert_eq!(p.tracking_for("advertising").filter(|s| s.id == "fb").count(), 1, "listed under each purpose");
+        assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["remarketing"])), Some(false));
+        assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["advertising"])), Some(false));
+        assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["advertising", "remarketing"])), Some(true));
     }
 
     #[test]

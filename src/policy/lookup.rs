@@ -127,13 +127,25 @@ impl Policy {
         self.tracking.iter().find(|t| t.id == id)
     }
 
-    /// The tracking services that serve a purpose.
+    /// The tracking services that serve a purpose (among others, maybe).
     pub fn tracking_for<'a>(&'a self, purpose: &'a str) -> impl Iterator<Item = &'a TrackingService> + 'a {
-        self.tracking.iter().filter(move |t| t.purpose == purpose)
+        self.tracking.iter().filter(move |t| t.serves(purpose))
     }
 
     /// The offer for a request kind, if the policy makes one.
     pub fn request_offer(&self, kind: RequestKindName) -> Option<&RequestOffer> {
         self.rights.requests.iter().find(|r| r.kind == kind)
+    }
+}
+
+impl TrackingService {
+    /// Whether the service serves this purpose (among its others).
+    pub fn serves(&self, purpose: &str) -> bool {
+        self.purposes.iter().any(|p| p == purpose)
+    }
+
+    /// Whether the service may run: every one of its purposes is granted.
+    pub fn may_run(&self, granted: &dyn Fn(&str) -> bool) -> bool {
+        !self.purposes.is_empty() && self.purposes.iter().all(|p| granted(p))
     }
 }

@@ -349,8 +349,9 @@ pub enum RetentionEvent {
 pub struct TrackingService {
     pub id: Id,
     pub name: Text,
-    /// The purpose id it serves; that purpose's consent gates it.
-    pub purpose: Id,
+    /// The purpose ids it serves (at least one, no duplicates); it runs only when every one of
+    /// them is granted, and its cookies go when any is withdrawn.
+    pub purposes: Vec<Id>,
     /// The recipient id that receives the data, if listed.
     pub recipient: Option<Id>,
     /// Which vendor signal API to drive on a decision.

@@ -30,7 +30,7 @@ const PURPOSE: &[&str] = &[
     "eligible_plans",
 ];
 const TRACKING: &[&str] =
-    &["id", "name", "purpose", "recipient", "vendor", "domains", "pages", "cookies", "storage", "description"];
+    &["id", "name", "purposes", "recipient", "vendor", "domains", "pages", "cookies", "storage", "description"];
 const COOKIE: &[&str] = &["name", "lifetime", "description"];
 const RIGHTS: &[&str] = &["requests", "how", "breach_notification", "processor_agreement"];
 const REQUEST: &[&str] = &["kind", "response_time", "consequences", "description"];
@@ -191,7 +191,7 @@ fn tracking(v: &Value, path: &str, e: &mut Errs) -> TrackingService {
     TrackingService {
         id: o.string("id", e),
         name: o.text("name", e),
-        purpose: o.string("purpose", e),
+        purposes: o.strings("purposes", e),
         recipient: o.opt_string("recipient", e),
         vendor: o.req_with("vendor", e, |v, p, e| name_of(v, p, e, "vendor", VENDORS)).unwrap_or(Vendor::Other),
         domains: o.strings("domains", e),

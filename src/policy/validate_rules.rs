@@ -257,7 +257,11 @@ fn period_length(c: &mut Ctx, path: &str, period: Period) {
 fn tracking(c: &mut Ctx, path: &str, t: &TrackingService, purposes: &Known, recipients: &Known, langs: &[Lang]) {
     c.id(&key(path, "id"), &t.id);
     c.text(&key(path, "name"), &t.name, true, langs);
-    reference(c, &key(path, "purpose"), &t.purpose, purposes.ids, purposes.complete, "purpose");
+    let list = key(path, "purposes");
+    if t.purposes.is_empty() {
+        c.report(&list, "a tracking service needs at least one purpose");
+    }
+    references(c, &list, &t.purposes, purposes.ids, purposes.complete, "purpose");
     if let Some(r) = &t.recipient {
         reference(c, &key(path, "recipient"), r, recipients.ids, recipients.complete, "recipient");
     }

@@ -217,6 +217,27 @@ describe("decisions", () => {
     await context.close();
   });
 
+  // C-B3: the Bing and Facebook pixels serve ad measurement and personalised ads; they run only
+  // when both are granted, and the dialog lists them under each of the two purposes.
+  test("a pixel of two purposes needs both: ad measurement alone runs Google Ads only", async () => {
+    const { page, context } = await fresh();
+    await pw(page, "settings").click();
+    await pw(page, "dialog").waitFor();
+    const listed = await page.locator("#privacy-widget-consent [data-service]").evaluateAll((els) => els.map((e) => e.dataset.service));
+    for (const id of ["bing_ads", "facebook_pixel"]) {
+      assert.equal(listed.filter((x) => x === id).length, 2, `${id} listed under both purposes: ${listed}`);
+    }
+    await page.locator("#privacy-widget-consent [data-pw=switch][name=ad_measurement]").check();
+    await pw(page, "save").click();
+    await pw(page, "dialog").waitFor({ state: "detached" });
+    await page.waitForFunction(() => (window.__ran || []).length >= 1);
+    await page.waitForTimeout(200);
+    const s = await snapshot(page);
+    assert.deepEqual(s.ran, ["gads"], "the two-purpose pixels stay inert");
+    assert.deepEqual(s.decision.purposes, { analytics: false, ad_measurement: true, remarketing: false });
+    await context.close();
+  });
+
   test("manetti: accept all runs Google Analytics only", async () => {
     const { page, context, problems } = await fresh("/sites/manetti/");
     await pw(page, "accept-all").click();

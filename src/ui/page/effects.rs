@@ -35,14 +35,15 @@ pub(super) fn push_denied(policy: &Policy) {
     }
 }
 
-/// Clears the cookies and storage keys of the tracking services of `purposes` (C-A7).
+/// Clears the cookies and storage keys of the tracking services that serve any of `purposes`
+/// (a service needs all of its purposes, so withdrawing one stops it) (C-A7).
 pub(super) fn clear_purposes(policy: &Policy, purposes: &[String]) {
     if purposes.is_empty() {
         return;
     }
     let mut cookie_names: Vec<&str> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for s in policy.tracking.iter().filter(|s| purposes.contains(&s.purpose)) {
+    for s in policy.tracking.iter().filter(|s| purposes.iter().any(|p| s.serves(p))) {
         cookie_names.extend(s.cookies.iter().map(|c| c.name.as_str()));
         keys.extend(s.storage.iter().map(String::as_str));
     }

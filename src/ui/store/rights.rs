@@ -60,8 +60,16 @@ fn tracker(ctx: &Ctx, s: &TrackingService) -> Result<El, UiError> {
         body = body.child(ctx.el("p", d)?);
     }
     let mut dl = El::new("dl")?.class("pw-dl");
-    if let Some(p) = ctx.policy.purpose(&s.purpose) {
-        dl = row(dl, t(lang, "store.purpose"), ctx.el("span", &p.label)?)?;
+    // Every purpose the service needs, each label with its own language mark.
+    let mut labels = El::new("span")?;
+    for (i, p) in s.purposes.iter().filter_map(|id| ctx.policy.purpose(id)).enumerate() {
+        if i > 0 {
+            labels = labels.child(El::new("span")?.text(", "));
+        }
+        labels = labels.child(ctx.el("span", &p.label)?);
+    }
+    if !s.purposes.is_empty() {
+        dl = row(dl, t(lang, "store.purpose"), labels)?;
     }
     if let Some(r) = s.recipient.as_deref().and_then(|id| ctx.policy.recipient(id)) {
         let mut v = ctx.el("span", &r.name)?;
