@@ -225,10 +225,12 @@ if (profiles.some(({ summary }) => summary.some((s) => s.failed === s.loads))) {
   process.exitCode = 1;
 }
 
-/** The gzip budget of the marketing-page widget: size-budget.json's total (40 KB if unreadable). */
+/** The gzip goal of the marketing-page widget (issue 7 judges against it): size-budget.json's
+ * goal_total_gzip_bytes, not its enforced ceiling total_gzip_bytes (40 KB if unreadable). */
 function budgetBytes() {
   try {
     const b = JSON.parse(readFileSync(join(root, "size-budget.json"), "utf8"));
+    if (Number.isFinite(b.goal_total_gzip_bytes)) return b.goal_total_gzip_bytes;
     if (Number.isFinite(b.total_gzip_bytes)) return b.total_gzip_bytes;
   } catch {}
   return 40 * 1024;

@@ -100,7 +100,7 @@ export function markdown({ meta, profiles, budget }) {
   out(`Goals (${profiles[0].label.toLowerCase()}):`);
   out();
   out(
-    `- issue 7, the whole widget within the ${kb(budget)} gzip budget: ${code <= budget ? "met" : "**not met**"} ` +
+    `- issue 7, the whole widget within the ${kb(budget)} gzip goal: ${code <= budget ? "met" : "**not met**"} ` +
       `(loader, glue and wasm ${kb(code)}, ${code <= budget ? `${kb(budget - code)} to spare` : `${kb(code - budget)} over`}; ` +
       `the site's policy document adds ${kb(ours.body - code)})`,
   );
