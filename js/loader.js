@@ -1,12 +1,14 @@
 /*
  * privacy-widget loader: the one <script> tag of a marketing page (served as privacy-widget.js).
  *
- *   <script src="/widget/privacy-widget.js" data-site="pcextreme"
- *           data-policy="/policies/pcextreme.json" data-api="/api/v1"
+ *   <script src="/widget/privacy-widget.js" data-site="pcextreme" data-api="/api/v1"
  *           data-lang="nl" data-cookie-domain="example.nl"></script>
  *
+ * The module reads the site's consent notice (the browser-consent part of its policy, compiled
+ * by the backend) from data-notice, default `${data-api}/sites/${data-site}/notice?lang=…`
+ * with the language of data-lang, else <html lang>, else the browser's.
  * data-module names the glue next to this file (default privacy_widget_consent.js, the
- * consent-only build; privacy_widget.js is the full one); data-lang and
+ * consent-only build; privacy_widget.js is the full one); data-lang, data-notice and
  * data-cookie-domain are optional.
  *
  * Synchronous and tiny, placed before every tag. In this order it
@@ -14,7 +16,8 @@
  *   2. pushes the Google Consent Mode v2 default: everything that can track denied (C-B2);
  *   3. defines the host API as a queue stub: window.__privacyWidget always, and
  *      window.PrivacyWidget too unless the page already has an unrelated global of that name;
- *   4. imports the WebAssembly module (data-module, next to this file) and calls start().
+ *   4. preloads the wasm and the notice, imports the module (data-module, next to this file)
+ *      and calls start().
  * Loading it twice is a no-op. It needs no inline script: it works under
  * `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
  */
@@ -77,7 +80,7 @@
   w.__privacyWidget = api;
   if (!('PrivacyWidget' in w)) w.PrivacyWidget = api;
 
-  // 4: the module, resolved next to this script. The wasm and the policy are preloaded now, so
+  // 4: the module, resolved next to this script. The wasm and the notice are preloaded now, so
   // that they download alongside the glue instead of one after the other.
   var glue = new URL(ds.module || 'privacy_widget_consent.js', me.src).href;
   function preload(href) {
@@ -89,15 +92,21 @@
     (d.head || d.documentElement).appendChild(l);
   }
   preload(glue.replace(/\.js$/, '_bg.wasm'));
-  if (ds.policy) preload(new URL(ds.policy, d.baseURI).href);
+  var apiBase = ds.api || '/api/v1';
+  var lang = (ds.lang || d.documentElement.lang || navigator.language || '').split(/[-_]/)[0].toLowerCase();
+  var notice = new URL(
+    ds.notice || apiBase.replace(/\/$/, '') + '/sites/' + encodeURIComponent(ds.site || '') + '/notice?lang=' + encodeURIComponent(lang),
+    d.baseURI
+  ).href;
+  preload(notice);
   import(glue)
     .then(function (m) {
       return m.default().then(function () {
         var handle = m.start({
           site: ds.site || '',
-          policy: ds.policy || '',
-          api: ds.api || '/api/v1',
-          lang: ds.lang || '',
+          notice: notice,
+          api: apiBase,
+          lang: lang,
           cookieDomain: ds.cookieDomain || '',
         });
         real = handle;

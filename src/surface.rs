@@ -13,8 +13,8 @@ const TS_TYPES: &str = r#"
 export interface StartOptions {
   /** Site id known to the backend, e.g. "pcextreme" (data-site). */
   site: string;
-  /** URL of the site's policy document (data-policy). */
-  policy: string;
+  /** URL of the site's consent notice (data-notice); default `${api}/sites/${site}/notice?lang=${lang}`. */
+  notice?: string;
   /** Backend base URL, default "/api/v1" (data-api). */
   api?: string;
   /** Force "nl" or "en"; empty detects from <html lang> and the browser (data-lang). */
@@ -63,7 +63,7 @@ fn string_option(options: &JsValue, key: &str) -> String {
     Reflect::get(options, &JsValue::from_str(key)).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }
 
-/// Starts the consent widget on a marketing page: loads the policy, applies the stored
+/// Starts the consent widget on a marketing page: loads the site's consent notice, applies the stored
 /// decision or shows the banner. Called by the loader; call it yourself only without it.
 #[wasm_bindgen]
 pub fn start(options: StartOptions) -> ConsentWidget {
@@ -74,7 +74,7 @@ pub fn start(options: StartOptions) -> ConsentWidget {
     }
     let page = Page::start(PageOptions {
         site: string_option(&options, "site"),
-        policy_url: string_option(&options, "policy"),
+        notice_url: string_option(&options, "notice"),
         api,
         lang: string_option(&options, "lang"),
         cookie_domain: string_option(&options, "cookieDomain"),

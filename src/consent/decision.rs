@@ -2,7 +2,7 @@
 //! Privacy Control applied (C-B1), and which purposes a new decision withdraws (C-A7).
 
 use super::{is_gpc_covered, Choice, ConsentRecord, Method};
-use crate::policy::{ConsentScope, Policy, Purpose};
+use super::notice::Notice;
 
 /// What the visitor did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,18 +30,14 @@ impl Decision {
     }
 }
 
-/// The purposes asked in the banner: those whose consent is stored in the browser.
-pub fn browser_purposes(policy: &Policy) -> Vec<&Purpose> {
-    policy.purposes.iter().filter(|p| p.consent == ConsentScope::Browser).collect()
-}
-
 /// Turns an action into a decision. Every purpose starts off (C-A2); with `gpc` the
 /// advertising, remarketing and sharing purposes stay off, and a decision that GPC narrowed
 /// is recorded as `gpc` (C-B1). Saving that only turns purposes off is a `withdraw` (C-A7).
-pub fn decide(policy: &Policy, action: &Action, gpc: bool, previous: Option<&ConsentRecord>) -> Decision {
+pub fn decide(notice: &Notice, action: &Action, gpc: bool, previous: Option<&ConsentRecord>) -> Decision {
     let mut narrowed = false;
-    let choices: Vec<Choice> = browser_purposes(policy)
-        .into_iter()
+    let choices: Vec<Choice> = notice
+        .purposes
+        .iter()
         .map(|p| {
             let asked = match action {
                 Action::AcceptAll => true,
@@ -60,7 +56,7 @@ pub fn decide(policy: &Policy, action: &Action, gpc: bool, previous: Option<&Con
             Action::AcceptAll => Method::AcceptAll,
             Action::RejectAll => Method::RejectAll,
             Action::Custom(_) => match previous {
-                Some(prev) if prev.policy_version == policy.version && only_withdraws(prev, &choices) => {
+                Some(prev) if prev.policy_version == notice.version && only_withdraws(prev, &choices) => {
                     Method::Withdraw
                 }
                 _ => Method::Custom,
@@ -72,13 +68,13 @@ pub fn decide(policy: &Policy, action: &Action, gpc: bool, previous: Option<&Con
 
 /// With GPC on, a stored decision that grants a covered purpose is narrowed at start
 /// (`Some` new decision, method `gpc`); `None` when it already complies (C-B1).
-pub fn gpc_narrowing(policy: &Policy, stored: &ConsentRecord) -> Option<Decision> {
-    let covered_granted = browser_purposes(policy).iter().any(|p| is_gpc_covered(p.kind) && stored.granted(&p.id));
+pub fn gpc_narrowing(notice: &Notice, stored: &ConsentRecord) -> Option<Decision> {
+    let covered_granted = notice.purposes.iter().any(|p| is_gpc_covered(p.kind) && stored.granted(&p.id));
     if !covered_granted {
         return None;
     }
     let keep: Vec<Choice> = stored.choices.clone();
-    let decision = decide(policy, &Action::Custom(keep), true, Some(stored));
+    let decision = decide(notice, &Action::Custom(keep), true, Some(stored));
     Some(Decision { method: Method::Gpc, ..decision })
 }
 
@@ -97,7 +93,7 @@ fn only_withdraws(prev: &ConsentRecord, next: &[Choice]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::fixture::policy;
+    use crate::consent::fixture::notice as policy;
 
     fn on(d: &Decision) -> Vec<&str> {
         d.choices.iter().filter(|(_, on)| *on).map(|(id, _)| id.as_str()).collect()
@@ -118,7 +114,7 @@ mod tests {
     #[test]
     fn only_browser_purposes_are_asked() {
         let p = policy();
-        let ids: Vec<_> = browser_purposes(&p).iter().map(|p| p.id.as_str()).collect();
+        let ids: Vec<_> = p.purposes.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["analytics", "advertising", "remarketing", "audiences"]);
     }
 

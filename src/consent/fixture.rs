@@ -76,3 +76,8 @@ pub fn policy() -> Policy {
         notes: vec![],
     }
 }
+
+/// The fixture policy's consent notice (Dutch).
+pub fn notice() -> super::Notice {
+    super::Notice::compile(&policy(), crate::i18n::Lang::Nl)
+}

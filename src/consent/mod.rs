@@ -3,14 +3,19 @@
 //! Pure Rust (no web dependencies): the browser edges in `crate::browser` and the marketing-page
 //! controller in `crate::ui::page` call into these functions, and the server can reuse them.
 
+mod compile;
 mod decision;
 #[cfg(test)]
 mod fixture;
+pub mod notice;
+mod notice_json;
 pub mod record;
 mod rules;
 mod signals;
 
-pub use decision::{browser_purposes, decide, gpc_narrowing, withdrawn, Action, Decision};
+pub use decision::{decide, gpc_narrowing, withdrawn, Action, Decision};
+pub use notice::{Notice, NoticeCookie, NoticePurpose, NoticeRecipient, NoticeService};
+pub use notice_json::NoticeError;
 pub use record::{consent_id_from, push_u64, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
 pub use rules::{is_gpc_covered, question, Question, CONSENT_MEMORY_SECS, REFUSAL_MEMORY_SECS};
 pub use signals::{

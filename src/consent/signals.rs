@@ -1,7 +1,8 @@
 //! Signal mapping: Google Consent Mode v2 (C-B2), the vendor consent calls (Meta, Microsoft),
 //! and the wildcard and domain rules used to clear a withdrawn purpose's cookies (C-A7).
 
-use crate::policy::{Policy, PurposeKind, Vendor};
+use super::notice::Notice;
+use crate::policy::{PurposeKind, Vendor};
 
 /// The seven Consent Mode v2 types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +47,10 @@ pub const CONSENT_MODE_DEFAULT: &[(ConsentModeType, bool)] = &[
 /// `analytics_storage`; advertising → `ad_storage` + `ad_user_data`; personalised ads →
 /// `ad_personalization`. A type is granted only when the policy has a browser purpose of its
 /// kind and every such purpose is granted.
-pub fn consent_mode_update(policy: &Policy, granted: &dyn Fn(&str) -> bool) -> [(ConsentModeType, bool); 4] {
+pub fn consent_mode_update(notice: &Notice, granted: &dyn Fn(&str) -> bool) -> [(ConsentModeType, bool); 4] {
     let kind_granted = |kind: PurposeKind| {
         let mut any = false;
-        for p in super::browser_purposes(policy).into_iter().filter(|p| p.kind == kind) {
+        for p in notice.purposes.iter().filter(|p| p.kind == kind) {
             if !granted(&p.id) {
                 return false;
             }
@@ -70,8 +71,8 @@ pub fn consent_mode_update(policy: &Policy, granted: &dyn Fn(&str) -> bool) -> [
 
 /// Whether a vendor's consent call should say "granted": `None` when the policy lists no
 /// service of that vendor, else whether every one of its services' purposes is granted.
-pub fn vendor_granted(policy: &Policy, vendor: Vendor, granted: &dyn Fn(&str) -> bool) -> Option<bool> {
-    let mut services = policy.tracking.iter().filter(|s| s.vendor == vendor).peekable();
+pub fn vendor_granted(notice: &Notice, vendor: Vendor, granted: &dyn Fn(&str) -> bool) -> Option<bool> {
+    let mut services = notice.services.iter().filter(|s| s.vendor == vendor).peekable();
     services.peek()?;
     Some(services.all(|s| s.may_run(granted)))
 }
@@ -132,14 +133,16 @@ pub fn parent_domains(host: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::fixture::policy;
+    use crate::consent::fixture::{notice, policy};
+    use crate::consent::Notice;
+    use crate::i18n::Lang;
 
     fn granted_set(ids: &'static [&'static str]) -> impl Fn(&str) -> bool {
         move |p: &str| ids.contains(&p)
     }
 
     fn update(ids: &'static [&'static str]) -> Vec<(&'static str, bool)> {
-        consent_mode_update(&policy(), &granted_set(ids)).iter().map(|(t, on)| (t.name(), *on)).collect()
+        consent_mode_update(&notice(), &granted_set(ids)).iter().map(|(t, on)| (t.name(), *on)).collect()
     }
 
     // C-B2
@@ -190,7 +193,7 @@ mod tests {
         let mut p = policy();
         p.purposes.retain(|p| p.kind != PurposeKind::PersonalisedAds);
         let all = |_: &str| true;
-        let u = consent_mode_update(&p, &all);
+        let u = consent_mode_update(&Notice::compile(&p, Lang::Nl), &all);
         assert_eq!(u[3], (ConsentModeType::AdPersonalization, false));
         assert_eq!(u[0], (ConsentModeType::AnalyticsStorage, true));
     }
@@ -198,7 +201,7 @@ mod tests {
     // C-A7: Meta and Microsoft follow their services' purposes.
     #[test]
     fn vendor_signals_follow_their_services() {
-        let p = policy();
+        let p = notice();
         assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["remarketing"])), Some(true));
         assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["analytics"])), Some(false));
         assert_eq!(vendor_granted(&p, Vendor::Microsoft, &granted_set(&["advertising"])), Some(true));
@@ -211,9 +214,10 @@ mod tests {
         let mut p = policy();
         let fb = p.tracking.iter_mut().find(|s| s.id == "fb").unwrap();
         fb.purposes = vec!["advertising".into(), "remarketing".into()];
-        let fb = p.tracking_service("fb").unwrap();
+        let p = Notice::compile(&p, Lang::Nl);
+        let fb = p.services.iter().find(|s| s.id == "fb").unwrap();
         assert!(fb.serves("advertising") && fb.serves("remarketing"));
-        assert_eq!(p.tracking_for("advertising").filter(|s| s.id == "fb").count(), 1, "listed under each purpose");
+        assert_eq!(p.services_for("advertising").filter(|s| s.id == "fb").count(), 1, "listed under each purpose");
         assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["remarketing"])), Some(false));
         assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["advertising"])), Some(false));
         assert_eq!(vendor_granted(&p, Vendor::Meta, &granted_set(&["advertising", "remarketing"])), Some(true));

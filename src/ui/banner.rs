@@ -5,9 +5,8 @@
 
 use super::dom::El;
 use super::UiError;
-use crate::consent::browser_purposes;
 use crate::i18n::{fill, t, Lang};
-use crate::policy::Policy;
+use crate::consent::Notice;
 use gloo_events::EventListener;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -56,19 +55,15 @@ pub fn gpc_note(lang: Lang) -> Result<El, UiError> {
 
 impl Banner {
     /// Builds the banner; `on` receives the visitor's action.
-    pub fn new(policy: &Policy, lang: Lang, gpc: bool, on: Rc<dyn Fn(BannerEvent)>) -> Result<Banner, UiError> {
-        let tag = lang.tag();
+    pub fn new(notice: &Notice, lang: Lang, gpc: bool, on: Rc<dyn Fn(BannerEvent)>) -> Result<Banner, UiError> {
         let mut purposes = String::new();
-        for (i, p) in browser_purposes(policy).iter().enumerate() {
+        for (i, p) in notice.purposes.iter().enumerate() {
             if i > 0 {
                 purposes.push_str(", ");
             }
-            purposes.push_str(policy.text(&p.label, tag));
+            purposes.push_str(&p.label);
         }
-        let text = fill(
-            t(lang, "consent.banner.text"),
-            &[("controller", policy.text(&policy.controller.name, tag)), ("purposes", &purposes)],
-        );
+        let text = fill(t(lang, "consent.banner.text"), &[("controller", &notice.controller), ("purposes", &purposes)]);
         let title_id = super::dom::next_id("pw-banner-title");
         let accept = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all"))?.attr("data-pw", "accept-all");
         let reject = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all"))?.attr("data-pw", "reject-all");

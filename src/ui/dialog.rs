@@ -8,9 +8,9 @@
 use super::banner::{button, gpc_note};
 use super::dom::{self, El};
 use super::UiError;
-use crate::consent::{browser_purposes, is_gpc_covered, Choice};
+use crate::consent::{is_gpc_covered, Choice, Notice, NoticePurpose};
 use crate::i18n::{t, Lang};
-use crate::policy::{period_words, Location, Policy, Purpose};
+use crate::policy::Location;
 use gloo_events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -58,7 +58,7 @@ impl Dialog {
     /// Builds the dialog. `granted` gives each switch's initial state; with `gpc` the covered
     /// purposes are off and cannot be switched on (C-B1).
     pub fn new(
-        policy: &Policy,
+        notice: &Notice,
         lang: Lang,
         gpc: bool,
         granted: &dyn Fn(&str) -> bool,
@@ -78,11 +78,11 @@ impl Dialog {
             .child(close)
             .child(El::new("p")?.text(t(lang, "consent.dialog.intro")))
             .child_opt(if gpc { Some(gpc_note(lang)?) } else { None })
-            .child(controller_line(policy, lang)?)
+            .child(controller_line(notice, lang)?)
             .child(essential_section(lang)?);
-        for purpose in browser_purposes(policy) {
+        for purpose in &notice.purposes {
             let locked = gpc && is_gpc_covered(purpose.kind);
-            let (section, input) = purpose_section(policy, purpose, lang, locked, !locked && granted(&purpose.id))?;
+            let (section, input) = purpose_section(notice, purpose, lang, locked, !locked && granted(&purpose.id))?;
             switches.push((purpose.id.clone(), input));
             body = body.child(section);
         }
@@ -175,11 +175,9 @@ fn trap_tab(dialog: &Element, event: &web_sys::Event) {
     }
 }
 
-fn controller_line(policy: &Policy, lang: Lang) -> Result<El, UiError> {
-    let tag = lang.tag();
-    let c = &policy.controller;
-    let mut text = String::from(policy.text(&c.name, tag));
-    for extra in [c.email.as_deref(), c.website.as_deref()].into_iter().flatten() {
+fn controller_line(notice: &Notice, lang: Lang) -> Result<El, UiError> {
+    let mut text = notice.controller.clone();
+    for extra in &notice.contact {
         text.push_str(" \u{b7} ");
         text.push_str(extra);
     }
@@ -213,13 +211,12 @@ fn essential_section(lang: Lang) -> Result<El, UiError> {
 }
 
 fn purpose_section(
-    policy: &Policy,
-    purpose: &Purpose,
+    notice: &Notice,
+    purpose: &NoticePurpose,
     lang: Lang,
     locked: bool,
     checked: bool,
 ) -> Result<(El, HtmlInputElement), UiError> {
-    let tag = lang.tag();
     let input_el = El::new("input")?
         .attr("type", "checkbox")
         .attr("name", &purpose.id)
@@ -230,24 +227,39 @@ fn purpose_section(
     let label = El::new("label")?
         .class("pw-switch")
         .child(input_el)
-        .child(El::new("span")?.text(policy.text(&purpose.label, tag)))
+        .child(El::new("span")?.text(&purpose.label))
         .child_opt(if locked { Some(El::new("span")?.class("pw-badge").text(t(lang, "consent.gpc_locked"))) } else { None });
 
-    let mut facts = El::new("dl")?.class("pw-dl");
-    facts = facts
+    let mut facts = El::new("dl")?
+        .class("pw-dl")
         .child(El::new("dt")?.text(t(lang, "consent.controller")))
-        .child(El::new("dd")?.text(policy.text(&policy.controller.name, tag)))
+        .child(El::new("dd")?.text(&notice.controller))
         .child(El::new("dt")?.text(t(lang, "consent.retention")))
-        .child(El::new("dd")?.text(&purpose.retention.sentence(lang, policy)));
-    let recipients = recipient_list(policy, purpose, lang)?;
-    if let Some(list) = recipients {
+        .child(El::new("dd")?.text(&purpose.retention));
+    if !purpose.recipients.is_empty() {
+        let mut list = El::new("ul")?;
+        for r in &purpose.recipients {
+            let mut line = r.name.clone();
+            let location = match r.location {
+                Location::OutsideEu => Some(t(lang, "consent.outside_eu")),
+                Location::Unknown => Some(t(lang, "consent.location_unknown")),
+                Location::InsideEu => None,
+            };
+            let notes: Vec<&str> = r.country.as_deref().into_iter().chain(location).collect();
+            if !notes.is_empty() {
+                line.push_str(" (");
+                line.push_str(&notes.join(", "));
+                line.push(')');
+            }
+            list = list.child(El::new("li")?.attr("data-recipient", &r.id).text(&line));
+        }
         facts = facts.child(El::new("dt")?.text(t(lang, "consent.recipients"))).child(El::new("dd")?.child(list));
     }
     let mut services = El::new("ul")?.class("pw-services");
     let mut any_service = false;
-    for s in policy.tracking_for(&purpose.id) {
+    for s in notice.services_for(&purpose.id) {
         any_service = true;
-        let mut line = String::from(policy.text(&s.name, tag));
+        let mut line = s.name.clone();
         if !s.cookies.is_empty() {
             line.push_str(" \u{2014} ");
             line.push_str(t(lang, "consent.cookies"));
@@ -258,10 +270,7 @@ fn purpose_section(
                 }
                 line.push_str(&c.name);
                 line.push_str(" (");
-                match c.lifetime {
-                    Some(p) => line.push_str(&period_words(p, lang)),
-                    None => line.push_str(t(lang, "consent.session")),
-                }
+                line.push_str(&c.lifetime);
                 line.push(')');
             }
         }
@@ -275,40 +284,9 @@ fn purpose_section(
         .attr("data-purpose", &purpose.id)
         .child(label)
         .child_opt(match &purpose.description {
-            Some(d) => Some(El::new("p")?.class("pw-muted").text(policy.text(d, tag))),
+            Some(d) => Some(El::new("p")?.class("pw-muted").text(d)),
             None => None,
         })
         .child(facts);
     Ok((section, input))
-}
-
-fn recipient_list(policy: &Policy, purpose: &Purpose, lang: Lang) -> Result<Option<El>, UiError> {
-    let tag = lang.tag();
-    let mut ids: Vec<&str> = purpose.recipients.iter().map(String::as_str).collect();
-    for s in policy.tracking_for(&purpose.id) {
-        if let Some(r) = s.recipient.as_deref() {
-            if !ids.contains(&r) {
-                ids.push(r);
-            }
-        }
-    }
-    let mut list = El::new("ul")?;
-    let mut any = false;
-    for r in ids.into_iter().filter_map(|id| policy.recipient(id)) {
-        any = true;
-        let mut line = String::from(policy.text(&r.name, tag));
-        let location = match r.outside_eu {
-            Location::OutsideEu => Some(t(lang, "consent.outside_eu")),
-            Location::Unknown => Some(t(lang, "consent.location_unknown")),
-            Location::InsideEu => None,
-        };
-        let notes: Vec<&str> = r.country.as_deref().into_iter().chain(location).collect();
-        if !notes.is_empty() {
-            line.push_str(" (");
-            line.push_str(&notes.join(", "));
-            line.push(')');
-        }
-        list = list.child(El::new("li")?.attr("data-recipient", &r.id).text(&line));
-    }
-    Ok(if any { Some(list) } else { None })
 }

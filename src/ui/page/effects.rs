@@ -4,19 +4,19 @@
 use super::{PageOptions, WIDGET_VERSION};
 use crate::api::outbox;
 use crate::browser::{cookies, env, signals, storage};
-use crate::consent::{self, ConsentRecord};
+use crate::consent::{self, ConsentRecord, Notice};
 use crate::policy::json::{Json, Object};
-use crate::policy::{Policy, Vendor};
+use crate::policy::Vendor;
 
 /// Consent Mode update, Meta and Microsoft consent calls and the dataLayer event for `record`.
-pub(super) fn push_signals(policy: &Policy, record: &ConsentRecord) {
+pub(super) fn push_signals(notice: &Notice, record: &ConsentRecord) {
     let granted = |id: &str| record.granted(id);
-    let update = consent::consent_mode_update(policy, &granted);
+    let update = consent::consent_mode_update(notice, &granted);
     signals::consent_mode_update(&update);
-    if let Some(on) = consent::vendor_granted(policy, Vendor::Meta, &granted) {
+    if let Some(on) = consent::vendor_granted(notice, Vendor::Meta, &granted) {
         signals::meta_consent(on);
     }
-    if let Some(on) = consent::vendor_granted(policy, Vendor::Microsoft, &granted) {
+    if let Some(on) = consent::vendor_granted(notice, Vendor::Microsoft, &granted) {
         signals::microsoft_consent(on);
     }
     let detail = crate::surface::decision_value(record);
@@ -24,26 +24,26 @@ pub(super) fn push_signals(policy: &Policy, record: &ConsentRecord) {
 }
 
 /// Everything denied (after `reset()`).
-pub(super) fn push_denied(policy: &Policy) {
+pub(super) fn push_denied(notice: &Notice) {
     let denied = |_: &str| false;
-    signals::consent_mode_update(&consent::consent_mode_update(policy, &denied));
-    if consent::vendor_granted(policy, Vendor::Meta, &denied).is_some() {
+    signals::consent_mode_update(&consent::consent_mode_update(notice, &denied));
+    if consent::vendor_granted(notice, Vendor::Meta, &denied).is_some() {
         signals::meta_consent(false);
     }
-    if consent::vendor_granted(policy, Vendor::Microsoft, &denied).is_some() {
+    if consent::vendor_granted(notice, Vendor::Microsoft, &denied).is_some() {
         signals::microsoft_consent(false);
     }
 }
 
 /// Clears the cookies and storage keys of the tracking services that serve any of `purposes`
 /// (a service needs all of its purposes, so withdrawing one stops it) (C-A7).
-pub(super) fn clear_purposes(policy: &Policy, purposes: &[String]) {
+pub(super) fn clear_purposes(notice: &Notice, purposes: &[String]) {
     if purposes.is_empty() {
         return;
     }
     let mut cookie_names: Vec<&str> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
-    for s in policy.tracking.iter().filter(|s| purposes.iter().any(|p| s.serves(p))) {
+    for s in notice.services.iter().filter(|s| purposes.iter().any(|p| s.serves(p))) {
         cookie_names.extend(s.cookies.iter().map(|c| c.name.as_str()));
         keys.extend(s.storage.iter().map(String::as_str));
     }

@@ -1,4 +1,4 @@
-//! The marketing-page controller: loads the policy, reads the stored decision, pushes the
+//! The marketing-page controller: loads the consent notice (the browser-consent part of the policy, compiled by the backend), reads the stored decision, pushes the
 //! signals, gates tags, shows the banner when a question is open, opens the dialog, records
 //! every decision through the outbox (C-A8) and tells the host page (events, `onChange`).
 
@@ -12,9 +12,8 @@ use super::dom;
 use super::Mount;
 use crate::api::outbox::Courier;
 use crate::browser::{cookies, env, gating::Gate, signals};
-use crate::consent::{self, question, Action, ConsentRecord, Decision};
+use crate::consent::{self, question, Action, ConsentRecord, Decision, Notice};
 use crate::i18n::{t, Lang};
-use crate::policy::{parse_policy, Policy};
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -27,7 +26,8 @@ pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Debug, Clone, Default)]
 pub struct PageOptions {
     pub site: String,
-    pub policy_url: String,
+    /// Where the site's consent notice is; empty for `{api}/sites/{site}/notice?lang={lang}`.
+    pub notice_url: String,
     /// The backend base, e.g. `/api/v1`.
     pub api: String,
     /// Forced language (`nl`, `en`); empty to detect.
@@ -38,7 +38,7 @@ pub struct PageOptions {
 
 struct State {
     options: PageOptions,
-    policy: Option<Rc<Policy>>,
+    notice: Option<Rc<Notice>>,
     lang: Lang,
     gpc: bool,
     /// The stored decision (valid or not for this policy).
@@ -71,7 +71,7 @@ impl Page {
         });
         let page = Page(Rc::new(RefCell::new(State {
             options,
-            policy: None,
+            notice: None,
             lang,
             gpc: env::gpc(),
             stored: None,
@@ -91,12 +91,12 @@ impl Page {
         let weak = Rc::downgrade(&page.0);
         wasm_bindgen_futures::spawn_local(async move {
             let url = match weak.upgrade() {
-                Some(s) => s.borrow().options.policy_url.clone(),
+                Some(s) => Page(s).notice_url(),
                 None => return,
             };
             let loaded = crate::api::get_text(&url).await;
             if let Some(state) = weak.upgrade() {
-                Page(state).on_policy_text(loaded);
+                Page(state).on_notice_text(loaded);
             }
         });
         page
@@ -106,18 +106,29 @@ impl Page {
         Rc::downgrade(&self.0)
     }
 
-    fn on_policy_text(&self, loaded: Result<String, crate::api::ApiError>) {
+    /// The notice's URL: the option, or the backend's route for this site and language.
+    fn notice_url(&self) -> String {
+        let s = self.0.borrow();
+        if !s.options.notice_url.is_empty() {
+            return s.options.notice_url.clone();
+        }
+        let mut url = s.options.api.trim_end_matches('/').to_string();
+        for part in ["/sites/", &s.options.site, "/notice?lang=", s.lang.tag()] {
+            url.push_str(part);
+        }
+        url
+    }
+
+    fn on_notice_text(&self, loaded: Result<String, crate::api::ApiError>) {
         let parsed = match loaded {
-            Ok(text) => parse_policy(&text).map_err(|errors| errors.lines()),
-            Err(e) => Err(vec![e.message().to_string()]),
+            Ok(text) => Notice::read(&text).map_err(|e| e.message()),
+            Err(e) => Err(e.message().to_string()),
         };
         match parsed {
-            Ok(policy) => self.on_policy(Rc::new(policy)),
-            Err(lines) => {
-                web_sys::console::error_1(&"privacy-widget: the policy could not be loaded; nothing is enabled".into());
-                for line in lines {
-                    web_sys::console::error_1(&line.into());
-                }
+            Ok(notice) => self.on_notice(Rc::new(notice)),
+            Err(line) => {
+                web_sys::console::error_1(&"privacy-widget: the consent notice could not be loaded; nothing is enabled".into());
+                web_sys::console::error_1(&line.into());
                 host::when_body(move || {
                     if let Ok(mount) = host::page_mount() {
                         mount.show_unavailable();
@@ -128,14 +139,18 @@ impl Page {
         }
     }
 
-    fn on_policy(&self, policy: Rc<Policy>) {
+    fn on_notice(&self, notice: Rc<Notice>) {
         let now = env::now_secs();
-        let ids: Vec<&str> = consent::browser_purposes(&policy).iter().map(|p| p.id.as_str()).collect();
+        let ids: Vec<&str> = notice.purposes.iter().map(|p| p.id.as_str()).collect();
         let stored = cookies::read_decision();
-        let q = question(stored.as_ref(), &policy.version, &ids, now);
+        let q = question(stored.as_ref(), &notice.version, &ids, now);
         {
             let mut s = self.0.borrow_mut();
-            s.policy = Some(policy.clone());
+            s.notice = Some(notice.clone());
+            // The texts' language is the notice's: the widget speaks it too.
+            if let Some(lang) = crate::i18n::Lang::from_tag(&notice.lang) {
+                s.lang = lang;
+            }
             s.stored = stored.clone();
             s.settled = !q.is_open() && stored.is_some();
             if let Some(doc) = dom::document() {
@@ -145,9 +160,9 @@ impl Page {
         if !q.is_open() {
             if let Some(record) = &stored {
                 let gpc = self.0.borrow().gpc;
-                match consent::gpc_narrowing(&policy, record).filter(|_| gpc) {
+                match consent::gpc_narrowing(&notice, record).filter(|_| gpc) {
                     Some(narrowed) => self.commit(narrowed),
-                    None => self.apply(&policy, record),
+                    None => self.apply(&notice, record),
                 }
             }
         }
@@ -157,26 +172,26 @@ impl Page {
 
     /// Turns a visitor's action into a decision and commits it.
     pub fn act(&self, action: Action) {
-        let (policy, gpc, previous) = {
+        let (notice, gpc, previous) = {
             let s = self.0.borrow();
-            let Some(policy) = s.policy.clone() else { return };
-            (policy, s.gpc, s.stored.clone())
+            let Some(notice) = s.notice.clone() else { return };
+            (notice, s.gpc, s.stored.clone())
         };
-        let decision = consent::decide(&policy, &action, gpc, previous.as_ref());
+        let decision = consent::decide(&notice, &action, gpc, previous.as_ref());
         self.commit(decision);
     }
 
     /// Stores, signals, records and announces a decision.
     fn commit(&self, decision: Decision) {
         let now = env::now_secs();
-        let (policy, lang, previous, opts, gpc) = {
+        let (notice, lang, previous, opts, gpc) = {
             let s = self.0.borrow();
-            let Some(policy) = s.policy.clone() else { return };
-            (policy, s.lang, s.stored.clone(), s.options.clone(), s.gpc)
+            let Some(notice) = s.notice.clone() else { return };
+            (notice, s.lang, s.stored.clone(), s.options.clone(), s.gpc)
         };
         let record = ConsentRecord {
             consent_id: previous.as_ref().map(|p| p.consent_id.clone()).unwrap_or_else(env::random_id),
-            policy_version: policy.version.clone(),
+            policy_version: notice.version.clone(),
             choices: decision.choices.clone(),
             method: decision.method,
             lang: lang.tag().to_string(),
@@ -185,14 +200,14 @@ impl Page {
         };
         cookies::write_decision(&record, &opts.cookie_domain);
         let withdrawn = consent::withdrawn(previous.as_ref(), &decision);
-        effects::clear_purposes(&policy, &withdrawn);
+        effects::clear_purposes(&notice, &withdrawn);
         effects::record_proof(&opts, &record, gpc);
         {
             let mut s = self.0.borrow_mut();
             s.stored = Some(record.clone());
             s.settled = true;
         }
-        self.apply(&policy, &record);
+        self.apply(&notice, &record);
         let (banner, had_dialog) = {
             let mut s = self.0.borrow_mut();
             (s.banner.take(), s.dialog.is_some())
@@ -242,8 +257,8 @@ impl Page {
     }
 
     /// Pushes the signals for a decision and activates the granted purposes' tags.
-    fn apply(&self, policy: &Policy, record: &ConsentRecord) {
-        effects::push_signals(policy, record);
+    fn apply(&self, notice: &Notice, record: &ConsentRecord) {
+        effects::push_signals(notice, record);
         let purposes: Vec<String> = record.choices.iter().filter(|(_, on)| *on).map(|(id, _)| id.clone()).collect();
         let s = self.0.borrow();
         if let (Some(gate), Some(doc)) = (&s.gate, dom::document()) {
@@ -277,21 +292,21 @@ impl Page {
     /// Forgets the decision: clears the granted purposes' cookies, pushes everything denied
     /// and shows the banner again. Nothing is recorded (no decision was made).
     pub fn reset(&self) {
-        let (policy, previous, domain) = {
+        let (notice, previous, domain) = {
             let mut s = self.0.borrow_mut();
             if !s.ready {
                 s.pending.push("reset");
                 return;
             }
-            let Some(policy) = s.policy.clone() else { return };
+            let Some(notice) = s.notice.clone() else { return };
             s.settled = false;
-            (policy, s.stored.take(), s.options.cookie_domain.clone())
+            (notice, s.stored.take(), s.options.cookie_domain.clone())
         };
         cookies::forget_decision(&domain);
         if let Some(prev) = previous {
             let granted: Vec<String> = prev.choices.iter().filter(|(_, on)| *on).map(|(id, _)| id.clone()).collect();
-            effects::clear_purposes(&policy, &granted);
-            effects::push_denied(&policy);
+            effects::clear_purposes(&notice, &granted);
+            effects::push_denied(&notice);
         }
         if let Some(gate) = &self.0.borrow().gate {
             if let Some(doc) = dom::document() {

@@ -61,10 +61,10 @@ impl Page {
     }
 
     pub(super) fn show_banner(&self) {
-        let (policy, lang, gpc) = {
+        let (notice, lang, gpc) = {
             let s = self.0.borrow();
-            let Some(policy) = s.policy.clone() else { return };
-            (policy, s.lang, s.gpc)
+            let Some(notice) = s.notice.clone() else { return };
+            (notice, s.lang, s.gpc)
         };
         let weak = self.weak();
         let on: Rc<dyn Fn(BannerEvent)> = Rc::new(move |event| {
@@ -78,7 +78,7 @@ impl Page {
                 BannerEvent::Dismiss => p.hide_banner(),
             })
         });
-        let Ok(banner) = Banner::new(&policy, lang, gpc, on) else { return };
+        let Ok(banner) = Banner::new(&notice, lang, gpc, on) else { return };
         let mut s = self.0.borrow_mut();
         if let Some(mount) = &s.mount {
             mount.show(&banner.el);
@@ -111,16 +111,16 @@ impl Page {
 
     /// Opens the preferences dialog; `opener` gets focus back when it closes (C-D2).
     pub fn open_dialog(&self, opener: Option<Element>) {
-        let (policy, lang, gpc, record, root) = {
+        let (notice, lang, gpc, record, root) = {
             let mut s = self.0.borrow_mut();
             if !s.ready {
                 s.pending.push("open");
                 return;
             }
-            let Some(policy) = s.policy.clone() else { return };
+            let Some(notice) = s.notice.clone() else { return };
             let record = if s.settled { s.stored.clone() } else { None };
             let Some(root) = s.mount.as_ref().map(|m| m.root.clone()) else { return };
-            (policy, s.lang, s.gpc, record, root)
+            (notice, s.lang, s.gpc, record, root)
         };
         self.close_dialog(false);
         let weak = self.weak();
@@ -133,7 +133,7 @@ impl Page {
             })
         });
         let granted = |id: &str| record.as_ref().is_some_and(|r| r.granted(id));
-        let Ok(dialog) = Dialog::new(&policy, lang, gpc, &granted, on) else { return };
+        let Ok(dialog) = Dialog::new(&notice, lang, gpc, &granted, on) else { return };
         dialog.open(&root);
         self.0.borrow_mut().dialog = Some((dialog, opener));
     }

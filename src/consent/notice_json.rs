@@ -1,0 +1,326 @@
+//! The JSON form of a [`Notice`]: written by the backend, read by the marketing-page module.
+//!
+//! ```json
+//! {"notice":1,"site":"pcextreme","version":"2024-05-01","lang":"nl","controller":"PCextreme B.V.",
+//!  "contact":["privacy@pcextreme.nl"],
+//!  "purposes":[{"id":"analytics","kind":"analytics","label":"Statistieken","description":"…",
+//!    "retention":"26 maanden na het verzamelen",
+//!    "recipients":[{"id":"google","name":"Google","country":"VS","location":"outside_eu"}]}],
+//!  "services":[{"id":"ga","name":"Google Analytics","vendor":"google","purposes":["analytics"],
+//!    "cookies":[{"name":"_ga","lifetime":"2 jaar"}],"storage":[]}]}
+//! ```
+//! Optional members (`description`, `country`) may be left out; lists may be empty. Reading
+//! stops at the first problem and names its path (`purposes[2].kind: unknown value`).
+
+use super::notice::{Notice, NoticeCookie, NoticePurpose, NoticeRecipient, NoticeService, LOCATIONS, NOTICE_FORMAT};
+use crate::policy::json::{self, Json, Object};
+use crate::policy::{PURPOSE_KINDS, VENDORS};
+
+/// Why a notice could not be read: where, and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeError {
+    /// JSON path (`purposes[2].kind`), or empty for the document.
+    pub path: String,
+    pub reason: String,
+}
+
+impl NoticeError {
+    /// `notice purposes[2].kind: unknown value`.
+    pub fn message(&self) -> String {
+        let mut out = String::from("notice ");
+        out.push_str(if self.path.is_empty() { "(document)" } else { &self.path });
+        out.push_str(": ");
+        out.push_str(&self.reason);
+        out
+    }
+}
+
+impl std::fmt::Display for NoticeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for NoticeError {}
+
+/// Where a value is, built only when there is a problem to report (`purposes[2].kind`).
+#[derive(Clone, Copy)]
+struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    key: &'static str,
+    index: Option<usize>,
+}
+
+const ROOT: At<'static> = At { parent: None, key: "", index: None };
+
+impl<'a> At<'a> {
+    fn key(&'a self, key: &'static str) -> At<'a> {
+        At { parent: Some(self), key, index: None }
+    }
+
+    fn item(&'a self, index: usize) -> At<'a> {
+        At { parent: Some(self), key: "", index: Some(index) }
+    }
+
+    fn write(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.write(out);
+        }
+        if let Some(i) = self.index {
+            out.push('[');
+            json::push_u64(out, i as u64);
+            out.push(']');
+        } else if !self.key.is_empty() {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(self.key);
+        }
+    }
+}
+
+/// Reads values, keeping the first problem (later ones follow from it or can wait).
+#[derive(Default)]
+struct Reader {
+    error: Option<NoticeError>,
+}
+
+impl Reader {
+    fn fail(&mut self, at: &At, reason: &'static str) {
+        if self.error.is_none() {
+            let mut path = String::new();
+            at.write(&mut path);
+            self.error = Some(NoticeError { path, reason: reason.to_string() });
+        }
+    }
+
+    fn optional(&mut self, v: &Json, at: &At, key: &'static str) -> Option<String> {
+        match v.get(key) {
+            None | Some(Json::Null) => None,
+            Some(Json::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.fail(&at.key(key), "expected a string");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, v: &Json, at: &At, key: &'static str) -> String {
+        if v.get(key).is_none() {
+            self.fail(&at.key(key), "missing");
+        }
+        self.optional(v, at, key).unwrap_or_default()
+    }
+
+    fn items<'j>(&mut self, v: &'j Json, at: &At, key: &'static str) -> &'j [Json] {
+        match v.get(key) {
+            None => &[],
+            Some(Json::Array(items)) => items,
+            Some(_) => {
+                self.fail(&at.key(key), "expected a list");
+                &[]
+            }
+        }
+    }
+
+    fn strings(&mut self, v: &Json, at: &At, key: &'static str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, item) in self.items(v, at, key).iter().enumerate() {
+            match item.as_str() {
+                Some(s) => out.push(s.to_string()),
+                None => self.fail(&at.key(key).item(i), "expected a string"),
+            }
+        }
+        out
+    }
+
+    /// The index in `names` of the string at `key`.
+    fn name_of(&mut self, names: &mut dyn Iterator<Item = &'static str>, v: &Json, at: &At, key: &'static str) -> usize {
+        let name = self.string(v, at, key);
+        let mut found = None;
+        for (i, n) in names.enumerate() {
+            if n == name {
+                found = Some(i);
+                break;
+            }
+        }
+        if found.is_none() {
+            self.fail(&at.key(key), "unknown value");
+        }
+        found.unwrap_or(0)
+    }
+
+    fn purpose(&mut self, p: &Json, at: &At) -> Option<NoticePurpose> {
+        let kind = self.name_of(&mut PURPOSE_KINDS.iter().map(|(n, _)| *n), p, at, "kind");
+        let mut recipients = Vec::new();
+        let list = at.key("recipients");
+        for (i, r) in self.items(p, at, "recipients").iter().enumerate() {
+            let at = list.item(i);
+            let location = self.name_of(&mut LOCATIONS.iter().map(|(n, _)| *n), r, &at, "location");
+            recipients.push(NoticeRecipient {
+                id: self.string(r, &at, "id"),
+                name: self.string(r, &at, "name"),
+                country: self.optional(r, &at, "country"),
+                location: LOCATIONS.get(location)?.1,
+            });
+        }
+        Some(NoticePurpose {
+            id: self.string(p, at, "id"),
+            kind: PURPOSE_KINDS.get(kind)?.1,
+            label: self.string(p, at, "label"),
+            description: self.optional(p, at, "description"),
+            retention: self.string(p, at, "retention"),
+            recipients,
+        })
+    }
+
+    fn service(&mut self, s: &Json, at: &At) -> Option<NoticeService> {
+        let vendor = self.name_of(&mut VENDORS.iter().map(|(n, _)| *n), s, at, "vendor");
+        let mut cookies = Vec::new();
+        let list = at.key("cookies");
+        for (i, c) in self.items(s, at, "cookies").iter().enumerate() {
+            let at = list.item(i);
+            cookies.push(NoticeCookie { name: self.string(c, &at, "name"), lifetime: self.string(c, &at, "lifetime") });
+        }
+        Some(NoticeService {
+            id: self.string(s, at, "id"),
+            name: self.string(s, at, "name"),
+            vendor: VENDORS.get(vendor)?.1,
+            purposes: self.strings(s, at, "purposes"),
+            cookies,
+            storage: self.strings(s, at, "storage"),
+        })
+    }
+}
+
+impl Notice {
+    /// Reads a notice's JSON text; the error names the first problem's path.
+    pub fn read(text: &str) -> Result<Notice, NoticeError> {
+        let doc = json::parse(text).map_err(|e| NoticeError { path: String::new(), reason: e.message() })?;
+        let mut r = Reader::default();
+        if !matches!(doc, Json::Object(_)) {
+            r.fail(&ROOT, "expected an object");
+        } else {
+            match doc.get("notice").and_then(Json::as_f64) {
+                Some(n) if n == f64::from(NOTICE_FORMAT) => {}
+                Some(_) => r.fail(&ROOT.key("notice"), "a format this widget does not read"),
+                None => r.fail(&ROOT.key("notice"), "missing (is this a policy instead of its notice?)"),
+            }
+        }
+        if let Some(e) = r.error.take() {
+            return Err(e);
+        }
+        let mut purposes = Vec::new();
+        let list = ROOT.key("purposes");
+        for (i, p) in r.items(&doc, &ROOT, "purposes").iter().enumerate() {
+            purposes.extend(r.purpose(p, &list.item(i)));
+        }
+        let mut services = Vec::new();
+        let list = ROOT.key("services");
+        for (i, s) in r.items(&doc, &ROOT, "services").iter().enumerate() {
+            services.extend(r.service(s, &list.item(i)));
+        }
+        let notice = Notice {
+            site: r.string(&doc, &ROOT, "site"),
+            version: r.string(&doc, &ROOT, "version"),
+            lang: r.string(&doc, &ROOT, "lang"),
+            controller: r.string(&doc, &ROOT, "controller"),
+            contact: r.strings(&doc, &ROOT, "contact"),
+            purposes,
+            services,
+        };
+        match r.error {
+            Some(e) => Err(e),
+            None => Ok(notice),
+        }
+    }
+
+    /// The JSON text.
+    pub fn to_json(&self) -> String {
+        let strings = |items: &[String]| Json::Array(items.iter().map(|s| Json::str(s)).collect());
+        let optional = |o: &mut Object, key: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                o.insert(key.to_string(), Json::str(v));
+            }
+        };
+        let location = |l| LOCATIONS.iter().find(|(_, x)| *x == l).map_or("unknown", |(n, _)| n);
+        let purposes = self.purposes.iter().map(|p| {
+            let recipients = p.recipients.iter().map(|r| {
+                let mut o = Object::new()
+                    .with("id", Json::str(&r.id))
+                    .with("name", Json::str(&r.name))
+                    .with("location", Json::str(location(r.location)));
+                optional(&mut o, "country", &r.country);
+                Json::Object(o)
+            });
+            let mut o = Object::new()
+                .with("id", Json::str(&p.id))
+                .with("kind", Json::str(p.kind.name()))
+                .with("label", Json::str(&p.label))
+                .with("retention", Json::str(&p.retention))
+                .with("recipients", Json::Array(recipients.collect()));
+            optional(&mut o, "description", &p.description);
+            Json::Object(o)
+        });
+        let services = self.services.iter().map(|s| {
+            let cookies = s.cookies.iter().map(|c| {
+                Json::Object(Object::new().with("name", Json::str(&c.name)).with("lifetime", Json::str(&c.lifetime)))
+            });
+            Json::Object(
+                Object::new()
+                    .with("id", Json::str(&s.id))
+                    .with("name", Json::str(&s.name))
+                    .with("vendor", Json::str(s.vendor.name()))
+                    .with("purposes", strings(&s.purposes))
+                    .with("cookies", Json::Array(cookies.collect()))
+                    .with("storage", strings(&s.storage)),
+            )
+        });
+        Json::Object(
+            Object::new()
+                .with("notice", Json::Number(f64::from(NOTICE_FORMAT)))
+                .with("site", Json::str(&self.site))
+                .with("version", Json::str(&self.version))
+                .with("lang", Json::str(&self.lang))
+                .with("controller", Json::str(&self.controller))
+                .with("contact", strings(&self.contact))
+                .with("purposes", Json::Array(purposes.collect()))
+                .with("services", Json::Array(services.collect())),
+        )
+        .encode()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> String {
+        Notice::read(text).map(|_| ()).expect_err("must not read").message()
+    }
+
+    #[test]
+    fn a_policy_or_garbage_is_refused_with_the_reason() {
+        assert_eq!(error(r#"{"site":"pcextreme","version":"1"}"#), "notice notice: missing (is this a policy instead of its notice?)");
+        assert_eq!(error("[1]"), "notice (document): expected an object");
+        assert!(error("{").starts_with("notice (document): "), "{}", error("{"));
+        assert_eq!(error(r#"{"notice":2}"#), "notice notice: a format this widget does not read");
+    }
+
+    #[test]
+    fn a_wrong_member_is_named_by_its_path() {
+        let base = r#"{"notice":1,"site":"s","version":"1","lang":"nl","controller":"C","#;
+        let p = |purposes: &str| format!("{base}\"purposes\":[{purposes}]}}");
+        assert_eq!(error(&format!("{base}\"contact\":\"x\"}}")), "notice contact: expected a list");
+        assert_eq!(
+            error(&p(r#"{"id":"a","kind":"analytics","label":"A","retention":"r"},{"id":"b","kind":"spying","label":"B","retention":"r"}"#)),
+            "notice purposes[1].kind: unknown value"
+        );
+        assert_eq!(
+            error(&p(r#"{"id":"a","kind":"analytics","label":"A","retention":"r","recipients":[{"id":"g","name":"G","location":"moon"}]}"#)),
+            "notice purposes[0].recipients[0].location: unknown value"
+        );
+        assert_eq!(error(&p(r#"{"id":"a","kind":"analytics","label":7,"retention":"r"}"#)), "notice purposes[0].label: expected a string");
+        assert_eq!(error(&format!("{base}\"version\":7}}")), "notice version: expected a string");
+    }
+}
