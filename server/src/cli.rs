@@ -1,4 +1,5 @@
-//! The command line: `privacy-widget-server [serve] --addr … --db … --www … --widget …`.
+//! The command line: `privacy-widget-server [serve] --addr … --db … --www … --policies … --widget …`,
+//! `privacy-widget-server requests …` and `privacy-widget-server notice <policy.json> [--lang nl]`.
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -40,6 +41,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Operator: list data-subject requests and move them on.
     Requests(crate::panel::ops::RequestsArgs),
+    /// Validate a policy file and print its consent notice (JSON) on stdout.
+    Notice(crate::notice::NoticeArgs),
 }
 
 /// How log lines are written (to stderr; stdout carries only the "listening" line).
@@ -58,9 +61,12 @@ pub struct ServeArgs {
     /// SQLite database file (its folder is created) or a `postgres://` URL; PW_DATABASE_URL also works.
     #[arg(long, env = "PW_DB", default_value = "data/privacy-widget.sqlite3")]
     pub db: PathBuf,
-    /// The demo site folder served at `/` (policies in `<www>/policies/*.json`).
+    /// The demo site folder served at `/`.
     #[arg(long, env = "PW_WWW", default_value = "www")]
     pub www: PathBuf,
+    /// The folder of the site policies (`*.json`, validated on start); default `<www>/policies`.
+    #[arg(long, env = "PW_POLICIES")]
+    pub policies: Option<PathBuf>,
     /// The built widget folder served at `/widget/`.
     #[arg(long = "widget", env = "PW_WIDGET_DIR", default_value = "dist")]
     pub widget_dir: PathBuf,
@@ -78,6 +84,7 @@ impl Cli {
             addr: explicit("addr").then_some(args.addr),
             db: explicit("db").then(|| args.db.clone()),
             www: explicit("www").then(|| args.www.clone()),
+            policies: args.policies.clone(),
             widget_dir: explicit("widget_dir").then(|| args.widget_dir.clone()),
             no_demo: self.no_demo,
             trusted_proxies: self.trusted_proxy.clone(),
@@ -92,7 +99,7 @@ impl Cli {
         match &self.command {
             None => Some(&self.serve),
             Some(Command::Serve(args)) => Some(args),
-            Some(Command::Requests(_)) => None,
+            Some(Command::Requests(_) | Command::Notice(_)) => None,
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     config::{ConfigError, Settings},
     db::{Db, DbError},
     limits::Limiter,
+    notice::Notices,
     sites::{Sites, SitesError},
     state::{AppState, Config},
 };
@@ -35,7 +36,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<AppState, StartError> {
 /// [`prepare`] with settings already resolved (a configuration file, the command line).
 pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
     let args = settings.serve_args();
-    let mut sites = Sites::load(&args.www.join("policies"))?;
+    let mut sites = Sites::load(&settings.policies_dir())?;
     sites.configure(&settings.sites)?;
     let db = Db::open(&args.db).await?;
     let registered = db
@@ -47,6 +48,7 @@ pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
     tracing::info!(sites = registered.len(), db = %db.describe(), "ready");
     Ok(AppState {
         db,
+        notices: Arc::new(Notices::new(&registered)),
         sites: Arc::new(registered),
         config: Arc::new(Config { www: args.www.clone(), widget_dir: args.widget_dir.clone() }),
         limiter: Arc::new(Limiter::new(settings.limits.clone())),

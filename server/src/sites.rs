@@ -1,4 +1,5 @@
-//! The sites the server knows: their policy documents from `<www>/policies/*.json`, validated on start.
+//! The sites the server knows: their policy documents from the policies folder (`--policies`,
+//! default `<www>/policies`, `*.json`), validated on start.
 
 use std::{
     collections::BTreeMap,

@@ -83,6 +83,8 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub db: PathBuf,
     pub www: PathBuf,
+    /// The folder of the site policies (`*.json`); `None`: `<www>/policies`.
+    pub policies: Option<PathBuf>,
     pub widget_dir: PathBuf,
     /// Demo logins and the demo outbox page.
     pub demo: bool,
@@ -103,6 +105,7 @@ impl Default for Settings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             db: PathBuf::from("data/privacy-widget.sqlite3"),
             www: PathBuf::from("www"),
+            policies: None,
             widget_dir: PathBuf::from("dist"),
             demo: true,
             smtp: None,
@@ -121,6 +124,8 @@ pub struct Overrides {
     pub addr: Option<SocketAddr>,
     pub db: Option<PathBuf>,
     pub www: Option<PathBuf>,
+    /// `--policies` / `PW_POLICIES`.
+    pub policies: Option<PathBuf>,
     pub widget_dir: Option<PathBuf>,
     /// `--no-demo` / `PW_NO_DEMO`.
     pub no_demo: bool,
@@ -137,6 +142,7 @@ pub(crate) struct RawFile {
     pub addr: Option<String>,
     pub db: Option<PathBuf>,
     pub www: Option<PathBuf>,
+    pub policies: Option<PathBuf>,
     pub widget_dir: Option<PathBuf>,
     pub demo: Option<bool>,
     pub admin_token: Option<String>,
@@ -197,6 +203,7 @@ impl Settings {
             addr: Some(args.addr),
             db: Some(args.db.clone()),
             www: Some(args.www.clone()),
+            policies: args.policies.clone(),
             widget_dir: Some(args.widget_dir.clone()),
             ..Overrides::default()
         };
@@ -207,7 +214,18 @@ impl Settings {
 
     /// The paths and address as [`ServeArgs`].
     pub fn serve_args(&self) -> ServeArgs {
-        ServeArgs { addr: self.addr, db: self.db.clone(), www: self.www.clone(), widget_dir: self.widget_dir.clone() }
+        ServeArgs {
+            addr: self.addr,
+            db: self.db.clone(),
+            www: self.www.clone(),
+            policies: self.policies.clone(),
+            widget_dir: self.widget_dir.clone(),
+        }
+    }
+
+    /// The folder the site policies are read from: `policies`, else `<www>/policies`.
+    pub fn policies_dir(&self) -> PathBuf {
+        self.policies.clone().unwrap_or_else(|| self.www.join("policies"))
     }
 
     /// Whether `peer` is one of the trusted reverse proxies.

@@ -75,7 +75,7 @@ pub fn origin_reason(origin: &str) -> Option<&'static str> {
 }
 
 /// Applies the environment to the raw file (empty values are ignored). `PW_ADDR`, `PW_DB`,
-/// `PW_WWW` and `PW_WIDGET_DIR` are read here too, for callers that do not use the command line.
+/// `PW_WWW`, `PW_POLICIES` and `PW_WIDGET_DIR` are read here too, for callers that do not use the command line.
 pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>) {
     let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
     if let Some(v) = get("PW_ADDR") {
@@ -90,6 +90,9 @@ pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>)
     }
     if let Some(v) = get("PW_WWW") {
         raw.www = Some(v.into());
+    }
+    if let Some(v) = get("PW_POLICIES") {
+        raw.policies = Some(v.into());
     }
     if let Some(v) = get("PW_WIDGET_DIR") {
         raw.widget_dir = Some(v.into());
@@ -137,6 +140,13 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
     for (key, path) in [("db", &s.db), ("www", &s.www), ("widget_dir", &s.widget_dir)] {
         if path.as_os_str().is_empty() {
             errors.push(format!("{key}: must not be empty"));
+        }
+    }
+    // An explicit policies folder must exist (the default one may be missing: no sites).
+    s.policies = overrides.policies.clone().or(raw.policies);
+    if let Some(dir) = &s.policies {
+        if !dir.is_dir() {
+            errors.push(format!("policies: {} is not a folder", dir.display()));
         }
     }
     s.demo = raw.demo.unwrap_or(true) && !overrides.no_demo;

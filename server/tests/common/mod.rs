@@ -85,6 +85,7 @@ impl Fixture {
             addr: "127.0.0.1:0".parse().unwrap(),
             db: db::target(dir.path().join("data/sub/pw.sqlite3")),
             www,
+            policies: None,
             widget_dir: dist,
         };
         Fixture { dir, args }
