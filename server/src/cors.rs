@@ -1,7 +1,8 @@
 //! CORS for the marketing-page endpoints (consents, visitor data-subject requests, their
-//! verification and status): preflights answered for the origins some site allows, and
-//! `Access-Control-Allow-Origin` echoed only to those; the handlers then check the origin
-//! against the site the request names. No credentials are ever allowed cross-origin.
+//! verification and status, the site's consent notice): preflights answered for the origins
+//! some site allows, and `Access-Control-Allow-Origin` echoed only to those; the handlers then
+//! check the origin against the site the request names. The notice path names its site, so
+//! only that site's origins are echoed there. No credentials are ever allowed cross-origin.
 
 use axum::{
     extract::{Request, State},
@@ -30,21 +31,27 @@ pub fn is_cross_origin_path(path: &str) -> bool {
             .strip_prefix("/api/v1/requests/")
             .and_then(|rest| rest.strip_suffix("/verify"))
             .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        || crate::notice::site_of_path(path).is_some()
 }
 
 /// The methods of a cross-origin path.
 fn methods(path: &str) -> &'static str {
-    if path.starts_with("/api/v1/consents/") || path.starts_with("/api/v1/visitor-requests/") {
+    if path.starts_with("/api/v1/consents/") || path.starts_with("/api/v1/visitor-requests/") || path.starts_with("/api/v1/sites/") {
         "GET"
     } else {
         "POST"
     }
 }
 
-/// The request's `Origin` when some configured site allows it.
-fn allowed_origin<'a>(state: &AppState, headers: &'a HeaderMap) -> Option<&'a str> {
+/// The request's `Origin` when some configured site allows it (for a notice path: when the
+/// site it names allows it).
+fn allowed_origin<'a>(state: &AppState, path: &str, headers: &'a HeaderMap) -> Option<&'a str> {
     let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
-    state.settings.all_allowed_origins().any(|o| o == origin).then_some(origin)
+    let allowed = match crate::notice::site_of_path(path) {
+        Some(site) => state.sites.get(site).is_some_and(|s| s.allowed_origins.iter().any(|o| o == origin)),
+        None => state.settings.all_allowed_origins().any(|o| o == origin),
+    };
+    allowed.then_some(origin)
 }
 
 /// Middleware: answers preflights of the cross-origin paths and adds `Access-Control-Allow-Origin`
@@ -54,7 +61,7 @@ pub async fn handle(State(state): State<AppState>, request: Request, next: Next)
     if !is_cross_origin_path(&path) {
         return next.run(request).await;
     }
-    let origin = allowed_origin(&state, request.headers()).map(str::to_owned);
+    let origin = allowed_origin(&state, &path, request.headers()).map(str::to_owned);
     let is_preflight = request.method() == Method::OPTIONS && request.headers().contains_key("access-control-request-method");
     if is_preflight {
         return preflight(origin, request.headers(), methods(&path));

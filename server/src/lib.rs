@@ -11,6 +11,7 @@ pub mod cors;
 pub mod db;
 pub mod health;
 pub mod limits;
+pub mod notice;
 pub mod panel;
 pub mod policy_source;
 pub mod problem;
@@ -53,6 +54,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/healthz", get(health::healthz))
         .merge(consents::router())
+        .merge(notice::router())
         .merge(panel::router(state.settings.smtp.as_ref()));
     // Per-request lines at info only when asked for (`log_requests`): they cost throughput.
     let level = if state.settings.log_requests { Level::INFO } else { Level::DEBUG };

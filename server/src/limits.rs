@@ -135,10 +135,13 @@ fn prune(buckets: &mut HashMap<(Scope, String), Bucket>, rate: impl Fn(Scope) ->
 
 /// Middleware on `/api/`: the per-IP limit, the per-session limit (session cookie) and the
 /// per-subject limit of `GET /api/v1/consents/{consent_id}` (a POST's subject is in its body:
-/// the handler checks it after validation). Preflights are not counted.
+/// the handler checks it after validation). Preflights are not counted, nor are the consent
+/// notices: like the widget's files they are served from memory, once per page view, and a
+/// 429 there would leave a page without its banner.
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if !path.starts_with("/api/") || request.method() == Method::OPTIONS {
+    let uncounted = request.method() == Method::OPTIONS || crate::notice::site_of_path(path).is_some();
+    if !path.starts_with("/api/") || uncounted {
         return next.run(request).await;
     }
     let limiter = &state.limiter;

@@ -14,8 +14,10 @@ fn main() -> ExitCode {
     };
     init_tracing(cli.log_format);
     privacy_widget_server::panel::set_demo_mode(!cli.no_demo);
-    if let Some(privacy_widget_server::cli::Command::Requests(args)) = &cli.command {
-        return privacy_widget_server::panel::ops::run(args);
+    match &cli.command {
+        Some(privacy_widget_server::cli::Command::Requests(args)) => return privacy_widget_server::panel::ops::run(args),
+        Some(privacy_widget_server::cli::Command::Notice(args)) => return privacy_widget_server::notice::run(args),
+        _ => {}
     }
     let settings = match cli.settings(&matches) {
         Ok(settings) => settings,

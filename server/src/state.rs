@@ -2,7 +2,7 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use crate::{config::Settings, db::Db, limits::Limiter, sites::Sites};
+use crate::{config::Settings, db::Db, limits::Limiter, notice::Notices, sites::Sites};
 
 /// Paths and settings fixed at start.
 #[derive(Debug, Clone)]
@@ -20,6 +20,8 @@ pub struct AppState {
     pub db: Db,
     /// The sites and their policies, loaded and validated on start.
     pub sites: Arc<Sites>,
+    /// The sites' consent notices, compiled on first request.
+    pub notices: Arc<Notices>,
     /// Fixed settings.
     pub config: Arc<Config>,
     /// Everything configured (file, environment, command line), validated.
