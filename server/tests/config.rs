@@ -144,3 +144,23 @@ fn the_binary_refuses_a_bad_configuration_with_exit_code_2_naming_the_key() {
     assert!(stderr.contains("line 1 (demo = \"yes\")"), "{stderr}");
     assert!(!fx.db_path().exists(), "nothing is created when the configuration is invalid");
 }
+
+#[test]
+fn the_policies_folder_comes_from_the_file_the_environment_or_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let default = Settings::load(None, &|_| None, &Overrides::default()).unwrap();
+    assert_eq!(default.policies, None);
+    assert_eq!(default.policies_dir(), Path::new("www/policies"), "<www>/policies by default");
+    let file = format!("www = \"site\"\npolicies = {:?}\n", a.to_str().unwrap());
+    assert_eq!(load(&file, &[]).unwrap().policies_dir(), a);
+    assert_eq!(load(&file, &[("PW_POLICIES", b.to_str().unwrap())]).unwrap().policies_dir(), b, "the environment wins over the file");
+    let overrides = Overrides { policies: Some(a.clone()), ..Overrides::default() };
+    let s = Settings::load(None, &|name| (name == "PW_POLICIES").then(|| b.to_str().unwrap().to_owned()), &overrides).unwrap();
+    assert_eq!(s.policies_dir(), a, "the command line wins");
+    assert_eq!(load("www = \"site\"\n", &[]).unwrap().policies_dir(), Path::new("site/policies"));
+    let e = errors(&format!("policies = {:?}\n", dir.path().join("missing").to_str().unwrap()));
+    assert!(e.iter().any(|e| e.starts_with("policies: ") && e.ends_with("missing is not a folder")), "{e:?}");
+}

@@ -7,8 +7,6 @@ use std::{io::Write, path::PathBuf, process::ExitCode};
 use clap::Args;
 use privacy_widget::consent::Notice;
 
-use crate::sites::SitesError;
-
 /// Options of `notice`.
 #[derive(Debug, Clone, Args)]
 pub struct NoticeArgs {
@@ -21,9 +19,9 @@ pub struct NoticeArgs {
 }
 
 /// The notice JSON of the policy in `args`, or every problem with the file (one line each,
-/// `path: json.path: reason`, as on start).
-pub fn compile_file(args: &NoticeArgs) -> Result<String, SitesError> {
-    let fail = |reasons: Vec<String>| SitesError(reasons.into_iter().map(|r| format!("{}: {r}", args.policy.display())).collect());
+/// `file: json.path: reason`, as on start).
+pub fn compile_file(args: &NoticeArgs) -> Result<String, Vec<String>> {
+    let fail = |reasons: Vec<String>| reasons.into_iter().map(|r| format!("{}: {r}", args.policy.display())).collect::<Vec<_>>();
     let text = std::fs::read_to_string(&args.policy).map_err(|e| fail(vec![e.to_string()]))?;
     let site = crate::policy_source::parse(&text).map_err(fail)?;
     let lang = Notice::language_for(&site.policy, args.lang.as_deref().unwrap_or(""));
@@ -40,8 +38,8 @@ pub fn run(args: &NoticeArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("privacy-widget-server: {e}");
+        Err(lines) => {
+            eprintln!("privacy-widget-server: invalid policy:\n  {}", lines.join("\n  "));
             ExitCode::from(2)
         }
     }
