@@ -7,7 +7,7 @@
 //   node bench/run.mjs [--runs 20] [--network none,slow4g] [--cpu-throttle 1]
 //                      [--no-readme] [--json out.json] [--serve]
 import os from "node:os";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
@@ -66,11 +66,19 @@ const TOOLS = [
 const PAGE_FILES = new Set(["/bench/page.css", "/bench/probe.js", "/favicon.ico"]);
 
 checkIdenticalPages();
+// privacy-widget's page reads the consent notice that the reference server compiles from
+// bench/pages/policy.json (its `notice` command), served as a static file like the rest.
+const noticeDir = mkdtempSync(join(os.tmpdir(), "pw-bench-notice-"));
+writeFileSync(
+  join(noticeDir, "bench.json"),
+  execFileSync("cargo", ["run", "-q", "-p", "privacy-widget-server", "--", "notice", join(pages, "policy.json"), "--lang", "nl"], { cwd: root }),
+);
 const server = await startServer({
   dist: join(root, "dist"),
   routes: [
     ["/bench/", pages],
     ["/widget/", join(root, "dist")],
+    ["/notice/", noticeDir],
     ["/vendor/vanilla-cookieconsent/", join(modules, "vanilla-cookieconsent", "dist")],
     ["/vendor/klaro/", join(modules, "klaro", "dist")],
   ],

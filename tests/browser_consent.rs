@@ -6,7 +6,8 @@
 
 use privacy_widget::consent::{ConsentRecord, Method};
 use privacy_widget::i18n::Lang;
-use privacy_widget::policy::{parse_policy, Policy};
+use privacy_widget::consent::Notice;
+use privacy_widget::policy::parse_policy;
 use privacy_widget::testing::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,8 +25,9 @@ fn window_number(name: &str) -> f64 {
     js_sys::Reflect::get(&web_sys::window().unwrap(), &name.into()).unwrap().as_f64().unwrap_or(0.0)
 }
 
-fn pcextreme() -> Policy {
-    parse_policy(include_str!("../www/policies/pcextreme.json")).expect("the pcextreme policy parses")
+fn pcextreme() -> Notice {
+    let policy = parse_policy(include_str!("../www/policies/pcextreme.json")).expect("the pcextreme policy parses");
+    Notice::compile(&policy, Lang::Nl)
 }
 
 /// A fresh container element appended to the body.

@@ -102,7 +102,7 @@ export function markdown({ meta, profiles, budget }) {
   out(
     `- issue 7, the whole widget within the ${kb(budget)} gzip goal: ${code <= budget ? "met" : "**not met**"} ` +
       `(loader, glue and wasm ${kb(code)}, ${code <= budget ? `${kb(budget - code)} to spare` : `${kb(code - budget)} over`}; ` +
-      `the site's policy document adds ${kb(ours.body - code)})`,
+      `the site's consent notice adds ${kb(ours.body - code)})`,
   );
   out(
     `- issue 7, time to banner no slower than vanilla-cookieconsent's in the same run: ` +
@@ -119,7 +119,7 @@ export function markdown({ meta, profiles, budget }) {
       "(privacy-widget: its synchronous loader in `<head>`; vanilla-cookieconsent: its CSS in `<head>`, its UMD build and config script " +
       "with `defer`, as its documentation's module script is deferred; klaro: config and `klaro.js` with `defer`, as documented). " +
       "All three have the same three purposes (analytics, advertising, remarketing), the same services and cookies and the same Dutch texts; " +
-      "privacy-widget reads them from `bench/pages/policy.json`, counted in its bytes like the other two's config scripts. " +
+      "privacy-widget reads them from the consent notice the reference server compiles from `bench/pages/policy.json` (served as a static file), counted in its bytes like the other two's config scripts. " +
       "*Time to banner*: from t0, marked by the probe script right before the tool's tags, until the first-layer banner " +
       "(`.pw-banner` in the widget's open shadow root, `#cc-main .cm`, `.klaro .cookie-notice`) has a non-zero box in the viewport " +
       "and is not `visibility: hidden` (MutationObservers and every animation frame); *in DOM*: when that element first exists; " +

@@ -76,10 +76,10 @@ for (const width of [1280, 320]) {
           await page.waitForFunction((h) => document.querySelector(h).shadowRoot.querySelector("[role=status]").textContent.length > 0, MARKETING);
           assert.equal(await liveText(page, MARKETING), "Voorkeuren opgeslagen", "C-D5: announced in the live region");
           await state(page, MARKETING, "after a decision (floating button)", width);
-          await page.route("**/policies/pcextreme.json", (r) => r.fulfill({ status: 200, contentType: "application/json", body: "{}" }));
+          await page.route("**/sites/pcextreme/notice*", (r) => r.fulfill({ status: 200, contentType: "application/json", body: "{}" }));
           await page.reload();
           await page.locator(`${MARKETING} .pw-unavailable`).waitFor();
-          await state(page, MARKETING, "policy unavailable", width);
+          await state(page, MARKETING, "notice unavailable", width);
         } finally {
           await context.close();
         }

@@ -18,7 +18,6 @@ function addLoader(page, site) {
     const s = document.createElement("script");
     s.src = "/widget/privacy-widget.js";
     s.dataset.site = site;
-    s.dataset.policy = `/policies/${site}.json`;
     document.head.append(s);
   }, site);
 }

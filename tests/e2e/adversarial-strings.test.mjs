@@ -8,11 +8,14 @@ import assert from "node:assert/strict";
 import { openPage, useSuite } from "./lib/harness.mjs";
 import { pw } from "./consent-lib.mjs";
 import { W, signIn } from "./panel-helpers.mjs";
-import { BIG, PAYLOADS, hostileCustomer, hostilePolicy, injectionProbe, loadPolicy } from "./lib/hostile.mjs";
+import { BIG, PAYLOADS, compileNotice, hostileCustomer, hostilePolicy, injectionProbe, loadPolicy } from "./lib/hostile.mjs";
 
 const suite = useSuite();
 
-/** A page whose documents come without CSP, recording dialogs; `policy` replaces pcextreme's. */
+/**
+ * A page whose documents come without CSP, recording dialogs; `policy` replaces pcextreme's: the
+ * privacy page reads it as it is, the marketing page reads the notice the server compiles from it.
+ */
 async function hostilePage(policy = null) {
   const opened = await openPage(suite.browser);
   const dialogs = [];
@@ -29,7 +32,12 @@ async function hostilePage(policy = null) {
     delete headers["content-length"];
     return route.fulfill({ response, headers });
   });
-  if (policy) await opened.page.route("**/policies/pcextreme.json", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policy) }));
+  if (policy) {
+    await opened.page.route("**/policies/pcextreme.json", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policy) }));
+    const notice = compileNotice(policy);
+    assert.equal(notice.code, 0, `the server compiles the hostile policy: ${notice.err}`);
+    await opened.page.route("**/sites/pcextreme/notice*", (route) => route.fulfill({ status: 200, contentType: "application/json", body: notice.out }));
+  }
   return { ...opened, dialogs };
 }
 
@@ -120,11 +128,17 @@ describe("hostile strings in the policy", () => {
     }
   });
 
-  // A text over the 10,000-character limit makes the policy invalid: the neutral message (C-A1).
-  test("a 100 KB text: the neutral 'unavailable' message, nothing enabled", async () => {
+  // A text over the 10,000-character limit makes the policy invalid: the server refuses it, naming
+  // where and why, so no visitor is asked on its basis; without a notice the page shows the
+  // neutral message and enables nothing (C-A1).
+  test("a 100 KB text: refused by the server; the page without a notice enables nothing", async () => {
     const big = structuredClone(loadPolicy("pcextreme"));
     big.purposes[0].label = { nl: BIG, en: BIG };
-    const { context, page, dialogs } = await hostilePage(big);
+    const refused = compileNotice(big);
+    assert.equal(refused.code, 2, refused.err);
+    assert.match(refused.err, /purposes\[0\]\.label/);
+    const { context, page, dialogs } = await hostilePage();
+    await page.route("**/sites/pcextreme/notice*", (route) => route.fulfill({ status: 404, contentType: "application/problem+json", body: '{"title":"no such site"}' }));
     try {
       await page.goto(`${suite.server.url}/sites/pcextreme/`);
       await page.locator("#privacy-widget-consent .pw-unavailable").waitFor();

@@ -296,11 +296,11 @@ describe("later changes", () => {
     const { page, context } = await fresh();
     await pw(page, "accept-all").click();
     await page.waitForFunction(() => (window.__ran || []).length >= 4);
-    await page.route("**/policies/pcextreme.json", async (route) => {
+    await page.route("**/sites/pcextreme/notice*", async (route) => {
       const response = await route.fetch();
-      const policy = await response.json();
-      policy.version = "2099-01-01";
-      await route.fulfill({ response, json: policy });
+      const notice = await response.json();
+      notice.version = "2099-01-01";
+      await route.fulfill({ response, json: notice });
     });
     await reload(page);
     await pw(page, "banner").waitFor();
@@ -387,7 +387,6 @@ describe("host page API", () => {
       const s = document.createElement("script");
       s.src = "/widget/privacy-widget.js";
       s.dataset.site = "pcextreme";
-      s.dataset.policy = "/policies/pcextreme.json";
       document.head.append(s);
     });
     await page.waitForTimeout(500);
@@ -427,11 +426,36 @@ describe("host page API", () => {
 });
 
 describe("robustness", () => {
-  // C-A1: a broken policy enables nothing; the visitor sees a neutral note, the console the details.
-  test("an invalid policy shows a neutral message and enables nothing", async () => {
+  // C-A6: the page reads the consent notice the backend compiled from the policy (never the
+  // whole policy), once, in the page's language; an English page gets the English texts.
+  test("the page reads only its consent notice, in the page's language", async () => {
     const opened = await openPage(suite.browser);
-    await opened.page.route("**/policies/pcextreme.json", (route) =>
-      route.fulfill({ status: 200, contentType: "application/json", body: '{"site": "pcextreme", "version": 7}' }),
+    const fetched = [];
+    opened.page.on("request", (r) => fetched.push(new URL(r.url())));
+    await opened.page.route("**/sites/pcextreme/", async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace('<html lang="nl">', '<html lang="en">');
+      await route.fulfill({ response, body: html, headers: { "content-type": "text/html; charset=utf-8" } });
+    });
+    await visit(opened.page, suite.server.url, PCX);
+    await pw(opened.page, "banner").waitFor();
+    assert.deepEqual(fetched.filter((u) => u.pathname.startsWith("/policies/")).map(String), [], "no policy document");
+    const notices = fetched.filter((u) => u.pathname === "/api/v1/sites/pcextreme/notice");
+    assert.deepEqual(notices.map((u) => u.search), ["?lang=en"], "one notice request (preloaded and reused)");
+    assert.equal(await pw(opened.page, "accept-all").textContent(), "Accept all");
+    await pw(opened.page, "settings").click();
+    await pw(opened.page, "dialog").waitFor();
+    const dialog = await pw(opened.page, "dialog").textContent();
+    assert.match(dialog, /_ga \(2 years\)/, "cookie lifetimes rendered in English by the server");
+    assert.deepEqual(opened.problems, []);
+    await opened.context.close();
+  });
+
+  // C-A1: a broken notice enables nothing; the visitor sees a neutral note, the console the details.
+  test("an invalid consent notice shows a neutral message and enables nothing", async () => {
+    const opened = await openPage(suite.browser);
+    await opened.page.route("**/sites/pcextreme/notice*", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"notice": 1, "site": "pcextreme", "version": 7}' }),
     );
     await opened.page.goto(suite.server.url + PCX);
     const note = opened.page.locator("#privacy-widget-consent .pw-unavailable");
@@ -441,7 +465,7 @@ describe("robustness", () => {
     assert.deepEqual(s.consent, [DEFAULT]);
     assert.deepEqual(s.ran, []);
     assert.ok(opened.problems.some((p) => p.includes("privacy-widget")), "the reason goes to the console");
-    assert.ok(opened.problems.some((p) => p.includes("version")), opened.problems.join("\n"));
+    assert.ok(opened.problems.some((p) => p.includes("notice version: expected a string")), opened.problems.join("\n"));
     await opened.context.close();
   });
 

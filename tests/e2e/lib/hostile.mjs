@@ -2,7 +2,8 @@
 // puts them into every human text of a policy, a writer that puts them into a customer's stored
 // values, probes for injected elements and CSP violations, and a small PNG comparison.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { repoRoot } from "./harness.mjs";
@@ -91,6 +92,20 @@ const isText = (v) =>
   typeof v === "string" || (v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string"));
 /** Objects whose `name` is an identifier (a cookie name), not a human text. */
 const NOT_TEXT_PARENTS = new Set(["cookies"]);
+
+/**
+ * What the reference server's `notice` command makes of `policy` (validation, then the consent
+ * notice a marketing page reads): `{ code, out, err }` (exit code, stdout, stderr).
+ */
+export function compileNotice(policy, lang = "nl") {
+  const dir = mkdtempSync(join(tmpdir(), "pw-notice-"));
+  const file = join(dir, "policy.json");
+  writeFileSync(file, JSON.stringify(policy));
+  const bin = process.env.PW_SERVER || join(repoRoot, "target", "debug", "privacy-widget-server");
+  const r = spawnSync(bin, ["notice", file, "--lang", lang], { encoding: "utf8", maxBuffer: 64 << 20 });
+  rmSync(dir, { recursive: true, force: true });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
 
 export function loadPolicy(site) {
   return JSON.parse(readFileSync(join(repoRoot, "www", "policies", `${site}.json`), "utf8"));
