@@ -72,6 +72,9 @@ pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Bind { addr: args.addr, source })?;
     let local = listener.local_addr().map_err(|source| StartError::Bind { addr: args.addr, source })?;
+    // The handlers are installed before the "listening" line: a SIGTERM right after it (a
+    // supervisor, a test) must stop the server gracefully, not by the default action.
+    let shutdown = shutdown_signal();
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "privacy-widget-server listening on http://{local}/");
@@ -80,7 +83,7 @@ pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
     tracing::info!(addr = %local, "listening");
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve);
     tracing::info!("stopping: requests finished, flushing writes");
@@ -88,27 +91,36 @@ pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
     result
 }
 
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Installs the SIGINT and SIGTERM handlers now and returns a future that resolves on the
+/// first of them (Ctrl-C, or SIGTERM on Unix).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let handlers = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            // A handler that could not be installed never fires; the other still does.
+            async fn recv(signal: std::io::Result<tokio::signal::unix::Signal>) {
+                match signal {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            }
+            let (int, term) = handlers;
+            tokio::select! {
+                _ = recv(int) => {},
+                _ = recv(term) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        tracing::info!("shutdown signal received");
     }
-    tracing::info!("shutdown signal received");
 }

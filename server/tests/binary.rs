@@ -90,6 +90,17 @@ fn prints_the_real_address_serves_and_stops_on_sigterm() {
 }
 
 #[test]
+fn a_sigterm_right_after_the_listening_line_stops_it_gracefully() {
+    // The handlers are installed before the line is printed (else the default action kills it).
+    for _ in 0..5 {
+        let fx = Fixture::new();
+        let (mut child, _) = start(&fx);
+        signal(&child, "-TERM");
+        assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+    }
+}
+
+#[test]
 fn a_request_in_flight_is_finished_after_sigterm() {
     let fx = Fixture::new();
     let (mut child, addr) = start(&fx);
