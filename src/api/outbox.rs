@@ -7,7 +7,9 @@
 use super::{send_json, ApiError};
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
-use crate::policy::json::{self, Json, Object};
+use crate::browser::js;
+use js_sys::Object;
+use wasm_bindgen::JsValue;
 use std::cell::Cell;
 
 /// The localStorage key holding the queue.
@@ -35,40 +37,44 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn to_json(&self) -> Json {
-        Json::Object(
-            Object::new()
-                .with("kind", Json::str(&self.kind))
-                .with("url", Json::str(&self.url))
-                .with("body", Json::str(&self.body))
-                .with("key", Json::str(&self.key))
-                .with("attempts", Json::Number(f64::from(self.attempts)))
-                .with("next_try", Json::Number(self.next_try)),
-        )
+    /// The stored form; members in key order, as before.
+    fn to_js(&self) -> JsValue {
+        let o = Object::new();
+        js::set(&o, "attempts", &JsValue::from_f64(f64::from(self.attempts)));
+        js::set(&o, "body", &self.body.as_str().into());
+        js::set(&o, "key", &self.key.as_str().into());
+        js::set(&o, "kind", &self.kind.as_str().into());
+        js::set(&o, "next_try", &JsValue::from_f64(self.next_try.trunc()));
+        js::set(&o, "url", &self.url.as_str().into());
+        o.into()
     }
 
-    fn from_json(v: &Json) -> Option<Entry> {
-        let attempts = v.get("attempts")?.as_f64()?;
+    fn from_js(v: &JsValue) -> Option<Entry> {
+        let text = |key| js::get(v, key)?.as_string();
+        let attempts = js::get(v, "attempts")?.as_f64()?;
         if !(0.0..=f64::from(u32::MAX)).contains(&attempts) || attempts.fract() != 0.0 {
             return None;
         }
         Some(Entry {
-            kind: v.get("kind")?.as_str()?.to_string(),
-            url: v.get("url")?.as_str()?.to_string(),
-            body: v.get("body")?.as_str()?.to_string(),
-            key: v.get("key")?.as_str()?.to_string(),
+            kind: text("kind")?,
+            url: text("url")?,
+            body: text("body")?,
+            key: text("key")?,
             attempts: attempts as u32,
-            next_try: v.get("next_try")?.as_f64()?,
+            next_try: js::get(v, "next_try")?.as_f64()?,
         })
     }
 }
 
 /// Reads the queue; unreadable content is an empty queue.
 pub fn load() -> Vec<Entry> {
-    crate::browser::storage::get(STORAGE_KEY)
-        .and_then(|text| json::parse(&text).ok())
-        .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Entry::from_json).collect()))
-        .unwrap_or_default()
+    let Some(list) = crate::browser::storage::get(STORAGE_KEY).and_then(|text| js::parse(&text).ok()) else {
+        return Vec::new();
+    };
+    if !js_sys::Array::is_array(&list) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&list).iter().filter_map(|v| Entry::from_js(&v)).collect()
 }
 
 fn save(entries: &[Entry]) -> bool {
@@ -76,8 +82,8 @@ fn save(entries: &[Entry]) -> bool {
         crate::browser::storage::remove(STORAGE_KEY);
         true
     } else {
-        let list = Json::Array(entries.iter().map(Entry::to_json).collect());
-        crate::browser::storage::set(STORAGE_KEY, &list.encode())
+        let list: js_sys::Array = entries.iter().map(Entry::to_js).collect();
+        js::stringify(&list).is_some_and(|text| crate::browser::storage::set(STORAGE_KEY, &text))
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod cookies;
 pub mod env;
 pub mod gating;
+pub mod js;
 pub mod signals;
 pub mod storage;
 

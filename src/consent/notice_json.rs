@@ -79,6 +79,51 @@ impl<'a> At<'a> {
     }
 }
 
+/// A JSON value as the notice reader sees it: the crate's own [`Json`] (the server, native
+/// tests), or in the marketing page the browser's `JSON.parse` result (`src/browser/js.rs`),
+/// so that the script tag's wasm carries no JSON parser. Both give the same notice and the
+/// same errors.
+pub trait NoticeSource: Sized {
+    /// The member `key` of an object; `None` when it is missing or `self` is no object.
+    fn member(&self, key: &str) -> Option<Self>;
+    /// Whether this is an object (not a list).
+    fn is_object(&self) -> bool;
+    /// Whether this is `null`.
+    fn is_null(&self) -> bool;
+    /// The text of a string.
+    fn text(&self) -> Option<String>;
+    /// The items of a list.
+    fn items(&self) -> Option<Vec<Self>>;
+    /// The value of a number.
+    fn number(&self) -> Option<f64>;
+}
+
+impl<'a> NoticeSource for &'a Json {
+    fn member(&self, key: &str) -> Option<&'a Json> {
+        Json::get(self, key)
+    }
+
+    fn is_object(&self) -> bool {
+        matches!(self, Json::Object(_))
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    fn text(&self) -> Option<String> {
+        self.as_str().map(str::to_string)
+    }
+
+    fn items(&self) -> Option<Vec<&'a Json>> {
+        Json::as_array(self).map(|items| items.iter().collect())
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+}
+
 /// Reads values, keeping the first problem (later ones follow from it or can wait).
 #[derive(Default)]
 struct Reader {
@@ -94,40 +139,47 @@ impl Reader {
         }
     }
 
-    fn optional(&mut self, v: &Json, at: &At, key: &'static str) -> Option<String> {
-        match v.get(key) {
-            None | Some(Json::Null) => None,
-            Some(Json::String(s)) => Some(s.clone()),
-            Some(_) => {
-                self.fail(&at.key(key), "expected a string");
-                None
+    /// The string `m` (the member `key` of a value at `at`); `null` is none.
+    fn text_of<V: NoticeSource>(&mut self, m: &V, at: &At, key: &'static str) -> Option<String> {
+        if m.is_null() {
+            return None;
+        }
+        let text = m.text();
+        if text.is_none() {
+            self.fail(&at.key(key), "expected a string");
+        }
+        text
+    }
+
+    fn optional<V: NoticeSource>(&mut self, v: &V, at: &At, key: &'static str) -> Option<String> {
+        let m = v.member(key)?;
+        self.text_of(&m, at, key)
+    }
+
+    fn string<V: NoticeSource>(&mut self, v: &V, at: &At, key: &'static str) -> String {
+        match v.member(key) {
+            None => {
+                self.fail(&at.key(key), "missing");
+                String::new()
             }
+            Some(m) => self.text_of(&m, at, key).unwrap_or_default(),
         }
     }
 
-    fn string(&mut self, v: &Json, at: &At, key: &'static str) -> String {
-        if v.get(key).is_none() {
-            self.fail(&at.key(key), "missing");
+    fn items<V: NoticeSource>(&mut self, v: &V, at: &At, key: &'static str) -> Vec<V> {
+        let Some(m) = v.member(key) else { return Vec::new() };
+        let items = m.items();
+        if items.is_none() {
+            self.fail(&at.key(key), "expected a list");
         }
-        self.optional(v, at, key).unwrap_or_default()
+        items.unwrap_or_default()
     }
 
-    fn items<'j>(&mut self, v: &'j Json, at: &At, key: &'static str) -> &'j [Json] {
-        match v.get(key) {
-            None => &[],
-            Some(Json::Array(items)) => items,
-            Some(_) => {
-                self.fail(&at.key(key), "expected a list");
-                &[]
-            }
-        }
-    }
-
-    fn strings(&mut self, v: &Json, at: &At, key: &'static str) -> Vec<String> {
+    fn strings<V: NoticeSource>(&mut self, v: &V, at: &At, key: &'static str) -> Vec<String> {
         let mut out = Vec::new();
         for (i, item) in self.items(v, at, key).iter().enumerate() {
-            match item.as_str() {
-                Some(s) => out.push(s.to_string()),
+            match item.text() {
+                Some(s) => out.push(s),
                 None => self.fail(&at.key(key).item(i), "expected a string"),
             }
         }
@@ -135,28 +187,24 @@ impl Reader {
     }
 
     /// The index in `names` of the string at `key`.
-    fn name_of(&mut self, names: &mut dyn Iterator<Item = &'static str>, v: &Json, at: &At, key: &'static str) -> usize {
+    fn name_of<V: NoticeSource>(&mut self, names: &[&'static str], v: &V, at: &At, key: &'static str) -> usize {
         let name = self.string(v, at, key);
-        let mut found = None;
-        for (i, n) in names.enumerate() {
-            if n == name {
-                found = Some(i);
-                break;
+        match names.iter().position(|n| *n == name) {
+            Some(i) => i,
+            None => {
+                self.fail(&at.key(key), "unknown value");
+                0
             }
         }
-        if found.is_none() {
-            self.fail(&at.key(key), "unknown value");
-        }
-        found.unwrap_or(0)
     }
 
-    fn purpose(&mut self, p: &Json, at: &At) -> Option<NoticePurpose> {
-        let kind = self.name_of(&mut PURPOSE_KINDS.iter().map(|(n, _)| *n), p, at, "kind");
+    fn purpose<V: NoticeSource>(&mut self, p: &V, at: &At) -> Option<NoticePurpose> {
+        let kind = self.name_of(&PURPOSE_KIND_NAMES, p, at, "kind");
         let mut recipients = Vec::new();
         let list = at.key("recipients");
         for (i, r) in self.items(p, at, "recipients").iter().enumerate() {
             let at = list.item(i);
-            let location = self.name_of(&mut LOCATIONS.iter().map(|(n, _)| *n), r, &at, "location");
+            let location = self.name_of(&LOCATION_NAMES, r, &at, "location");
             recipients.push(NoticeRecipient {
                 id: self.string(r, &at, "id"),
                 name: self.string(r, &at, "name"),
@@ -174,8 +222,8 @@ impl Reader {
         })
     }
 
-    fn service(&mut self, s: &Json, at: &At) -> Option<NoticeService> {
-        let vendor = self.name_of(&mut VENDORS.iter().map(|(n, _)| *n), s, at, "vendor");
+    fn service<V: NoticeSource>(&mut self, s: &V, at: &At) -> Option<NoticeService> {
+        let vendor = self.name_of(&VENDOR_NAMES, s, at, "vendor");
         let mut cookies = Vec::new();
         let list = at.key("cookies");
         for (i, c) in self.items(s, at, "cookies").iter().enumerate() {
@@ -193,15 +241,35 @@ impl Reader {
     }
 }
 
+/// The names of a `(name, value)` table, for [`Reader::name_of`].
+const fn names<T: Copy, const N: usize>(table: &[(&'static str, T)]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = table[i].0;
+        i += 1;
+    }
+    out
+}
+
+const PURPOSE_KIND_NAMES: [&str; PURPOSE_KINDS.len()] = names(PURPOSE_KINDS);
+const VENDOR_NAMES: [&str; VENDORS.len()] = names(VENDORS);
+const LOCATION_NAMES: [&str; LOCATIONS.len()] = names(LOCATIONS);
+
 impl Notice {
     /// Reads a notice's JSON text; the error names the first problem's path.
     pub fn read(text: &str) -> Result<Notice, NoticeError> {
         let doc = json::parse(text).map_err(|e| NoticeError { path: String::new(), reason: e.message() })?;
+        Notice::read_value(&&doc)
+    }
+
+    /// Reads a parsed notice; the error names the first problem's path.
+    pub fn read_value<V: NoticeSource>(doc: &V) -> Result<Notice, NoticeError> {
         let mut r = Reader::default();
-        if !matches!(doc, Json::Object(_)) {
+        if !doc.is_object() {
             r.fail(&ROOT, "expected an object");
         } else {
-            match doc.get("notice").and_then(Json::as_f64) {
+            match doc.member("notice").and_then(|n| n.number()) {
                 Some(n) if n == f64::from(NOTICE_FORMAT) => {}
                 Some(_) => r.fail(&ROOT.key("notice"), "a format this widget does not read"),
                 None => r.fail(&ROOT.key("notice"), "missing (is this a policy instead of its notice?)"),
@@ -212,20 +280,20 @@ impl Notice {
         }
         let mut purposes = Vec::new();
         let list = ROOT.key("purposes");
-        for (i, p) in r.items(&doc, &ROOT, "purposes").iter().enumerate() {
+        for (i, p) in r.items(doc, &ROOT, "purposes").iter().enumerate() {
             purposes.extend(r.purpose(p, &list.item(i)));
         }
         let mut services = Vec::new();
         let list = ROOT.key("services");
-        for (i, s) in r.items(&doc, &ROOT, "services").iter().enumerate() {
+        for (i, s) in r.items(doc, &ROOT, "services").iter().enumerate() {
             services.extend(r.service(s, &list.item(i)));
         }
         let notice = Notice {
-            site: r.string(&doc, &ROOT, "site"),
-            version: r.string(&doc, &ROOT, "version"),
-            lang: r.string(&doc, &ROOT, "lang"),
-            controller: r.string(&doc, &ROOT, "controller"),
-            contact: r.strings(&doc, &ROOT, "contact"),
+            site: r.string(doc, &ROOT, "site"),
+            version: r.string(doc, &ROOT, "version"),
+            lang: r.string(doc, &ROOT, "lang"),
+            controller: r.string(doc, &ROOT, "controller"),
+            contact: r.strings(doc, &ROOT, "contact"),
             purposes,
             services,
         };

@@ -3,9 +3,10 @@
 
 use super::{PageOptions, WIDGET_VERSION};
 use crate::api::outbox;
-use crate::browser::{cookies, env, signals, storage};
+use crate::browser::{cookies, env, js, signals, storage};
 use crate::consent::{self, ConsentRecord, Notice};
-use crate::policy::json::{Json, Object};
+use js_sys::Object;
+use wasm_bindgen::JsValue;
 use crate::policy::Vendor;
 
 /// Consent Mode update, Meta and Microsoft consent calls and the dataLayer event for `record`.
@@ -51,24 +52,25 @@ pub(super) fn clear_purposes(notice: &Notice, purposes: &[String]) {
     storage::clear_matching(&keys);
 }
 
-/// Puts the proof-of-consent record in the outbox (C-A8) and starts sending it.
+/// Puts the proof-of-consent record in the outbox (C-A8) and starts sending it. The members
+/// are set in key order, as the backend has always received them.
 pub(super) fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool) {
-    let mut purposes = Object::new();
+    let purposes = Object::new();
     for (id, on) in &record.choices {
-        purposes.insert(id.clone(), Json::Bool(*on));
+        js::set(&purposes, id, &JsValue::from_bool(*on));
     }
-    let body = Object::new()
-        .with("site", Json::str(&opts.site))
-        .with("consent_id", Json::str(&record.consent_id))
-        .with("policy_version", Json::str(&record.policy_version))
-        .with("language", Json::str(&record.lang))
-        .with("action", Json::str(record.method.name()))
-        .with("purposes", Json::Object(purposes))
-        .with("origin", Json::String(env::origin()))
-        .with("widget_version", Json::str(WIDGET_VERSION))
-        .with("gpc", Json::Bool(gpc));
+    let body = Object::new();
+    js::set(&body, "action", &record.method.name().into());
+    js::set(&body, "consent_id", &record.consent_id.as_str().into());
+    js::set(&body, "gpc", &JsValue::from_bool(gpc));
+    js::set(&body, "language", &record.lang.as_str().into());
+    js::set(&body, "origin", &env::origin().into());
+    js::set(&body, "policy_version", &record.policy_version.as_str().into());
+    js::set(&body, "purposes", &purposes);
+    js::set(&body, "site", &opts.site.as_str().into());
+    js::set(&body, "widget_version", &WIDGET_VERSION.into());
     let mut url = opts.api.trim_end_matches('/').to_string();
     url.push_str("/consents");
-    outbox::enqueue("consent", &url, &Json::Object(body).encode(), &env::random_id());
+    outbox::enqueue("consent", &url, &js::stringify(&body).unwrap_or_default(), &env::random_id());
     outbox::kick();
 }

@@ -121,7 +121,11 @@ impl Page {
 
     fn on_notice_text(&self, loaded: Result<String, crate::api::ApiError>) {
         let parsed = match loaded {
-            Ok(text) => Notice::read(&text).map_err(|e| e.message()),
+            // The browser parses the JSON (no parser in the wasm); the reader names the field.
+            Ok(text) => crate::browser::js::parse(&text)
+                .map_err(|reason| crate::consent::NoticeError { path: String::new(), reason })
+                .and_then(|doc| Notice::read_value(&doc))
+                .map_err(|e| e.message()),
             Err(e) => Err(e.message().to_string()),
         };
         match parsed {
