@@ -5,7 +5,7 @@
 //! the outbox when the backend cannot be reached.
 
 use super::{requests, util, State, Tab};
-use crate::api::outbox;
+use crate::api::{outbox, ApiError};
 use crate::i18n::{fill, t, Lang};
 use crate::policy::{LegalBasis, RequestKindName, RequestOffer, REQUEST_KINDS};
 use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
@@ -354,8 +354,28 @@ async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Valu
             summary.set_text_content(Some(t(lang, "panel.requests.queued")));
             state.mount.announce(t(lang, "panel.requests.queued"));
         }
-        Err(e) => summary.set_text_content(Some(&util::api_error_text(lang, &e))),
+        Err(e) => summary.set_text_content(Some(&refusal_text(lang, &e))),
     }
+}
+
+/// What the customer reads when the server refuses a request: plain words when the refusal
+/// names the kind (the server's policy does not offer it, e.g. the page has an older or newer
+/// policy than the server), else the error with the server's detail.
+pub fn refusal_text(lang: Lang, e: &ApiError) -> String {
+    if refused_fields(e).iter().any(|f| f == "kind") {
+        return t(lang, "panel.form.kind_not_offered").to_string();
+    }
+    util::api_error_text(lang, e)
+}
+
+/// The `field` of each entry of a problem+json `errors` list (none for other errors).
+fn refused_fields(e: &ApiError) -> Vec<String> {
+    let ApiError::Rejected(_, body) = e else { return Vec::new() };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return Vec::new() };
+    v.get("errors")
+        .and_then(|list| list.as_array())
+        .map(|list| list.iter().filter_map(|x| x.get("field").and_then(|f| f.as_str()).map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 /// An access answer on screen: every category with its values, from the data package.

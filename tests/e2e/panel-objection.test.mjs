@@ -1,0 +1,349 @@
+// Objection and restriction requests in PCextreme's control panel, end to end (C-C1, C-C2,
+// C-A11, C-D5, C-D6). None of the seed policies offers objection, so the server reads its site
+// policies from a temp folder (--policies) holding the five seeds with a PCextreme variant that
+// offers restriction and objection (version bumped; its "service rating" purpose rests on
+// legitimate interest, so that the form offers a specific purpose to object to). The page's
+// policy file is routed to the same variant, so page and server agree; the last suite makes them
+// disagree and checks that the server refuses, naming the field, and the customer is told.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, repoRoot, startServer } from "./lib/harness.mjs";
+import { W, announced, api, openTab, panelText, policyOf, quiet, signIn, sql } from "./panel-helpers.mjs";
+
+const SITE = "pcextreme";
+/** The purpose the variant bases on legitimate interest (unspecified in the seed). */
+const LI_PURPOSE = "service_rating";
+
+/** PCextreme's policy offering restriction and objection too, as a new version. */
+function variantPolicy() {
+  const p = policyOf(SITE);
+  p.version = `${p.version}-objection`;
+  p.rights.requests.push(
+    {
+      kind: "restriction",
+      description: {
+        nl: "Je kunt ons vragen het gebruik van je gegevens te beperken.",
+        en: "You can ask us to restrict the use of your data.",
+      },
+    },
+    {
+      kind: "objection",
+      description: {
+        nl: "Je kunt bezwaar maken tegen direct marketing en tegen gebruik op grond van ons gerechtvaardigd belang.",
+        en: "You can object to direct marketing and to use based on our legitimate interest.",
+      },
+    },
+  );
+  const purpose = p.purposes.find((x) => x.id === LI_PURPOSE);
+  assert.ok(purpose, `the seed has a ${LI_PURPOSE} purpose`);
+  purpose.legal_basis = "legitimate_interest";
+  return p;
+}
+
+/** A temp www-like folder whose policies/ holds the five seeds, PCextreme as `variant`. */
+function policiesFolder(variant) {
+  const root = mkdtempSync(join(tmpdir(), "pw-objection-"));
+  const dir = join(root, "policies");
+  mkdirSync(dir);
+  for (const site of SITES) {
+    if (site !== SITE) copyFileSync(join(repoRoot, "www", "policies", `${site}.json`), join(dir, `${site}.json`));
+  }
+  writeFileSync(join(dir, `${SITE}.json`), JSON.stringify(variant, null, 2));
+  return { root, dir };
+}
+
+/**
+ * `privacy-widget-server requests <args>` reading the policies from `www`/policies (the command
+ * has no --policies of its own: it must see the same policies as the server).
+ */
+function operator(db, www, ...args) {
+  const bin = process.env.PW_SERVER || join(repoRoot, "target", "debug", "privacy-widget-server");
+  const r = spawnSync(bin, ["requests", "--db", db, "--www", www, ...args], { cwd: repoRoot, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`operator ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Serves `policy` for the page's /policies/pcextreme.json. */
+async function routePolicy(page, policy) {
+  await page.route(`**/policies/${SITE}.json`, (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policy) }),
+  );
+}
+
+async function noViolations(page, what) {
+  const v = await axe(page);
+  assert.deepEqual(v, [], `${what}:\n${formatViolations(v)}`);
+}
+
+/** What has focus inside the widget: tag, type, value, class. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const a = document.querySelector("privacy-widget").shadowRoot.activeElement;
+    return a ? { tag: a.tagName.toLowerCase(), type: a.getAttribute("type"), value: a.getAttribute("value"), text: a.textContent.trim() } : null;
+  });
+}
+
+/** Presses Tab until `wanted(focused)` holds (at most 20 times). */
+async function tabTo(page, wanted, what) {
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press("Tab");
+    const f = await focused(page);
+    if (f && wanted(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+async function press(page, selector, key = "Enter") {
+  await page.locator(selector).first().focus();
+  await page.keyboard.press(key);
+}
+
+async function openForm(page, kind) {
+  await openTab(page, "requests");
+  await press(page, `${W} button[data-kind=${kind}]`);
+  await page.locator(`${W} .pw-request-form form[data-kind=${kind}]`).waitFor();
+}
+
+/** The offered choices of the open restriction/objection form, by value. */
+async function choices(page) {
+  return page.locator(`${W} .pw-request-form fieldset input[type=checkbox]`).evaluateAll((boxes) => boxes.map((b) => b.value));
+}
+
+async function latest(page) {
+  return (await api(page, "/api/v1/requests")).body.requests[0];
+}
+
+async function preferences(page) {
+  const body = (await api(page, "/api/v1/me/preferences")).body;
+  return Object.fromEntries(body.preferences.map((p) => [p.purpose, p]));
+}
+
+/** One month after `received` (YYYY-MM-DD), clamped to the month's end (C-C2). */
+function oneMonthAfter(received) {
+  const [y, m, d] = received.split("-").map(Number);
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const due = new Date(Date.UTC(y, m, Math.min(d, last)));
+  return due.toISOString().slice(0, 10);
+}
+
+/** The filed request's card: kind, status and due date shown (C-C2). */
+async function checkCard(page, filed, kindLabel) {
+  const card = `${W} .pw-request[data-request="${filed.id}"]`;
+  await page.locator(card).waitFor();
+  const text = (await page.locator(card).innerText()).replace(/\s+/g, " ");
+  assert.match(text, new RegExp(kindLabel));
+  assert.match(text, /Status Bevestigd/);
+  assert.match(text, /Uiterlijk beantwoord/);
+  const [y, m, d] = filed.due_on.split("-").map(Number);
+  const shown = await page.locator(`${card} .pw-due`).innerText();
+  assert.match(shown, new RegExp(`\\b${d}\\b`), `due day shown in ${shown}`);
+  assert.match(shown, new RegExp(`${y}`), `due year shown in ${shown}`);
+  assert.ok(m >= 1 && m <= 12);
+  return card;
+}
+
+/** The operator starts and completes `id`; the customer sees it completed after a reload. */
+async function completeAndSee(page, db, www, id) {
+  operator(db, www, "start", id);
+  const out = operator(db, www, "complete", id);
+  assert.match(out, /is now completed/);
+  await page.reload();
+  await page.locator(`${W} .pw-tab`).first().waitFor();
+  await openTab(page, "requests");
+  const card = `${W} .pw-request[data-request="${id}"]`;
+  await page.locator(`${card}[data-status=completed]`).waitFor();
+  const timeline = (await page.locator(`${card} .pw-timeline`).innerText()).replace(/\s+/g, " ");
+  assert.match(timeline, /In behandeling/);
+  assert.match(timeline, /Afgehandeld/);
+  return JSON.parse(operator(db, www, "show", id));
+}
+
+describe("objection and restriction (server and page on the variant policy)", () => {
+  const variant = variantPolicy();
+  const folder = policiesFolder(variant);
+  let browser;
+  let server;
+  before(async () => {
+    server = await startServer({ args: ["--policies", folder.dir] });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(folder.root, { recursive: true, force: true });
+  });
+
+  test("objection to direct marketing, keyboard only: every marketing opt-in off (C-A11), due date (C-C2), completed", async () => {
+    const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await routePolicy(page, variant);
+      await signIn(page, server.url, SITE, "jan-de-vries");
+      const before = await preferences(page);
+      assert.equal(before.newsletter.granted, true, "seed: newsletter on");
+      assert.equal(before.product_mail.granted, true, "seed: product mailing on");
+      const marketing = Object.values(before).filter((p) => p.direct_marketing).map((p) => p.purpose);
+      assert.deepEqual(marketing.sort(), ["audience_sharing", "newsletter", "product_mail"]);
+
+      await openForm(page, "objection");
+      assert.deepEqual(await choices(page), ["direct_marketing", LI_PURPOSE], "direct marketing and the legitimate-interest purpose");
+      assert.match(await panelText(page), /Je kunt bezwaar maken tegen direct marketing/, "the offer's own words");
+      await noViolations(page, "objection form");
+
+      // Keyboard only: from the form's heading, Tab to submit with nothing chosen (C-D5).
+      await tabTo(page, (f) => f.tag === "button" && f.type === "submit", "the submit button");
+      await quiet(page);
+      await page.keyboard.press("Enter");
+      const invalid = await focused(page);
+      assert.equal(invalid.value, "direct_marketing", "focus moves to the first choice");
+      const error = (await page.locator(`${W} .pw-request-form fieldset .pw-error`).innerText()).trim();
+      assert.equal(error, "Kies ten minste één mogelijkheid.");
+      await noViolations(page, "objection form with an error");
+
+      await page.keyboard.press("Space"); // tick "all direct marketing" (focus is on it)
+      await tabTo(page, (f) => f.tag === "button" && f.type === "submit", "the submit button");
+      await page.keyboard.press("Enter");
+      await announced(page, "Verzoek ontvangen");
+      const filed = await latest(page);
+      assert.equal(filed.kind, "objection");
+      assert.equal(filed.status, "verified");
+      assert.deepEqual(filed.details.purposes, ["direct_marketing"]);
+      assert.equal(filed.due_on, oneMonthAfter(filed.received_on), "due one month after receipt (C-C2)");
+      const card = await checkCard(page, filed, "Bezwaar");
+      assert.equal(await page.locator(`${card} h4`).evaluate((h) => h.getRootNode().activeElement === h), true, "focus on the new request");
+      await noViolations(page, "objection received");
+
+      // C-A11: verified at once, so every marketing opt-in is off already, in the page and stored.
+      const now = await preferences(page);
+      for (const id of marketing) {
+        assert.equal(now[id].granted, false, `${id} off`);
+      }
+      for (const id of ["newsletter", "product_mail"]) {
+        assert.equal(now[id].source, "objection");
+        const [row] = sql(server.db, `SELECT p.granted, p.source, p.policy_version FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.handle = 'jan-de-vries' AND p.purpose = '${id}' ORDER BY p.id DESC LIMIT 1`);
+        assert.deepEqual(row, { granted: 0, source: "objection", policy_version: variant.version }, `${id} stored off`);
+      }
+      await openTab(page, "optins");
+      for (const id of marketing) {
+        assert.equal(await page.locator(`${W} input[data-purpose=${id}]`).isChecked(), false, `${id} shown off`);
+      }
+
+      const shown = await completeAndSee(page, server.db, folder.root, filed.id);
+      assert.equal(shown.status, "completed");
+      await noViolations(page, "objection completed");
+      await openTab(page, "optins");
+      for (const id of marketing) {
+        assert.equal(await page.locator(`${W} input[data-purpose=${id}]`).isChecked(), false, `${id} still off after reload`);
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("objection to one purpose leaves the marketing opt-ins alone; restriction of chosen categories", async () => {
+    const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await routePolicy(page, variant);
+      await signIn(page, server.url, SITE, "fatima-el-amrani");
+      const before = await preferences(page);
+
+      // Objection to the purpose resting on legitimate interest.
+      await openForm(page, "objection");
+      await page.locator(`${W} .pw-request-form input[value=${LI_PURPOSE}]`).check();
+      await quiet(page);
+      await press(page, `${W} .pw-request-form button[type=submit]`);
+      await announced(page, "Verzoek ontvangen");
+      const objection = await latest(page);
+      assert.equal(objection.kind, "objection");
+      assert.deepEqual(objection.details.purposes, [LI_PURPOSE]);
+      await checkCard(page, objection, "Bezwaar");
+      const kept = await preferences(page);
+      for (const [id, p] of Object.entries(before)) assert.equal(kept[id].granted, p.granted, `${id} unchanged`);
+      const done = await completeAndSee(page, server.db, folder.root, objection.id);
+      assert.equal(done.status, "completed");
+
+      // Restriction of two chosen categories: only their values become restricted.
+      const chosen = ["phone_contact", "quotes"];
+      await openForm(page, "restriction");
+      const offered = await choices(page);
+      for (const c of chosen) assert.ok(offered.includes(c), `${c} offered`);
+      await quiet(page);
+      await press(page, `${W} .pw-request-form button[type=submit]`);
+      assert.equal((await focused(page)).value, offered[0], "nothing chosen: focus on the first choice");
+      await noViolations(page, "restriction form with an error");
+      for (const c of chosen) await page.locator(`${W} .pw-request-form input[value=${c}]`).check();
+      await press(page, `${W} .pw-request-form button[type=submit]`);
+      await announced(page, "Verzoek ontvangen");
+      const restriction = await latest(page);
+      assert.equal(restriction.kind, "restriction");
+      assert.deepEqual(restriction.details.categories, chosen);
+      assert.equal(restriction.due_on, oneMonthAfter(restriction.received_on));
+      await checkCard(page, restriction, "Beperking van de verwerking");
+      await noViolations(page, "restriction received");
+
+      await completeAndSee(page, server.db, folder.root, restriction.id);
+      const rows = sql(server.db, `SELECT v.category, v.restricted FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.site = '${SITE}' AND c.handle = 'fatima-el-amrani'`);
+      assert.ok(rows.some((r) => chosen.includes(r.category)), "the customer has values in the chosen categories");
+      for (const r of rows) assert.equal(r.restricted, chosen.includes(r.category) ? 1 : 0, `${r.category} restricted iff chosen`);
+      await openTab(page, "data");
+      assert.match(await panelText(page), /beperkt/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("page and server disagree: the server refuses an objection its policy does not offer", () => {
+  const variant = variantPolicy();
+  let browser;
+  let server;
+  before(async () => {
+    server = await startServer(); // the seeds: PCextreme offers no objection
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("a clear 4xx naming the field, told to the customer in plain words; nothing stored or switched off", async () => {
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await routePolicy(page, variant);
+      await signIn(page, server.url, SITE, "jan-de-vries");
+      const before = await preferences(page);
+      await openForm(page, "objection");
+      await page.locator(`${W} .pw-request-form input[value=direct_marketing]`).check();
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/v1/requests") && r.request().method() === "POST"),
+        press(page, `${W} .pw-request-form button[type=submit]`),
+      ]);
+      assert.equal(response.status(), 422);
+      assert.match(response.headers()["content-type"], /application\/problem\+json/);
+      const problem = await response.json();
+      assert.deepEqual(problem.errors.map((e) => e.field), ["kind"]);
+      assert.match(problem.errors[0].reason, /does not offer/);
+
+      const message = page.locator(`${W} .pw-request-form .pw-form-error`);
+      await page.waitForFunction((sel) => {
+        const el = document.querySelector("privacy-widget").shadowRoot.querySelector(sel);
+        return el && el.textContent.trim().length > 0;
+      }, ".pw-request-form .pw-form-error");
+      const text = (await message.innerText()).trim();
+      assert.match(text, /biedt dit soort verzoek niet aan/, `plain words: ${text}`);
+      assert.doesNotMatch(text, /does not offer|kind:/, `no server jargon: ${text}`);
+      await noViolations(page, "objection refused by the server");
+
+      assert.equal((await api(page, "/api/v1/requests")).body.requests.length, 0, "nothing stored");
+      const after = await preferences(page);
+      for (const [id, p] of Object.entries(before)) assert.equal(after[id].granted, p.granted, `${id} unchanged`);
+    } finally {
+      await context.close();
+    }
+  });
+});
