@@ -26,7 +26,10 @@ pub fn is_cross_origin_path(path: &str) -> bool {
     path == "/api/v1/consents"
         || path.strip_prefix("/api/v1/consents/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
         || path == "/api/v1/requests"
-        || path.strip_prefix("/api/v1/visitor-requests/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        || path.strip_prefix("/api/v1/visitor-requests/").is_some_and(|rest| {
+            let token = rest.strip_suffix("/cancel").or_else(|| rest.strip_suffix("/package")).unwrap_or(rest);
+            !token.is_empty() && !token.contains('/')
+        })
         || path
             .strip_prefix("/api/v1/requests/")
             .and_then(|rest| rest.strip_suffix("/verify"))
@@ -36,7 +39,9 @@ pub fn is_cross_origin_path(path: &str) -> bool {
 
 /// The methods of a cross-origin path.
 fn methods(path: &str) -> &'static str {
-    if path.starts_with("/api/v1/consents/") || path.starts_with("/api/v1/visitor-requests/") || path.starts_with("/api/v1/sites/") {
+    if path.starts_with("/api/v1/visitor-requests/") && path.ends_with("/cancel") {
+        "POST"
+    } else if path.starts_with("/api/v1/consents/") || path.starts_with("/api/v1/visitor-requests/") || path.starts_with("/api/v1/sites/") {
         "GET"
     } else {
         "POST"

@@ -45,8 +45,9 @@ async fn the_status_token_reads_the_verified_request_and_its_timeline() {
     assert!(v["due_on"].as_str() >= v["received_on"].as_str());
     let steps: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
     assert_eq!(steps, ["received", "verified"]);
-    // Only the status: no details, answer, package or e-mail address.
-    for hidden in ["details", "result", "package_available", "email", "can_cancel"] {
+    // Only the status (and what the visitor can do with it): no details, answer or e-mail address.
+    assert_eq!((v["can_cancel"].as_bool(), v["package_available"].as_bool()), (Some(true), Some(false)));
+    for hidden in ["details", "result", "package", "email"] {
         assert!(v.get(hidden).is_none(), "{hidden} must not be shown to a token holder");
     }
     // Only the hash is stored.
@@ -67,7 +68,8 @@ async fn the_status_follows_the_operator_to_completion() {
     assert_eq!(v["status"], "completed");
     let steps: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
     assert_eq!(steps, ["received", "verified", "in_progress", "completed"]);
-    assert!(v.get("result").is_none() && v.get("package_available").is_none(), "the data package needs the account");
+    assert!(v.get("result").is_none() && v.get("package").is_none(), "the answer itself is a separate download");
+    assert_eq!(v["package_available"], true);
 }
 
 #[tokio::test]

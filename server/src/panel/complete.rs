@@ -16,6 +16,7 @@ use super::{
     session::Customer,
     store, store_requests as sr,
     store_requests::RequestRow,
+    store_visitor,
 };
 use crate::{
     db::{Conn, DbError},
@@ -64,6 +65,10 @@ pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, acto
         _ => {}
     }
     sr::set_status(conn, id, target, step.reason().map(str::trim), actor, now)?;
+    // A visitor learns by mail that the answer is ready (the mail itself holds no data).
+    if row.email.is_some() && matches!(target, RequestStatus::Completed | RequestStatus::Refused) {
+        store_visitor::queue_mail(conn, id, target, now)?;
+    }
     sr::get(conn, id)?.ok_or(StepError::NotFound)
 }
 

@@ -8,14 +8,17 @@ mod codes;
 mod complete;
 mod guard;
 mod mail;
+mod notify;
 pub mod ops;
 mod problems;
 mod routes_me;
 mod routes_requests;
+mod routes_visitor;
 mod seed;
 mod session;
 mod store;
 mod store_requests;
+mod store_visitor;
 
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -57,6 +60,10 @@ pub struct Panel {
     /// Where codes go: SMTP when configured, else the in-memory demo outbox.
     pub mailer: Mailer,
     seeded: OnceCell<()>,
+    /// Set once the loop that sends queued answer mails runs ([`notify::start`]).
+    mail_loop: std::sync::OnceLock<()>,
+    /// One drain of the answer-mail queue at a time (the loop and the demo outbox page).
+    draining: tokio::sync::Mutex<()>,
 }
 
 impl Panel {
@@ -70,12 +77,34 @@ impl Panel {
             .map(|_| ())
             .map_err(Problem::from)
     }
+
+    /// Makes sure the loop that sends queued answer mails runs (started by the first panel
+    /// request that reaches the database).
+    fn wake(self: &Arc<Self>, state: &AppState) {
+        if self.mail_loop.get().is_none() {
+            notify::start(self, &state.db, &state.sites);
+        }
+    }
+
+    /// Sends the queued answer mails now (the demo outbox page shows them at once).
+    async fn send_queued(&self, state: &AppState) {
+        let _one = self.draining.lock().await;
+        if let Err(e) = notify::drain(&state.db, &state.sites, self).await {
+            tracing::error!(error = %e, "answer mails: cannot read the queue");
+        }
+    }
 }
 
 /// The control-panel routes; merged into the application router by [`crate::app`].
 pub fn router(smtp: Option<&crate::config::Smtp>) -> Router<AppState> {
     let demo = DEMO.load(Ordering::SeqCst);
-    let panel = Arc::new(Panel { demo, mailer: Mailer::new(smtp, demo), seeded: OnceCell::new() });
+    let panel = Arc::new(Panel {
+        demo,
+        mailer: Mailer::new(smtp, demo),
+        seeded: OnceCell::new(),
+        mail_loop: std::sync::OnceLock::new(),
+        draining: tokio::sync::Mutex::new(()),
+    });
     Router::new()
         .route("/api/v1/demo/customers", get(routes_me::demo_customers))
         .route("/api/v1/demo/login", post(routes_me::demo_login))
@@ -92,7 +121,9 @@ pub fn router(smtp: Option<&crate::config::Smtp>) -> Router<AppState> {
         .route("/api/v1/requests/{id}/verify", post(routes_requests::verify))
         .route("/api/v1/requests/{id}/cancel", post(routes_requests::cancel))
         .route("/api/v1/requests/{id}/package", get(routes_requests::package))
-        .route("/api/v1/visitor-requests/{token}", get(routes_requests::visitor_status))
+        .route("/api/v1/visitor-requests/{token}", get(routes_visitor::status))
+        .route("/api/v1/visitor-requests/{token}/cancel", post(routes_visitor::cancel))
+        .route("/api/v1/visitor-requests/{token}/package", get(routes_visitor::package))
         .layer(Extension(panel))
 }
 

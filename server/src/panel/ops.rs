@@ -22,6 +22,10 @@ pub struct RequestsArgs {
     /// The demo site folder with `policies/*.json`.
     #[arg(long, global = true, env = "PW_WWW", default_value = "www")]
     pub www: PathBuf,
+    /// The site policies folder, as the server's `--policies` (default `<www>/policies`): a
+    /// request is carried out under the same policy it was accepted under.
+    #[arg(long, global = true, env = "PW_POLICIES")]
+    pub policies: Option<PathBuf>,
     #[command(subcommand)]
     pub action: RequestsAction,
 }
@@ -71,7 +75,7 @@ pub fn run(args: &RequestsArgs) -> ExitCode {
 }
 
 async fn run_async(args: &RequestsArgs) -> ExitCode {
-    let sites = match Sites::load(&args.www.join("policies")) {
+    let sites = match Sites::load(&args.policies.clone().unwrap_or_else(|| args.www.join("policies"))) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("requests: {e}");

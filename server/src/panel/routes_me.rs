@@ -345,9 +345,12 @@ pub async fn put_preferences(
 }
 
 /// `GET /demo/outbox`: the mail the demo server "sent" (demo mode only), as JSON.
-pub async fn demo_outbox(Extension(panel): Extension<Arc<Panel>>) -> Result<Json<Value>, Problem> {
+pub async fn demo_outbox(State(state): State<AppState>, Extension(panel): Extension<Arc<Panel>>) -> Result<Json<Value>, Problem> {
     if !panel.demo {
         return Err(problems::demo_off());
     }
+    // Answer mails the operator command queued show at once.
+    panel.wake(&state);
+    panel.send_queued(&state).await;
     Ok(Json(json!({ "messages": panel.mailer.outbox() })))
 }

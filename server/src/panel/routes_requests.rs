@@ -19,8 +19,9 @@ use super::{
     complete::{self, StepError},
     guard, problems,
     routes_me::attachment,
+    routes_visitor,
     session::{self, hex, sha256, Customer},
-    store, store_requests as sr, Mail, Panel,
+    store, store_requests as sr, store_visitor, Mail, Panel,
 };
 use crate::{
     consents::validate::idempotency_key,
@@ -29,7 +30,7 @@ use crate::{
     state::AppState,
 };
 
-fn step_problem(e: StepError) -> Problem {
+pub(super) fn step_problem(e: StepError) -> Problem {
     match e {
         StepError::NotFound => problems::not_found(),
         StepError::Refused(e) => problems::invalid_transition(e.to_string()),
@@ -38,7 +39,7 @@ fn step_problem(e: StepError) -> Problem {
 }
 
 /// Runs a step inside a write job: database errors roll the job back, refusals are answers.
-fn step_in(conn: &crate::db::Conn, sites: &crate::sites::Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
+pub(super) fn step_in(conn: &crate::db::Conn, sites: &crate::sites::Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
     match complete::apply_step(conn, sites, id, step, actor, crate::time::now_ms(), store::today()) {
         Ok(row) => Ok(Ok(row)),
         Err(StepError::Db(e)) => Err(e),
@@ -47,7 +48,7 @@ fn step_in(conn: &crate::db::Conn, sites: &crate::sites::Sites, id: &str, step: 
 }
 
 /// The request and its timeline as JSON.
-async fn request_json(state: &AppState, row: sr::RequestRow) -> Result<Value, Problem> {
+pub(super) async fn request_json(state: &AppState, row: sr::RequestRow) -> Result<Value, Problem> {
     let id = row.id.clone();
     let events = state.db.read(move |conn| sr::events(conn, &id)).await?;
     let complaint = state.sites.get(&row.site).map(|s| {
@@ -97,6 +98,7 @@ pub async fn create(
     guard::json_from(&headers, &allowed)?;
     let key = idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))?;
     panel.ready(&state.db, &state.sites).await?;
+    panel.wake(&state);
     let body = parsed?;
     guard::only_members(&body, &["site", "email", "kind", "details"])?;
     let visitor_email = body.get("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
@@ -156,6 +158,8 @@ pub async fn create(
                 if let Some(reason) = codes::send_limit(conn, email, &ip, now)? {
                     return Ok(Filed::Limited(reason));
                 }
+                // The new code supersedes the address's earlier unverified requests here.
+                store_visitor::supersede_unverified(conn, &site_id, email, now)?;
                 // Mail only an address already known (C-C3); the answer does not say which.
                 if store::customer_by_email(conn, &site_id, email)?.is_some() {
                     send = Some((email.clone(), code.clone()));
@@ -252,7 +256,9 @@ pub async fn verify(
         guard::json_from(&headers, &allowed)?;
     }
     let body = guard::json_object(&body)?;
-    guard::only_members(&body, &["code"])?;
+    guard::only_members(&body, &["code", "page"])?;
+    let page = body.get("page").and_then(Value::as_str).map(str::to_owned);
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let code = body.get("code").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(problems::field("code", "must be six digits"));
@@ -274,6 +280,10 @@ pub async fn verify(
                     let stepped = step_in(conn, &sites, &id, &RequestStep::Verify, "subject")?;
                     if stepped.is_ok() {
                         sr::add_status_token(conn, &id, &token_hash, now)?;
+                        // Where the answer mail will point (only a page the site allows).
+                        if let Some(page) = routes_visitor::page_to_keep(&sites, &row.site, &host, page.as_deref()) {
+                            store_visitor::set_page(conn, &token_hash, &page)?;
+                        }
                     }
                     Ok(Ok(stepped))
                 }
@@ -312,27 +322,6 @@ fn code_problem(detail: &'static str, code_state: &'static str, attempts_left: i
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     response
-}
-
-/// `GET /api/v1/visitor-requests/{token}`: the one request a visitor's status token was issued
-/// for (kind, status, received and due dates, timeline); never its details, answer or any other
-/// request. An unknown or malformed token is a 404.
-pub async fn visitor_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, Problem> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(problems::not_found());
-    }
-    let hash = sha256(&[token.to_ascii_lowercase().as_bytes()]);
-    let row = state.db.read(move |conn| sr::by_status_token(conn, &hash)).await?.ok_or_else(problems::not_found)?;
-    let full = request_json(&state, row).await?;
-    let mut body = serde_json::Map::new();
-    for key in ["id", "site", "kind", "status", "received_on", "due_on", "extended", "timeline", "complaint"] {
-        if let Some(v) = full.get(key) {
-            body.insert(key.to_owned(), v.clone());
-        }
-    }
-    let mut response = Json(Value::Object(body)).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
 }
 
 /// `GET /api/v1/requests`: the customer's own requests, newest first.

@@ -1,0 +1,107 @@
+//! The "your answer is ready" mail to a visitor (not logged in): queued in the database with the
+//! step that completes or refuses the request (also when the operator command, a separate
+//! process, takes it), and sent by the server to the verified address. The mail names the
+//! company, the kind of request and the page to read the answer on; never any of the data.
+
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
+
+use super::{store_visitor as sv, Mail, Panel};
+use crate::{
+    db::{Db, DbError},
+    sites::Sites,
+};
+
+/// How often the server looks for queued mails.
+pub const INTERVAL: Duration = Duration::from_secs(3);
+/// Mails sent per look.
+const BATCH: i64 = 50;
+
+/// The mail for one queued answer: Dutch first, then English (the code mail does the same).
+pub fn compose(queued: &sv::QueuedMail, company: &str, now: i64) -> Mail {
+    let (nl_state, en_state) = match queued.status.as_str() {
+        "refused" => ("afgewezen; u leest daar de reden en waar u een klacht kunt indienen", "refused; you can read the reason there and where you can complain"),
+        _ => ("beantwoord", "answered"),
+    };
+    let (nl_kind, en_kind) = match queued.kind.as_str() {
+        "access" => ("inzageverzoek", "access request"),
+        "export" => ("verzoek om uw gegevens mee te nemen", "data portability request"),
+        "rectification" => ("verzoek om correctie", "rectification request"),
+        "erasure" => ("verzoek om verwijdering", "erasure request"),
+        "restriction" => ("verzoek om beperking", "restriction request"),
+        "objection" => ("bezwaar", "objection"),
+        _ => ("privacyverzoek", "privacy request"),
+    };
+    let (nl_where, en_where) = match &queued.page {
+        Some(page) => (
+            format!("Bekijk het antwoord op {page} op het apparaat waarmee u het verzoek heeft bevestigd."),
+            format!("See the answer at {page} on the device you confirmed the request with."),
+        ),
+        None => (
+            "Bekijk het antwoord op de privacypagina waar u het verzoek deed, op het apparaat waarmee u het heeft bevestigd.".to_owned(),
+            "See the answer on the privacy page where you made the request, on the device you confirmed it with.".to_owned(),
+        ),
+    };
+    Mail {
+        site: queued.site.clone(),
+        to: queued.to.clone(),
+        subject: format!("Uw privacyverzoek bij {company} / your privacy request to {company}"),
+        body: format!(
+            "Uw {nl_kind} bij {company} is {nl_state}.\n{nl_where}\nDeze e-mail bevat zelf geen persoonsgegevens.\n\n\
+             Your {en_kind} to {company} has been {en_state}.\n{en_where}\nThis e-mail itself contains no personal data.\n\n\
+             Verzoek / request: {}",
+            queued.request
+        ),
+        at_ms: now,
+    }
+}
+
+/// Sends what is queued; a mail that could not be delivered stays queued for the next look.
+/// Returns how many were sent.
+pub async fn drain(db: &Db, sites: &Sites, panel: &Panel) -> Result<usize, DbError> {
+    let queued = db.read(|conn| sv::unsent(conn, BATCH)).await?;
+    let mut sent = 0;
+    for q in queued {
+        let company = sites
+            .get(&q.site)
+            .map(|s| s.policy.text(&s.policy.controller.name, s.policy.default_language()).to_owned())
+            .unwrap_or_else(|| q.site.clone());
+        let now = crate::time::now_ms();
+        if panel.mailer.send(compose(&q, &company, now)).await.is_none() {
+            tracing::error!(request = %q.request, "answer mail not delivered; kept queued");
+            break;
+        }
+        let id = q.id;
+        db.write(move |conn| sv::mark_sent(conn, id, now)).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Starts the loop that sends queued mails, once per [`Panel`]; it ends with the panel or the
+/// database.
+pub fn start(panel: &Arc<Panel>, db: &Db, sites: &Arc<Sites>) {
+    if panel.mail_loop.set(()).is_err() {
+        return;
+    }
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    let weak: Weak<Panel> = Arc::downgrade(panel);
+    let (db, sites) = (db.clone(), Arc::clone(sites));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(INTERVAL);
+        loop {
+            tick.tick().await;
+            let Some(panel) = weak.upgrade() else { return };
+            let _one = panel.draining.lock().await;
+            match drain(&db, &sites, &panel).await {
+                Ok(_) => {}
+                Err(DbError::Closed) => return,
+                Err(e) => tracing::error!(error = %e, "answer mails: cannot read the queue"),
+            }
+        }
+    });
+}
