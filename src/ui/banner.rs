@@ -3,14 +3,14 @@
 //! (C-A3). Closing it or pressing Escape records nothing (C-A2). Also the floating
 //! "Privacy-instellingen" button that stays on the page (C-A7).
 
-use super::dom::El;
+use super::dom::Tree;
 use super::UiError;
 use crate::i18n::{fill, t, Lang};
 use crate::consent::Notice;
 use gloo_events::EventListener;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, KeyboardEvent};
+use web_sys::{Document, Element, KeyboardEvent};
 
 /// Rules for the page host, the banner and the floating button.
 pub const CSS: &str = r#"
@@ -44,13 +44,13 @@ pub struct Banner {
 }
 
 /// A button of ours; `class` decides the look.
-pub fn button(class: &'static str, label: &str) -> Result<El, UiError> {
-    Ok(El::new("button")?.class(class).attr("type", "button").text(label))
+pub fn button(d: &Document, class: &'static str, label: &str) -> Tree {
+    Tree::new(d, "button").class(class).attr("type", "button").text(label)
 }
 
 /// The GPC note shown in the banner and the dialog (C-B1).
-pub fn gpc_note(lang: Lang) -> Result<El, UiError> {
-    Ok(El::new("p")?.class("pw-gpc").attr("data-pw", "gpc").text(t(lang, "consent.gpc_note")))
+pub fn gpc_note(d: &Document, lang: Lang) -> Tree {
+    Tree::new(d, "p").class("pw-gpc").attr("data-pw", "gpc").text(t(lang, "consent.gpc_note"))
 }
 
 impl Banner {
@@ -64,31 +64,31 @@ impl Banner {
             purposes.push_str(&p.label);
         }
         let text = fill(t(lang, "consent.banner.text"), &[("controller", &notice.controller), ("purposes", &purposes)]);
+        let d = &super::dom::document().ok_or(UiError::NoDocument)?;
         let title_id = super::dom::next_id("pw-banner-title");
-        let accept = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all"))?.attr("data-pw", "accept-all");
-        let reject = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all"))?.attr("data-pw", "reject-all");
-        let settings = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.settings"))?.attr("data-pw", "settings");
-        let close = button("pw-btn pw-x", "\u{d7}")?.attr("aria-label", t(lang, "consent.close")).attr("data-pw", "dismiss");
-        let (accept_el, reject_el, settings_el, close_el) =
-            (accept.element().clone(), reject.element().clone(), settings.element().clone(), close.element().clone());
-        let el = El::new("section")?
+        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all")).attr("data-pw", "accept-all");
+        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all")).attr("data-pw", "reject-all");
+        let settings = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.settings")).attr("data-pw", "settings");
+        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t(lang, "consent.close")).attr("data-pw", "dismiss");
+        let targets = [
+            (accept.element().clone(), BannerEvent::AcceptAll),
+            (reject.element().clone(), BannerEvent::RejectAll),
+            (settings.element().clone(), BannerEvent::Settings),
+            (close.element().clone(), BannerEvent::Dismiss),
+        ];
+        let el = Tree::new(d, "section")
             .class("pw-banner")
             .attr("role", "region")
             .attr("aria-label", t(lang, "consent.banner.label"))
             .attr("data-pw", "banner")
-            .child(El::new("h2")?.attr("id", &title_id).text(t(lang, "consent.banner.title")))
-            .child(El::new("p")?.text(&text))
-            .child_opt(if gpc { Some(gpc_note(lang)?) } else { None })
-            .child(El::new("div")?.class("pw-row").child(accept).child(reject).child(settings))
+            .child(Tree::new(d, "h2").attr("id", &title_id).text(t(lang, "consent.banner.title")))
+            .child(Tree::new(d, "p").text(&text))
+            .child_opt(gpc.then(|| gpc_note(d, lang)))
+            .child(Tree::new(d, "div").class("pw-row").child(accept).child(reject).child(settings))
             .child(close)
-            .build();
+            .done();
         let mut listeners = Vec::new();
-        for (target, event) in [
-            (accept_el, BannerEvent::AcceptAll),
-            (reject_el, BannerEvent::RejectAll),
-            (settings_el, BannerEvent::Settings),
-            (close_el, BannerEvent::Dismiss),
-        ] {
+        for (target, event) in targets {
             let on = on.clone();
             listeners.push(EventListener::new(&target, "click", move |_| on(event)));
         }

@@ -6,7 +6,7 @@
 //! controller (C-A6); "Keuze opslaan", "Alles accepteren", "Alles weigeren".
 
 use super::banner::{button, gpc_note};
-use super::dom::{self, El};
+use super::dom::{self, Tree};
 use super::UiError;
 use crate::consent::{is_gpc_covered, Choice, Notice, NoticePurpose};
 use crate::i18n::{t, Lang};
@@ -14,7 +14,7 @@ use crate::policy::Location;
 use gloo_events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlInputElement, KeyboardEvent, ShadowRoot};
+use web_sys::{Document, Element, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
 /// Rules for the dialog.
 pub const CSS: &str = r#"
@@ -64,36 +64,38 @@ impl Dialog {
         granted: &dyn Fn(&str) -> bool,
         on: Rc<dyn Fn(DialogEvent)>,
     ) -> Result<Dialog, UiError> {
+        let d = &dom::document().ok_or(UiError::NoDocument)?;
         let title_id = dom::next_id("pw-dialog-title");
-        let close = button("pw-btn pw-x", "\u{d7}")?.attr("aria-label", t(lang, "action.close")).attr("data-pw", "close");
-        let save = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.save"))?.attr("data-pw", "save");
-        let accept = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all"))?.attr("data-pw", "accept-all");
-        let reject = button("pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all"))?.attr("data-pw", "reject-all");
+        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t(lang, "action.close")).attr("data-pw", "close");
+        let save = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.save")).attr("data-pw", "save");
+        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all")).attr("data-pw", "accept-all");
+        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all")).attr("data-pw", "reject-all");
         let (close_el, save_el, accept_el, reject_el) =
             (close.element().clone(), save.element().clone(), accept.element().clone(), reject.element().clone());
         let mut switches: Vec<(String, HtmlInputElement)> = Vec::new();
-        let mut body = El::new("div")?
+        let mut body = Tree::new(d, "div")
             .class("pw-dialog-body")
-            .child(El::new("h2")?.attr("id", &title_id).text(t(lang, "consent.dialog.title")))
+            .child(Tree::new(d, "h2").attr("id", &title_id).text(t(lang, "consent.dialog.title")))
             .child(close)
-            .child(El::new("p")?.text(t(lang, "consent.dialog.intro")))
-            .child_opt(if gpc { Some(gpc_note(lang)?) } else { None })
-            .child(controller_line(notice, lang)?)
-            .child(essential_section(lang)?);
+            .child(Tree::new(d, "p").text(t(lang, "consent.dialog.intro")))
+            .child_opt(gpc.then(|| gpc_note(d, lang)))
+            .child(controller_line(d, notice, lang))
+            .child(essential_section(d, lang));
         for purpose in &notice.purposes {
             let locked = gpc && is_gpc_covered(purpose.kind);
-            let (section, input) = purpose_section(notice, purpose, lang, locked, !locked && granted(&purpose.id))?;
+            let (section, input) = purpose_section(d, notice, purpose, lang, locked, !locked && granted(&purpose.id));
+            let Some(input) = input else { return Err(UiError::Dom) };
             switches.push((purpose.id.clone(), input));
             body = body.child(section);
         }
-        let el = El::new("dialog")?
+        let el = Tree::new(d, "dialog")
             .class("pw-dialog")
             .attr("aria-labelledby", &title_id)
             .attr("aria-modal", "true")
             .attr("data-pw", "dialog")
             .child(body)
-            .child(El::new("div")?.class("pw-row pw-actions").child(save).child(accept).child(reject))
-            .build();
+            .child(Tree::new(d, "div").class("pw-row pw-actions").child(save).child(accept).child(reject))
+            .done();
 
         let mut listeners = Vec::new();
         let dialog = el.clone();
@@ -175,69 +177,73 @@ fn trap_tab(dialog: &Element, event: &web_sys::Event) {
     }
 }
 
-fn controller_line(notice: &Notice, lang: Lang) -> Result<El, UiError> {
+fn controller_line(d: &Document, notice: &Notice, lang: Lang) -> Tree {
     let mut text = notice.controller.clone();
     for extra in &notice.contact {
         text.push_str(" \u{b7} ");
         text.push_str(extra);
     }
-    Ok(El::new("p")?
-        .child(El::new("strong")?.text(t(lang, "consent.controller")))
-        .child(El::new("span")?.text(": "))
-        .child(El::new("span")?.text(&text)))
+    Tree::new(d, "p")
+        .child(Tree::new(d, "strong").text(t(lang, "consent.controller")))
+        .child(Tree::new(d, "span").text(": "))
+        .child(Tree::new(d, "span").text(&text))
 }
 
-fn essential_section(lang: Lang) -> Result<El, UiError> {
-    let input = El::new("input")?.attr("type", "checkbox").flag("checked", true).flag("disabled", true);
-    let cookie = El::new("li")?.child(El::new("code")?.text(crate::consent::COOKIE_NAME)).child(El::new("span")?.text(&{
+fn essential_section(d: &Document, lang: Lang) -> Tree {
+    let input = Tree::new(d, "input").attr("type", "checkbox").flag("checked", true).flag("disabled", true);
+    let cookie = Tree::new(d, "li").child(Tree::new(d, "code").text(crate::consent::COOKIE_NAME)).child(Tree::new(d, "span").text(&{
         let mut s = String::from(" \u{2014} ");
         s.push_str(t(lang, "consent.consent_cookie"));
         s.push_str(" (13 ");
         s.push_str(if lang == Lang::Nl { "maanden)" } else { "months)" });
         s
     }));
-    Ok(El::new("section")?
+    Tree::new(d, "section")
         .class("pw-purpose")
         .attr("data-purpose", "essential")
         .child(
-            El::new("label")?
+            Tree::new(d, "label")
                 .class("pw-switch")
                 .child(input)
-                .child(El::new("span")?.text(t(lang, "consent.essential")))
-                .child(El::new("span")?.class("pw-badge").text(t(lang, "consent.always_on"))),
+                .child(Tree::new(d, "span").text(t(lang, "consent.essential")))
+                .child(Tree::new(d, "span").class("pw-badge").text(t(lang, "consent.always_on"))),
         )
-        .child(El::new("p")?.class("pw-muted").text(t(lang, "consent.essential.text")))
-        .child(El::new("ul")?.child(cookie)))
+        .child(Tree::new(d, "p").class("pw-muted").text(t(lang, "consent.essential.text")))
+        .child(Tree::new(d, "ul").child(cookie))
 }
 
+/// A purpose's section and its switch (`None` when it could not be made).
 fn purpose_section(
+    d: &Document,
     notice: &Notice,
     purpose: &NoticePurpose,
     lang: Lang,
     locked: bool,
     checked: bool,
-) -> Result<(El, HtmlInputElement), UiError> {
-    let input_el = El::new("input")?
+) -> (Tree, Option<HtmlInputElement>) {
+    let input_el = Tree::new(d, "input")
         .attr("type", "checkbox")
         .attr("name", &purpose.id)
         .attr("data-pw", "switch")
         .flag("disabled", locked);
-    let input: HtmlInputElement = input_el.element().clone().dyn_into().map_err(|_| UiError::Dom)?;
-    input.set_checked(checked);
-    let label = El::new("label")?
+    let input = input_el.element().dyn_ref::<HtmlInputElement>().cloned();
+    if let Some(input) = &input {
+        input.set_checked(checked);
+    }
+    let label = Tree::new(d, "label")
         .class("pw-switch")
         .child(input_el)
-        .child(El::new("span")?.text(&purpose.label))
-        .child_opt(if locked { Some(El::new("span")?.class("pw-badge").text(t(lang, "consent.gpc_locked"))) } else { None });
+        .child(Tree::new(d, "span").text(&purpose.label))
+        .child_opt(locked.then(|| Tree::new(d, "span").class("pw-badge").text(t(lang, "consent.gpc_locked"))));
 
-    let mut facts = El::new("dl")?
+    let mut facts = Tree::new(d, "dl")
         .class("pw-dl")
-        .child(El::new("dt")?.text(t(lang, "consent.controller")))
-        .child(El::new("dd")?.text(&notice.controller))
-        .child(El::new("dt")?.text(t(lang, "consent.retention")))
-        .child(El::new("dd")?.text(&purpose.retention));
+        .child(Tree::new(d, "dt").text(t(lang, "consent.controller")))
+        .child(Tree::new(d, "dd").text(&notice.controller))
+        .child(Tree::new(d, "dt").text(t(lang, "consent.retention")))
+        .child(Tree::new(d, "dd").text(&purpose.retention));
     if !purpose.recipients.is_empty() {
-        let mut list = El::new("ul")?;
+        let mut list = Tree::new(d, "ul");
         for r in &purpose.recipients {
             let mut line = r.name.clone();
             let location = match r.location {
@@ -245,17 +251,21 @@ fn purpose_section(
                 Location::Unknown => Some(t(lang, "consent.location_unknown")),
                 Location::InsideEu => None,
             };
-            let notes: Vec<&str> = r.country.as_deref().into_iter().chain(location).collect();
-            if !notes.is_empty() {
+            let mut notes = r.country.as_deref().into_iter().chain(location);
+            if let Some(first) = notes.next() {
                 line.push_str(" (");
-                line.push_str(&notes.join(", "));
+                line.push_str(first);
+                for note in notes {
+                    line.push_str(", ");
+                    line.push_str(note);
+                }
                 line.push(')');
             }
-            list = list.child(El::new("li")?.attr("data-recipient", &r.id).text(&line));
+            list = list.child(Tree::new(d, "li").attr("data-recipient", &r.id).text(&line));
         }
-        facts = facts.child(El::new("dt")?.text(t(lang, "consent.recipients"))).child(El::new("dd")?.child(list));
+        facts = facts.child(Tree::new(d, "dt").text(t(lang, "consent.recipients"))).child(Tree::new(d, "dd").child(list));
     }
-    let mut services = El::new("ul")?.class("pw-services");
+    let mut services = Tree::new(d, "ul").class("pw-services");
     let mut any_service = false;
     for s in notice.services_for(&purpose.id) {
         any_service = true;
@@ -274,19 +284,16 @@ fn purpose_section(
                 line.push(')');
             }
         }
-        services = services.child(El::new("li")?.attr("data-service", &s.id).text(&line));
+        services = services.child(Tree::new(d, "li").attr("data-service", &s.id).text(&line));
     }
     if any_service {
-        facts = facts.child(El::new("dt")?.text(t(lang, "consent.services"))).child(El::new("dd")?.child(services));
+        facts = facts.child(Tree::new(d, "dt").text(t(lang, "consent.services"))).child(Tree::new(d, "dd").child(services));
     }
-    let section = El::new("section")?
+    let section = Tree::new(d, "section")
         .class("pw-purpose")
         .attr("data-purpose", &purpose.id)
         .child(label)
-        .child_opt(match &purpose.description {
-            Some(d) => Some(El::new("p")?.class("pw-muted").text(d)),
-            None => None,
-        })
+        .child_opt(purpose.description.as_ref().map(|text| Tree::new(d, "p").class("pw-muted").text(text)))
         .child(facts);
-    Ok((section, input))
+    (section, input)
 }

@@ -3,6 +3,7 @@
 //! Every string from a policy, a server or a visitor goes in through [`El::text`] or
 //! [`El::attr`] (never as markup), so nothing they contain can become an element.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
@@ -11,10 +12,12 @@ pub fn document() -> Option<Document> {
     web_sys::window().and_then(|w| w.document())
 }
 
-/// An element under construction, built with chained calls:
+/// An element under construction (the control-panel views), built with chained calls:
 /// `El::new("button")?.class("pw-btn").attr("type", "button").text(label)`.
+#[cfg(feature = "panel")]
 pub struct El(Element);
 
+#[cfg(feature = "panel")]
 impl El {
     /// Creates an element of `tag` (a constant of ours).
     pub fn new(tag: &'static str) -> Result<El, crate::ui::UiError> {
@@ -69,7 +72,6 @@ impl El {
     }
 
     /// Appends several children.
-    #[cfg_attr(not(feature = "panel"), allow(dead_code))]
     pub fn children(self, children: impl IntoIterator<Item = El>) -> El {
         for c in children {
             let _ = self.0.append_child(&c.0);
@@ -85,6 +87,83 @@ impl El {
     /// A borrowed view of the element while building.
     pub fn element(&self) -> &Element {
         &self.0
+    }
+}
+
+/// An element under construction for the marketing-page views, like [`El`] but without an
+/// error per element: the view gets the document once (the one place that can fail) and
+/// every element comes from it, so the views carry no error paths (a smaller wasm). Text and
+/// attribute values go in as text, never as markup, as with [`El`].
+pub struct Tree(Element);
+
+#[wasm_bindgen]
+extern "C" {
+    /// The document, with `createElement` bound without `catch`: it throws only for an
+    /// invalid tag name, and ours are constants (`&'static str`) that the browser tests build,
+    /// so no error path per element.
+    #[wasm_bindgen(extends = Document)]
+    type Doc;
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create(this: &Doc, tag: &str) -> Element;
+}
+
+impl Tree {
+    /// Creates an element of `tag` (a constant of ours) in `doc`.
+    pub fn new(doc: &Document, tag: &'static str) -> Tree {
+        Tree(doc.unchecked_ref::<Doc>().create(tag))
+    }
+
+    /// Sets the classes (space separated, constants of ours; once per element).
+    pub fn class(self, class: &'static str) -> Tree {
+        self.0.set_class_name(class);
+        self
+    }
+
+    /// Sets an attribute; `name` is ours, `value` may be anyone's (attributes are not parsed as markup).
+    pub fn attr(self, name: &'static str, value: &str) -> Tree {
+        // Fails only for an invalid attribute name; ours are constants.
+        let _ = self.0.set_attribute(name, value);
+        self
+    }
+
+    /// Sets an attribute only when `on` is true (boolean attributes such as `disabled`).
+    pub fn flag(self, name: &'static str, on: bool) -> Tree {
+        if on {
+            self.attr(name, "")
+        } else {
+            self
+        }
+    }
+
+    /// Replaces the content with plain text.
+    pub fn text(self, text: &str) -> Tree {
+        self.0.set_text_content(Some(text));
+        self
+    }
+
+    /// Appends a child.
+    pub fn child(self, child: Tree) -> Tree {
+        // Appending a fresh element to another cannot fail (no cycles, same document).
+        let _ = self.0.append_child(&child.0);
+        self
+    }
+
+    /// Appends a child only when there is one.
+    pub fn child_opt(self, child: Option<Tree>) -> Tree {
+        match child {
+            Some(c) => self.child(c),
+            None => self,
+        }
+    }
+
+    /// The element while building.
+    pub fn element(&self) -> &Element {
+        &self.0
+    }
+
+    /// The finished element.
+    pub fn done(self) -> Element {
+        self.0
     }
 }
 

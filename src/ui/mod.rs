@@ -2,7 +2,8 @@
 //!
 //! [`Mount`] owns a host element's shadow root: it adopts the shared stylesheet, sets `lang`,
 //! keeps a polite live region for status messages, and shows the neutral "unavailable"
-//! message when a policy cannot be loaded. Views build their content with [`dom::El`].
+//! message when a policy cannot be loaded. Views build their content with [`dom::El`] (the
+//! marketing page's with [`dom::Tree`]).
 
 pub mod banner;
 pub mod dialog;
@@ -17,7 +18,7 @@ pub mod store;
 pub mod style;
 
 use crate::i18n::{t, Lang};
-use dom::El;
+use dom::Tree;
 #[cfg(feature = "panel")]
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
@@ -89,12 +90,9 @@ impl Mount {
             root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
         }
         let lang = detect_lang(&host);
-        let live = El::new("div")?
-            .class("pw-sr")
-            .attr("role", "status")
-            .attr("aria-live", "polite")
-            .build();
-        let frame = El::new("div")?.class("pw-root").attr("lang", lang.tag()).build();
+        let d = &dom::document().ok_or(UiError::NoDocument)?;
+        let live = Tree::new(d, "div").class("pw-sr").attr("role", "status").attr("aria-live", "polite").done();
+        let frame = Tree::new(d, "div").class("pw-root").attr("lang", lang.tag()).done();
         root.append_child(&frame).map_err(|_| UiError::Dom)?;
         frame.append_child(&live).map_err(|_| UiError::Dom)?;
         host.set_attribute(HOST_ATTR, "mounted").map_err(|_| UiError::Dom)?;
@@ -112,8 +110,8 @@ impl Mount {
     /// loaded or is invalid; the details go to the console, the host page is untouched.
     pub fn show_unavailable(&self) {
         self.clear_content();
-        if let Ok(p) = El::new("p") {
-            let p = p.class("pw-unavailable").text(t(self.lang, "state.unavailable")).build();
+        if let Some(d) = dom::document() {
+            let p = Tree::new(&d, "p").class("pw-unavailable").text(t(self.lang, "state.unavailable")).done();
             let _ = self.frame.append_child(&p);
         }
     }

@@ -1,7 +1,7 @@
 //! The marketing page's widget host: a fixed element first in `<body>`, waiting for `<body>`,
 //! page-lifetime leftovers, and keeping focused page elements clear of the widget.
 
-use super::super::dom::{self, El};
+use super::super::dom::{self, Tree};
 use super::super::Mount;
 use gloo_events::EventListener;
 use std::cell::RefCell;
@@ -23,7 +23,7 @@ thread_local!(pub(super) static KEPT: RefCell<Kept> = RefCell::new(Kept::default
 pub(super) fn page_mount() -> Result<Mount, super::super::UiError> {
     let doc = dom::document().ok_or(super::super::UiError::NoDocument)?;
     let body = doc.body().ok_or(super::super::UiError::NoDocument)?;
-    let host = El::new("div")?.class("pw-page-host").attr("id", "privacy-widget-consent").build();
+    let host = Tree::new(&doc, "div").class("pw-page-host").attr("id", "privacy-widget-consent").done();
     body.prepend_with_node_1(&host).map_err(|_| super::super::UiError::Dom)?;
     let mount = Mount::attach(host)?;
     let _ = mount.frame.class_list().add_1("pw-page");

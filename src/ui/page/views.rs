@@ -19,9 +19,10 @@ impl Page {
         let lang = self.0.borrow().lang;
         let _ = mount.frame.set_attribute("lang", lang.tag());
         let weak = self.weak();
-        let float = button("pw-btn pw-float", t(lang, "consent.open_button")).map(|b| b.attr("data-pw", "open").build());
+        let float = dom::document()
+            .map(|d| button(&d, "pw-btn pw-float", t(lang, "consent.open_button")).attr("data-pw", "open").done());
         let mut listeners = Vec::new();
-        if let Ok(float) = &float {
+        if let Some(float) = &float {
             let w = weak.clone();
             let opener = float.clone();
             listeners.push(EventListener::new(float, "click", move |_| with(&w, |p| p.open_dialog(Some(opener.clone())))));
@@ -40,7 +41,7 @@ impl Page {
         }
         let pending = {
             let mut s = self.0.borrow_mut();
-            s.float = float.ok();
+            s.float = float;
             s.listeners = listeners;
             s.mount = Some(mount);
             s.ready = true;
