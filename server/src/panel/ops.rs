@@ -75,6 +75,10 @@ pub fn run(args: &RequestsArgs) -> ExitCode {
 }
 
 async fn run_async(args: &RequestsArgs) -> ExitCode {
+    if let Some(dir) = args.policies.as_ref().filter(|d| !d.is_dir()) {
+        eprintln!("requests: the policies folder {} does not exist", dir.display());
+        return ExitCode::from(2);
+    }
     let sites = match Sites::load(&args.policies.clone().unwrap_or_else(|| args.www.join("policies"))) {
         Ok(s) => Arc::new(s),
         Err(e) => {
