@@ -380,7 +380,11 @@ fn refused_fields(e: &ApiError) -> Vec<String> {
 
 /// An access answer on screen: every category with its values, from the data package.
 pub fn package_view(state: &State, text: &str) -> Result<Element, UiError> {
-    let lang = state.lang;
+    package_answer(state.lang, text)
+}
+
+/// [`package_view`] in `lang` (the visitor's view shows the same answer).
+pub fn package_answer(lang: Lang, text: &str) -> Result<Element, UiError> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|_| UiError::Dom)?;
     let view = El::new("section")?.class("pw-stack pw-package").attr("tabindex", "-1").attr("aria-label", t(lang, "panel.requests.answer"));
     let mut view = view.child(El::new("h5")?.text(t(lang, "panel.requests.answer")));

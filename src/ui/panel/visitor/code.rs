@@ -90,7 +90,9 @@ async fn verify(state: &Rc<Visitor>, id: &str, code: &str, control: &Element, er
     let mut path = String::from("/requests/");
     path.push_str(id);
     path.push_str("/verify");
-    let body = json!({ "code": code }).to_string();
+    // The page the answer mail will link to (the server keeps it only if the site allows it).
+    let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let body = json!({ "code": code, "page": page }).to_string();
     let message: String = match api::send_json("POST", &state.url(&path), &body, None).await {
         Ok(reply) => {
             let v: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);

@@ -4,6 +4,7 @@
 //! (C-C2). What the visitor is in the middle of is kept in localStorage for this site, so that a
 //! reload keeps the code step or the status; "forget" removes it. No ID document is ever asked.
 
+mod answer;
 mod code;
 mod form;
 mod status;

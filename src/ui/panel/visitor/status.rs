@@ -1,8 +1,9 @@
 //! The status of a verified request (C-C2, C-C3): "Verzoek ontvangen", the due date, the
 //! status with its timeline (and the right to complain after a refusal), read with the
-//! visitor's status token; refresh, and forget it on this device.
+//! visitor's status token, with what can be done with it ([`answer`]: cancel, the answer);
+//! refresh, and forget it on this device.
 
-use super::{util, Saved, Visitor};
+use super::{answer, util, Saved, Visitor};
 use crate::api::{self, ApiError};
 use crate::i18n::{fill, t};
 use crate::ui::dom::{self, El};
@@ -51,7 +52,13 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
     let heading = El::new("h3")?.attr("tabindex", "-1").text(t(lang, "visitor.received")).build();
     let _ = step.append_child(&heading);
     let due = r.due_on.map(|d| st::date(lang, d)).unwrap_or_else(|| "—".to_string());
-    let _ = step.append_child(&El::new("p")?.text(&fill(t(lang, "visitor.received_text"), &[("date", &due)])).build());
+    let text = match r.status.as_str() {
+        "completed" => t(lang, "visitor.completed_text").to_string(),
+        "cancelled" => t(lang, "visitor.cancelled_text").to_string(),
+        "refused" => t(lang, "visitor.refused_text").to_string(),
+        _ => fill(t(lang, "visitor.received_text"), &[("date", &due)]),
+    };
+    let _ = step.append_child(&El::new("p")?.class("pw-visitor-summary").text(&text).build());
     let facts = requests::facts(lang, r)?.build();
     let first = facts.first_child();
     let dt = El::new("dt")?.text(t(lang, "visitor.kind_label")).build();
@@ -71,6 +78,7 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
         let authority = state.policy.text(&state.policy.controller.supervisory_authority.name, lang.tag());
         let _ = card.append_child(&El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])).build());
     }
+    answer::add(state, &card, r)?;
     let _ = step.append_child(&card);
     refresh_and_forget(state, step, true)?;
     let _ = step.append_child(&El::new("p")?.class("pw-muted").text(t(lang, "visitor.forget_hint")).build());
