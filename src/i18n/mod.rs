@@ -57,6 +57,60 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
     key
 }
 
+/// Looks up a UI text while compiling: `t!(lang, "consent.save")` is the same text as
+/// `t(lang, "consent.save")`, but a key missing from the catalogs fails the build, and the
+/// binary holds only the two texts (no keys, no tables, no search): the marketing page's wasm
+/// uses it; the control-panel views use [`t`].
+#[macro_export]
+macro_rules! t {
+    ($lang:expr, $key:literal) => {
+        match $lang {
+            $crate::i18n::Lang::Nl => {
+                const TEXT: &str = $crate::i18n::lookup(false, $key);
+                TEXT
+            }
+            $crate::i18n::Lang::En => {
+                const TEXT: &str = $crate::i18n::lookup(true, $key);
+                TEXT
+            }
+        }
+    };
+}
+
+/// The catalog text of `key` (Dutch, or English when `en`), for [`t!`] at compile time;
+/// a missing key stops the build there.
+#[doc(hidden)]
+pub const fn lookup(en: bool, key: &str) -> &'static str {
+    let mut a = 0;
+    while a < catalog::AREAS.len() {
+        let table = if en { catalog::AREAS[a].1 } else { catalog::AREAS[a].0 };
+        let mut i = 0;
+        while i < table.len() {
+            if same(table[i].0, key) {
+                return table[i].1;
+            }
+            i += 1;
+        }
+        a += 1;
+    }
+    panic!("privacy-widget: a t!(..) key is missing from the i18n catalogs")
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Replaces `{name}` placeholders in a catalog text with values (values are inserted as text,
 /// never markup: the UI sets them with `set_text_content`).
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {

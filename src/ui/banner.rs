@@ -5,7 +5,8 @@
 
 use super::dom::Tree;
 use super::UiError;
-use crate::i18n::{fill, t, Lang};
+use crate::i18n::{fill, Lang};
+use crate::t;
 use crate::consent::Notice;
 use gloo_events::EventListener;
 use std::rc::Rc;
@@ -50,7 +51,7 @@ pub fn button(d: &Document, class: &'static str, label: &str) -> Tree {
 
 /// The GPC note shown in the banner and the dialog (C-B1).
 pub fn gpc_note(d: &Document, lang: Lang) -> Tree {
-    Tree::new(d, "p").class("pw-gpc").attr("data-pw", "gpc").text(t(lang, "consent.gpc_note"))
+    Tree::new(d, "p").class("pw-gpc").attr("data-pw", "gpc").text(t!(lang, "consent.gpc_note"))
 }
 
 impl Banner {
@@ -63,13 +64,13 @@ impl Banner {
             }
             purposes.push_str(&p.label);
         }
-        let text = fill(t(lang, "consent.banner.text"), &[("controller", &notice.controller), ("purposes", &purposes)]);
+        let text = fill(t!(lang, "consent.banner.text"), &[("controller", &notice.controller), ("purposes", &purposes)]);
         let d = &super::dom::document().ok_or(UiError::NoDocument)?;
         let title_id = super::dom::next_id("pw-banner-title");
-        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all")).attr("data-pw", "accept-all");
-        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all")).attr("data-pw", "reject-all");
-        let settings = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.settings")).attr("data-pw", "settings");
-        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t(lang, "consent.close")).attr("data-pw", "dismiss");
+        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.accept_all")).attr("data-pw", "accept-all");
+        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.reject_all")).attr("data-pw", "reject-all");
+        let settings = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.settings")).attr("data-pw", "settings");
+        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t!(lang, "consent.close")).attr("data-pw", "dismiss");
         let targets = [
             (accept.element().clone(), BannerEvent::AcceptAll),
             (reject.element().clone(), BannerEvent::RejectAll),
@@ -79,9 +80,9 @@ impl Banner {
         let el = Tree::new(d, "section")
             .class("pw-banner")
             .attr("role", "region")
-            .attr("aria-label", t(lang, "consent.banner.label"))
+            .attr("aria-label", t!(lang, "consent.banner.label"))
             .attr("data-pw", "banner")
-            .child(Tree::new(d, "h2").attr("id", &title_id).text(t(lang, "consent.banner.title")))
+            .child(Tree::new(d, "h2").attr("id", &title_id).text(t!(lang, "consent.banner.title")))
             .child(Tree::new(d, "p").text(&text))
             .child_opt(gpc.then(|| gpc_note(d, lang)))
             .child(Tree::new(d, "div").class("pw-row").child(accept).child(reject).child(settings))

@@ -9,7 +9,8 @@ use super::banner::{button, gpc_note};
 use super::dom::{self, Tree};
 use super::UiError;
 use crate::consent::{is_gpc_covered, Choice, Notice, NoticePurpose};
-use crate::i18n::{t, Lang};
+use crate::i18n::Lang;
+use crate::t;
 use crate::policy::Location;
 use gloo_events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
@@ -66,18 +67,18 @@ impl Dialog {
     ) -> Result<Dialog, UiError> {
         let d = &dom::document().ok_or(UiError::NoDocument)?;
         let title_id = dom::next_id("pw-dialog-title");
-        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t(lang, "action.close")).attr("data-pw", "close");
-        let save = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.save")).attr("data-pw", "save");
-        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.accept_all")).attr("data-pw", "accept-all");
-        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t(lang, "consent.reject_all")).attr("data-pw", "reject-all");
+        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t!(lang, "action.close")).attr("data-pw", "close");
+        let save = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.save")).attr("data-pw", "save");
+        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.accept_all")).attr("data-pw", "accept-all");
+        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.reject_all")).attr("data-pw", "reject-all");
         let (close_el, save_el, accept_el, reject_el) =
             (close.element().clone(), save.element().clone(), accept.element().clone(), reject.element().clone());
         let mut switches: Vec<(String, HtmlInputElement)> = Vec::new();
         let mut body = Tree::new(d, "div")
             .class("pw-dialog-body")
-            .child(Tree::new(d, "h2").attr("id", &title_id).text(t(lang, "consent.dialog.title")))
+            .child(Tree::new(d, "h2").attr("id", &title_id).text(t!(lang, "consent.dialog.title")))
             .child(close)
-            .child(Tree::new(d, "p").text(t(lang, "consent.dialog.intro")))
+            .child(Tree::new(d, "p").text(t!(lang, "consent.dialog.intro")))
             .child_opt(gpc.then(|| gpc_note(d, lang)))
             .child(controller_line(d, notice, lang))
             .child(essential_section(d, lang));
@@ -184,7 +185,7 @@ fn controller_line(d: &Document, notice: &Notice, lang: Lang) -> Tree {
         text.push_str(extra);
     }
     Tree::new(d, "p")
-        .child(Tree::new(d, "strong").text(t(lang, "consent.controller")))
+        .child(Tree::new(d, "strong").text(t!(lang, "consent.controller")))
         .child(Tree::new(d, "span").text(": "))
         .child(Tree::new(d, "span").text(&text))
 }
@@ -193,7 +194,7 @@ fn essential_section(d: &Document, lang: Lang) -> Tree {
     let input = Tree::new(d, "input").attr("type", "checkbox").flag("checked", true).flag("disabled", true);
     let cookie = Tree::new(d, "li").child(Tree::new(d, "code").text(crate::consent::COOKIE_NAME)).child(Tree::new(d, "span").text(&{
         let mut s = String::from(" \u{2014} ");
-        s.push_str(t(lang, "consent.consent_cookie"));
+        s.push_str(t!(lang, "consent.consent_cookie"));
         s.push_str(" (13 ");
         s.push_str(if lang == Lang::Nl { "maanden)" } else { "months)" });
         s
@@ -205,10 +206,10 @@ fn essential_section(d: &Document, lang: Lang) -> Tree {
             Tree::new(d, "label")
                 .class("pw-switch")
                 .child(input)
-                .child(Tree::new(d, "span").text(t(lang, "consent.essential")))
-                .child(Tree::new(d, "span").class("pw-badge").text(t(lang, "consent.always_on"))),
+                .child(Tree::new(d, "span").text(t!(lang, "consent.essential")))
+                .child(Tree::new(d, "span").class("pw-badge").text(t!(lang, "consent.always_on"))),
         )
-        .child(Tree::new(d, "p").class("pw-muted").text(t(lang, "consent.essential.text")))
+        .child(Tree::new(d, "p").class("pw-muted").text(t!(lang, "consent.essential.text")))
         .child(Tree::new(d, "ul").child(cookie))
 }
 
@@ -234,21 +235,21 @@ fn purpose_section(
         .class("pw-switch")
         .child(input_el)
         .child(Tree::new(d, "span").text(&purpose.label))
-        .child_opt(locked.then(|| Tree::new(d, "span").class("pw-badge").text(t(lang, "consent.gpc_locked"))));
+        .child_opt(locked.then(|| Tree::new(d, "span").class("pw-badge").text(t!(lang, "consent.gpc_locked"))));
 
     let mut facts = Tree::new(d, "dl")
         .class("pw-dl")
-        .child(Tree::new(d, "dt").text(t(lang, "consent.controller")))
+        .child(Tree::new(d, "dt").text(t!(lang, "consent.controller")))
         .child(Tree::new(d, "dd").text(&notice.controller))
-        .child(Tree::new(d, "dt").text(t(lang, "consent.retention")))
+        .child(Tree::new(d, "dt").text(t!(lang, "consent.retention")))
         .child(Tree::new(d, "dd").text(&purpose.retention));
     if !purpose.recipients.is_empty() {
         let mut list = Tree::new(d, "ul");
         for r in &purpose.recipients {
             let mut line = r.name.clone();
             let location = match r.location {
-                Location::OutsideEu => Some(t(lang, "consent.outside_eu")),
-                Location::Unknown => Some(t(lang, "consent.location_unknown")),
+                Location::OutsideEu => Some(t!(lang, "consent.outside_eu")),
+                Location::Unknown => Some(t!(lang, "consent.location_unknown")),
                 Location::InsideEu => None,
             };
             let mut notes = r.country.as_deref().into_iter().chain(location);
@@ -263,7 +264,7 @@ fn purpose_section(
             }
             list = list.child(Tree::new(d, "li").attr("data-recipient", &r.id).text(&line));
         }
-        facts = facts.child(Tree::new(d, "dt").text(t(lang, "consent.recipients"))).child(Tree::new(d, "dd").child(list));
+        facts = facts.child(Tree::new(d, "dt").text(t!(lang, "consent.recipients"))).child(Tree::new(d, "dd").child(list));
     }
     let mut services = Tree::new(d, "ul").class("pw-services");
     let mut any_service = false;
@@ -272,7 +273,7 @@ fn purpose_section(
         let mut line = s.name.clone();
         if !s.cookies.is_empty() {
             line.push_str(" \u{2014} ");
-            line.push_str(t(lang, "consent.cookies"));
+            line.push_str(t!(lang, "consent.cookies"));
             line.push_str(": ");
             for (i, c) in s.cookies.iter().enumerate() {
                 if i > 0 {
@@ -287,7 +288,7 @@ fn purpose_section(
         services = services.child(Tree::new(d, "li").attr("data-service", &s.id).text(&line));
     }
     if any_service {
-        facts = facts.child(Tree::new(d, "dt").text(t(lang, "consent.services"))).child(Tree::new(d, "dd").child(services));
+        facts = facts.child(Tree::new(d, "dt").text(t!(lang, "consent.services"))).child(Tree::new(d, "dd").child(services));
     }
     let section = Tree::new(d, "section")
         .class("pw-purpose")

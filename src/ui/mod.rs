@@ -17,7 +17,8 @@ pub mod panel;
 pub mod store;
 pub mod style;
 
-use crate::i18n::{t, Lang};
+use crate::i18n::Lang;
+use crate::t;
 use dom::Tree;
 #[cfg(feature = "panel")]
 use wasm_bindgen::JsCast;
@@ -111,7 +112,7 @@ impl Mount {
     pub fn show_unavailable(&self) {
         self.clear_content();
         if let Some(d) = dom::document() {
-            let p = Tree::new(&d, "p").class("pw-unavailable").text(t(self.lang, "state.unavailable")).done();
+            let p = Tree::new(&d, "p").class("pw-unavailable").text(t!(self.lang, "state.unavailable")).done();
             let _ = self.frame.append_child(&p);
         }
     }

@@ -4,7 +4,7 @@
 use super::{host, with, Page};
 use crate::browser::signals;
 use crate::consent::Action;
-use crate::i18n::t;
+use crate::t;
 use crate::ui::banner::{button, Banner, BannerEvent};
 use crate::ui::dialog::{Dialog, DialogEvent};
 use crate::ui::dom;
@@ -20,7 +20,7 @@ impl Page {
         let _ = mount.frame.set_attribute("lang", lang.tag());
         let weak = self.weak();
         let float = dom::document()
-            .map(|d| button(&d, "pw-btn pw-float", t(lang, "consent.open_button")).attr("data-pw", "open").done());
+            .map(|d| button(&d, "pw-btn pw-float", t!(lang, "consent.open_button")).attr("data-pw", "open").done());
         let mut listeners = Vec::new();
         if let Some(float) = &float {
             let w = weak.clone();
