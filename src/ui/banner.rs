@@ -14,7 +14,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, KeyboardEvent};
 
 /// Rules for the page host, the banner and the floating button.
-pub const CSS: &str = r#"
+macro_rules! banner_css {
+    () => {
+        r#"
 :host(.pw-page-host){position:fixed!important;inset-inline:0!important;bottom:0!important;z-index:2147483000!important;pointer-events:none!important;contain:none!important}
 .pw-root.pw-page{background:none;padding:0 .75em .75em;display:flex;flex-direction:column;align-items:flex-start;gap:.5em}
 .pw-page>*{pointer-events:auto}
@@ -25,7 +27,15 @@ pub const CSS: &str = r#"
 .pw-x{position:absolute;top:.5em;inset-inline-end:.5em;min-width:44px;padding:.25em;font-size:1.25em}
 .pw-gpc{margin-top:.5em;padding:.5em .75em;border-inline-start:4px solid var(--ok);background:var(--soft)}
 .pw-float{font-size:.9em;min-height:44px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
-"#;
+"#
+    };
+}
+#[cfg(not(feature = "panel"))]
+pub(crate) use banner_css;
+
+/// The same rules as a constant, for the stylesheet's parts.
+#[cfg(feature = "panel")]
+pub const CSS: &str = banner_css!();
 
 /// What the visitor did in the banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,7 +18,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
 /// Rules for the dialog.
-pub const CSS: &str = r#"
+macro_rules! dialog_css {
+    () => {
+        r#"
 .pw-dialog{width:min(44em,calc(100vw - 1em));max-height:calc(100vh - 1em);padding:0;border:2px solid var(--line);border-radius:var(--radius);background:var(--bg);color:var(--fg);overflow:auto}
 .pw-dialog::backdrop{background:rgba(0,0,0,.55)}
 .pw-dialog-body{position:relative;padding:1.25em}
@@ -28,7 +30,15 @@ pub const CSS: &str = r#"
 .pw-purpose .pw-switch span{font-weight:700}
 .pw-services li+li{margin-top:.35em}
 .pw-actions{position:sticky;bottom:0;background:var(--bg);padding:.75em 1.25em;border-top:1px solid var(--line)}
-"#;
+"#
+    };
+}
+#[cfg(not(feature = "panel"))]
+pub(crate) use dialog_css;
+
+/// The same rules as a constant, for the stylesheet's parts.
+#[cfg(feature = "panel")]
+pub const CSS: &str = dialog_css!();
 
 /// What the visitor did in the dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]

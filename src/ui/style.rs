@@ -12,7 +12,9 @@ use std::cell::OnceCell;
 use web_sys::CssStyleSheet;
 
 /// Base rules: reset, theme tokens, typography, buttons, toggles, focus, layout primitives.
-const BASE: &str = r#"
+macro_rules! base_css {
+    () => {
+        r#"
 :host(.pw-page-host){all:initial!important;display:block!important;contain:layout style}
 .pw-root{--bg:var(--pw-bg,#fff);--fg:var(--pw-fg,#1b1f23);--muted:var(--pw-muted,#4a5560);--line:var(--pw-line,#8a949e);--soft:var(--pw-soft,#f2f4f6);--accent:var(--pw-accent,#0b57d0);--on-accent:var(--pw-on-accent,#fff);--danger:var(--pw-danger,#b3261e);--ok:var(--pw-ok,#1b6b34);--radius:var(--pw-radius,8px);
 all:initial;display:block;box-sizing:border-box;font:medium/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg);background:var(--bg);text-align:start;letter-spacing:normal;word-spacing:normal;text-transform:none;overflow-wrap:anywhere;unicode-bidi:isolate}
@@ -42,12 +44,18 @@ all:initial;display:block;box-sizing:border-box;font:medium/1.5 system-ui,-apple
 .pw-sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .pw-unavailable{padding:1em;border:1px solid var(--line);border-radius:var(--radius);color:var(--muted)}
 @media (prefers-reduced-motion:reduce){.pw-root *,.pw-root *::before,.pw-root *::after{transition:none!important;animation:none!important}}
-"#;
+"#
+    };
+}
+/// The base rules as a constant, for [`PARTS`].
+#[cfg(feature = "panel")]
+const BASE: &str = base_css!();
 
 /// Base rules only the control-panel views use (a `<privacy-widget>` host, links, headings
 /// below h2, form fields, details, danger and disabled buttons), left out of the marketing page.
 /// Their place in the cascade (after [`BASE`]) changes no outcome: none of them competes with a
 /// later base rule of the same specificity.
+/// The base rules as a constant, for [`PARTS`].
 #[cfg(feature = "panel")]
 const BASE_PANEL: &str = r#"
 :host{display:block!important;contain:layout style}
@@ -73,6 +81,7 @@ const BASE_PANEL: &str = r#"
 "#;
 
 /// Every part of the stylesheet, in cascade order. Views append their own `CSS` here.
+#[cfg(feature = "panel")]
 const PARTS: &[&str] = &[
     BASE,
     #[cfg(feature = "panel")]
@@ -85,6 +94,11 @@ const PARTS: &[&str] = &[
     crate::ui::panel::CSS,
 ];
 
+/// The marketing page's stylesheet (the parts it uses), joined while compiling: no `concat`
+/// code in its wasm.
+#[cfg(not(feature = "panel"))]
+const MARKETING_PAGE: &str = concat!(base_css!(), crate::ui::banner::banner_css!(), crate::ui::dialog::dialog_css!());
+
 thread_local! {
     static SHEET: OnceCell<Option<CssStyleSheet>> = const { OnceCell::new() };
 }
@@ -95,7 +109,10 @@ pub fn sheet() -> Option<CssStyleSheet> {
     SHEET.with(|cell| {
         cell.get_or_init(|| {
             let sheet = CssStyleSheet::new().ok()?;
+            #[cfg(feature = "panel")]
             sheet.replace_sync(&PARTS.concat()).ok()?;
+            #[cfg(not(feature = "panel"))]
+            sheet.replace_sync(MARKETING_PAGE).ok()?;
             Some(sheet)
         })
         .clone()
