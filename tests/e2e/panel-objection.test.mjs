@@ -44,7 +44,7 @@ function variantPolicy() {
   return p;
 }
 
-/** A temp www-like folder whose policies/ holds the five seeds, PCextreme as `variant`. */
+/** A temp folder (`dir`, inside `root`) holding the five seeds, PCextreme as `variant`. */
 function policiesFolder(variant) {
   const root = mkdtempSync(join(tmpdir(), "pw-objection-"));
   const dir = join(root, "policies");
@@ -57,12 +57,12 @@ function policiesFolder(variant) {
 }
 
 /**
- * `privacy-widget-server requests <args>` reading the policies from `www`/policies (the command
- * has no --policies of its own: it must see the same policies as the server).
+ * `privacy-widget-server requests <args>` reading the site policies from `policies`, the same
+ * folder as the server's (a request is carried out under the policy it was accepted under).
  */
-function operator(db, www, ...args) {
+function operator(db, policies, ...args) {
   const bin = process.env.PW_SERVER || join(repoRoot, "target", "debug", "privacy-widget-server");
-  const r = spawnSync(bin, ["requests", "--db", db, "--www", www, ...args], { cwd: repoRoot, encoding: "utf8" });
+  const r = spawnSync(bin, ["requests", "--db", db, "--policies", policies, ...args], { cwd: repoRoot, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`operator ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
@@ -147,9 +147,9 @@ async function checkCard(page, filed, kindLabel) {
 }
 
 /** The operator starts and completes `id`; the customer sees it completed after a reload. */
-async function completeAndSee(page, db, www, id) {
-  operator(db, www, "start", id);
-  const out = operator(db, www, "complete", id);
+async function completeAndSee(page, db, policies, id) {
+  operator(db, policies, "start", id);
+  const out = operator(db, policies, "complete", id);
   assert.match(out, /is now completed/);
   await page.reload();
   await page.locator(`${W} .pw-tab`).first().waitFor();
@@ -159,7 +159,7 @@ async function completeAndSee(page, db, www, id) {
   const timeline = (await page.locator(`${card} .pw-timeline`).innerText()).replace(/\s+/g, " ");
   assert.match(timeline, /In behandeling/);
   assert.match(timeline, /Afgehandeld/);
-  return JSON.parse(operator(db, www, "show", id));
+  return JSON.parse(operator(db, policies, "show", id));
 }
 
 describe("objection and restriction (server and page on the variant policy)", () => {
@@ -231,7 +231,7 @@ describe("objection and restriction (server and page on the variant policy)", ()
         assert.equal(await page.locator(`${W} input[data-purpose=${id}]`).isChecked(), false, `${id} shown off`);
       }
 
-      const shown = await completeAndSee(page, server.db, folder.root, filed.id);
+      const shown = await completeAndSee(page, server.db, folder.dir, filed.id);
       assert.equal(shown.status, "completed");
       await noViolations(page, "objection completed");
       await openTab(page, "optins");
@@ -263,7 +263,7 @@ describe("objection and restriction (server and page on the variant policy)", ()
       await checkCard(page, objection, "Bezwaar");
       const kept = await preferences(page);
       for (const [id, p] of Object.entries(before)) assert.equal(kept[id].granted, p.granted, `${id} unchanged`);
-      const done = await completeAndSee(page, server.db, folder.root, objection.id);
+      const done = await completeAndSee(page, server.db, folder.dir, objection.id);
       assert.equal(done.status, "completed");
 
       // Restriction of two chosen categories: only their values become restricted.
@@ -285,7 +285,7 @@ describe("objection and restriction (server and page on the variant policy)", ()
       await checkCard(page, restriction, "Beperking van de verwerking");
       await noViolations(page, "restriction received");
 
-      await completeAndSee(page, server.db, folder.root, restriction.id);
+      await completeAndSee(page, server.db, folder.dir, restriction.id);
       const rows = sql(server.db, `SELECT v.category, v.restricted FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.site = '${SITE}' AND c.handle = 'fatima-el-amrani'`);
       assert.ok(rows.some((r) => chosen.includes(r.category)), "the customer has values in the chosen categories");
       for (const r of rows) assert.equal(r.restricted, chosen.includes(r.category) ? 1 : 0, `${r.category} restricted iff chosen`);
@@ -340,6 +340,46 @@ describe("page and server disagree: the server refuses an objection its policy d
       await noViolations(page, "objection refused by the server");
 
       assert.equal((await api(page, "/api/v1/requests")).body.requests.length, 0, "nothing stored");
+      const after = await preferences(page);
+      for (const [id, p] of Object.entries(before)) assert.equal(after[id].granted, p.granted, `${id} unchanged`);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("page on the seed policy, server on the variant", () => {
+  const variant = variantPolicy();
+  const folder = policiesFolder(variant);
+  let browser;
+  let server;
+  before(async () => {
+    server = await startServer({ args: ["--policies", folder.dir] });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(folder.root, { recursive: true, force: true });
+  });
+
+  test("the page offers only its policy's kinds; an opt-in change under the old version is refused (409) and nothing is stored", async () => {
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await signIn(page, server.url, SITE, "fatima-el-amrani");
+      await openTab(page, "requests");
+      const kinds = await page.locator(`${W} .pw-request-form`).evaluate((slot) =>
+        [...slot.parentElement.querySelectorAll("button[data-kind]")].map((b) => b.dataset.kind));
+      assert.deepEqual(kinds, policyOf(SITE).rights.requests.map((r) => r.kind), "the page's (seed) offer");
+      await openTab(page, "optins");
+      const before = await preferences(page);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes("/api/v1/me/preferences") && r.request().method() === "PUT"),
+        press(page, `${W} input[data-purpose=newsletter]`, "Space"),
+      ]);
+      assert.equal(response.status(), 409);
+      const problem = await response.json();
+      assert.equal(problem.current_policy_version, variant.version);
       const after = await preferences(page);
       for (const [id, p] of Object.entries(before)) assert.equal(after[id].granted, p.granted, `${id} unchanged`);
     } finally {
