@@ -2,9 +2,12 @@
 // (C-C1), proves control of the e-mail address with the mailed six-digit code (C-C3), and follows
 // the request's status and due date (C-C2) across a reload and the operator's steps. An unknown
 // address gets the same answer and never a code (no account enumeration). Keyboard only, axe
-// clean in every state (C-D5, C-D6), under the strict CSP.
+// clean in every state (C-D5, C-D6), under the strict CSP. Once the operator completes an access
+// request the visitor reads and downloads the answer with the status token only (C-C4), and
+// told by a mail without data; a pending request can be withdrawn after a confirmation.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
 import { operator, seedOf, sql } from "./panel-helpers.mjs";
 
@@ -250,6 +253,9 @@ describe("visitor request on the privacy page", () => {
       await enterCode(page, second);
       await announced(page, "Verzoek ontvangen");
       await page.locator(`${V} .pw-visitor-status[data-kind=erasure][data-status=verified]`).waitFor();
+      // The new code superseded the first request: nothing unverified is left behind.
+      const erasures = sql(suite.server.db, `SELECT status FROM requests WHERE kind = 'erasure' AND email = '${email}' ORDER BY created_at_ms`);
+      assert.deepEqual(erasures.map((r) => r.status), ["cancelled", "verified"]);
     } finally {
       await context.close();
     }
@@ -307,6 +313,110 @@ describe("visitor request on the privacy page", () => {
       await page.locator(`${V} .pw-code-form`).waitFor({ timeout: 20_000 });
       const rows = sql(suite.server.db, `SELECT id FROM requests WHERE email = '${email}'`);
       assert.equal(rows.length, 1, "filed exactly once");
+    } finally {
+      await context.close();
+    }
+  });
+  test("manetti: the completed access request is read and downloaded after a reload, with a mail without data", async () => {
+    const seed = seedOf("manetti");
+    const [me, other] = seed.customers;
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP, contextOptions: { acceptDownloads: true } });
+    try {
+      await page.goto(`${suite.server.url}/sites/manetti/privacy/`, { waitUntil: "load" });
+      await fileRequest(page, "access", me.email);
+      await quiet(page);
+      await enterCode(page, await codeFor(suite.server.url, me.email));
+      await announced(page, "Verzoek ontvangen");
+      const card = `${V} .pw-visitor-status`;
+      await page.locator(`${card}[data-status=verified]`).waitFor();
+      assert.equal(await page.locator(`${card} .pw-download`).count(), 0, "no answer before completion");
+      const id = await page.locator(card).getAttribute("data-request");
+
+      // The company answers with the operator command; the visitor comes back later.
+      operator(suite.server.db, "start", id);
+      operator(suite.server.db, "complete", id);
+      await page.reload({ waitUntil: "load" });
+      await page.locator(`${card}[data-status=completed]`).waitFor();
+      assert.equal(await page.locator(`${card} .pw-cancel`).count(), 0, "a completed request cannot be withdrawn");
+      assert.match(await page.locator(`${V} .pw-visitor-summary`).innerText(), /afgehandeld/);
+      await noViolations(page, "completed access request with its answer");
+
+      // On screen (C-C4), keyboard only.
+      await quiet(page);
+      await press(page, `${card} .pw-show-answer`);
+      await announced(page, "Het antwoord staat hieronder");
+      const shown = (await page.locator(`${card} .pw-package`).innerText()).replace(/\s+/g, " ");
+      assert.ok(shown.includes(me.values.find((v) => v.field === "name").value), shown);
+      assert.ok(!shown.includes(other.email));
+      await noViolations(page, "answer shown");
+
+      // The download: the same package the customer gets, this visitor's data only.
+      await quiet(page);
+      const [download] = await Promise.all([page.waitForEvent("download"), press(page, `${card} .pw-download`)]);
+      await announced(page, "gedownload");
+      assert.match(download.suggestedFilename(), new RegExp(`^manetti-access-${id}\\.json$`));
+      const pkg = JSON.parse(readFileSync(await download.path(), "utf8"));
+      const values = pkg.categories.flatMap((c) => c.values.map((v) => String(v.value)));
+      for (const v of me.values.filter((v) => v.category === "account")) {
+        assert.ok(values.includes(String(v.value)), `the package holds ${v.field}`);
+      }
+      const text = JSON.stringify(pkg);
+      const theirs = other.values.map((v) => String(v.value)).filter((v) => v.length > 8 && !me.values.some((m) => String(m.value) === v));
+      assert.ok(theirs.length > 3);
+      for (const v of theirs) assert.ok(!text.includes(v), `nothing of the other customer (${v})`);
+      const stored = sql(suite.server.db, `SELECT package FROM requests WHERE id = '${id}'`)[0].package;
+      assert.deepEqual(pkg, JSON.parse(stored), "the package the operator's completion made");
+
+      // A mail to the verified address says the answer is ready: a link, no data.
+      const mail = (await outbox(suite.server.url)).find((m) => m.to === me.email && /beantwoord/.test(m.body));
+      assert.ok(mail, "an answer mail");
+      assert.match(mail.body, /\/sites\/manetti\/privacy\//);
+      for (const v of me.values.map((v) => String(v.value)).filter((v) => v.length > 4)) assert.ok(!mail.body.includes(v), `no ${v} in the mail`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("webhost: a pending request is withdrawn after a confirmation, keyboard only", async () => {
+    const email = seedOf("webhost").customers[0].email;
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(`${suite.server.url}/sites/webhost/privacy/`, { waitUntil: "load" });
+      await fileRequest(page, "access", email);
+      await quiet(page);
+      await enterCode(page, await codeFor(suite.server.url, email));
+      await announced(page, "Verzoek ontvangen");
+      const card = `${V} .pw-visitor-status`;
+      await page.locator(`${card}[data-status=verified]`).waitFor();
+      const id = await page.locator(card).getAttribute("data-request");
+      const activeClass = () => page.evaluate((sel) => document.querySelector(sel).shadowRoot.activeElement?.className ?? "", V);
+
+      // Asking, then keeping it with Escape: focus returns to the button.
+      await press(page, `${card} .pw-cancel`);
+      await page.locator(`${card} .pw-cancel-confirm`).waitFor();
+      assert.equal(await page.locator(`${card} .pw-cancel`).getAttribute("aria-expanded"), "true");
+      assert.match(await page.locator(`${card} .pw-cancel-confirm`).innerText(), /Weet u zeker/);
+      await noViolations(page, "cancel confirmation");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Escape");
+      await page.locator(`${card} .pw-cancel-confirm`).waitFor({ state: "detached" });
+      assert.match(await activeClass(), /pw-cancel\b/);
+      assert.equal(sql(suite.server.db, `SELECT status FROM requests WHERE id = '${id}'`)[0].status, "verified");
+
+      // Asking again and confirming.
+      await page.keyboard.press("Enter");
+      await page.locator(`${card} .pw-cancel-yes`).waitFor();
+      await quiet(page);
+      await press(page, `${card} .pw-cancel-yes`);
+      await announced(page, "ingetrokken");
+      await page.locator(`${card}[data-status=cancelled]`).waitFor();
+      assert.equal(await page.locator(`${card} .pw-cancel`).count(), 0);
+      assert.match(await page.locator(`${card} .pw-timeline`).innerText(), /Ingetrokken|Geannuleerd/i);
+      assert.equal(sql(suite.server.db, `SELECT status FROM requests WHERE id = '${id}'`)[0].status, "cancelled");
+      await noViolations(page, "cancelled");
+      await page.reload({ waitUntil: "load" });
+      await page.locator(`${card}[data-status=cancelled]`).waitFor();
+      assert.match(await page.locator(`${V} .pw-visitor-summary`).innerText(), /ingetrokken/);
     } finally {
       await context.close();
     }
