@@ -123,7 +123,7 @@ pub fn page_to_keep(sites: &Sites, site: &str, host: &str, page: Option<&str>) -
     };
     let authority = rest.split('/').next().unwrap_or("");
     let origin = format!("{scheme}{authority}");
-    let allowed = sites.get(site).is_some_and(|s| s.allowed_origins.iter().any(|o| *o == origin));
+    let allowed = sites.get(site).is_some_and(|s| s.allowed_origins.contains(&origin));
     let own = !host.is_empty() && authority.eq_ignore_ascii_case(host);
     let clean = !page.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '@' | '\\'));
     let ok = !authority.is_empty() && (allowed || own) && clean && page.chars().count() <= MAX_PAGE_CHARS;
