@@ -2,6 +2,7 @@
 //! [`ConsentWidget`] handle (`consent()`, `onChange(fn)`, `open()`, `reset()`, `destroy()`),
 //! which the loader (js/loader.js) exposes as `window.PrivacyWidget` / `window.__privacyWidget`.
 
+use crate::browser::js;
 use crate::consent::ConsentRecord;
 use crate::ui::page::{Page, PageOptions};
 use js_sys::{Object, Reflect};
@@ -118,14 +119,14 @@ impl ConsentWidget {
 pub(crate) fn decision_value(record: &ConsentRecord) -> JsValue {
     let purposes = Object::new();
     for (id, on) in &record.choices {
-        let _ = Reflect::set(&purposes, &JsValue::from_str(id), &JsValue::from_bool(*on));
+        js::set(&purposes, id, &JsValue::from_bool(*on));
     }
     let out = Object::new();
-    let _ = Reflect::set(&out, &"purposes".into(), &purposes);
-    let _ = Reflect::set(&out, &"method".into(), &record.method.name().into());
-    let _ = Reflect::set(&out, &"policyVersion".into(), &record.policy_version.as_str().into());
+    js::set(&out, "purposes", &purposes);
+    js::set_str(&out, "method", record.method.name());
+    js::set_str(&out, "policyVersion", &record.policy_version);
     let date = js_sys::Date::new(&JsValue::from_f64(record.decided_at as f64 * 1000.0));
-    let _ = Reflect::set(&out, &"decidedAt".into(), &date.to_iso_string());
+    js::set(&out, "decidedAt", &date.to_iso_string());
     out.into()
 }
 

@@ -41,11 +41,11 @@ impl Entry {
     fn to_js(&self) -> JsValue {
         let o = Object::new();
         js::set(&o, "attempts", &JsValue::from_f64(f64::from(self.attempts)));
-        js::set(&o, "body", &self.body.as_str().into());
-        js::set(&o, "key", &self.key.as_str().into());
-        js::set(&o, "kind", &self.kind.as_str().into());
+        js::set_str(&o, "body", &self.body);
+        js::set_str(&o, "key", &self.key);
+        js::set_str(&o, "kind", &self.kind);
         js::set(&o, "next_try", &JsValue::from_f64(self.next_try.trunc()));
-        js::set(&o, "url", &self.url.as_str().into());
+        js::set_str(&o, "url", &self.url);
         o.into()
     }
 

@@ -15,12 +15,12 @@ pub fn all() -> Vec<(String, String)> {
     cookie
         .split(';')
         .filter_map(|pair| {
-            let pair = pair.trim();
+            let pair = pair.trim_ascii();
             if pair.is_empty() {
                 return None;
             }
             let (name, value) = pair.split_once('=').unwrap_or(("", pair));
-            Some((name.trim().to_string(), value.trim().to_string()))
+            Some((name.trim_ascii().to_string(), value.trim_ascii().to_string()))
         })
         .collect()
 }

@@ -25,6 +25,11 @@ pub fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 
+/// Sets the member `key` of a plain object to a string.
+pub fn set_str(object: &Object, key: &str, value: &str) {
+    set(object, key, &JsValue::from_str(value));
+}
+
 impl NoticeSource for JsValue {
     fn member(&self, key: &str) -> Option<JsValue> {
         if self.is_object() {

@@ -25,7 +25,7 @@ impl Lang {
 
     /// Reads a BCP 47 tag (`"en-GB"`, `"NL"`); `None` when the widget has no catalog for it.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next().unwrap_or("").trim();
+        let primary = tag.split(['-', '_']).next().unwrap_or("").trim_ascii();
         if primary.eq_ignore_ascii_case("nl") {
             Some(Lang::Nl)
         } else if primary.eq_ignore_ascii_case("en") {

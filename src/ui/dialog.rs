@@ -51,6 +51,16 @@ pub enum DialogEvent {
     Closed,
 }
 
+/// What a dialog control (or the dialog's `cancel`) stands for.
+#[derive(Clone, Copy)]
+enum Control {
+    Close,
+    Cancel,
+    Save,
+    AcceptAll,
+    RejectAll,
+}
+
 /// An open (or openable) dialog with its listeners.
 pub struct Dialog {
     pub el: Element,
@@ -108,25 +118,33 @@ impl Dialog {
             .child(Tree::new(d, "div").class("pw-row pw-actions").child(save).child(accept).child(reject))
             .done();
 
+        // One listener type for the five controls (each closure type costs its own code).
         let mut listeners = Vec::new();
-        let dialog = el.clone();
-        let on_close = on.clone();
-        listeners.push(EventListener::new(&close_el, "click", move |_| {
-            call(&dialog, "close");
-            on_close(DialogEvent::Closed);
-        }));
-        // Escape: the browser fires `cancel` and closes the modal dialog.
-        let on_cancel = on.clone();
-        listeners.push(EventListener::new(&el, "cancel", move |_| on_cancel(DialogEvent::Closed)));
-        let on_save = on.clone();
-        listeners.push(EventListener::new(&save_el, "click", move |_| {
-            let choices = switches.iter().map(|(id, input)| (id.clone(), input.checked())).collect();
-            on_save(DialogEvent::Save(choices));
-        }));
-        let on_accept = on.clone();
-        listeners.push(EventListener::new(&accept_el, "click", move |_| on_accept(DialogEvent::AcceptAll)));
-        let on_reject = on;
-        listeners.push(EventListener::new(&reject_el, "click", move |_| on_reject(DialogEvent::RejectAll)));
+        let switches = Rc::new(switches);
+        for (target, name, control) in [
+            (&close_el, "click", Control::Close),
+            // Escape: the browser fires `cancel` and closes the modal dialog.
+            (&el, "cancel", Control::Cancel),
+            (&save_el, "click", Control::Save),
+            (&accept_el, "click", Control::AcceptAll),
+            (&reject_el, "click", Control::RejectAll),
+        ] {
+            let (on, dialog, switches) = (on.clone(), el.clone(), switches.clone());
+            listeners.push(EventListener::new(target, name, move |_| {
+                on(match control {
+                    Control::Close => {
+                        call(&dialog, "close");
+                        DialogEvent::Closed
+                    }
+                    Control::Cancel => DialogEvent::Closed,
+                    Control::Save => {
+                        DialogEvent::Save(switches.iter().map(|(id, input)| (id.clone(), input.checked())).collect())
+                    }
+                    Control::AcceptAll => DialogEvent::AcceptAll,
+                    Control::RejectAll => DialogEvent::RejectAll,
+                })
+            }));
+        }
         let trap_root = el.clone();
         listeners.push(EventListener::new_with_options(
             &el,

@@ -60,15 +60,15 @@ pub(super) fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool
         js::set(&purposes, id, &JsValue::from_bool(*on));
     }
     let body = Object::new();
-    js::set(&body, "action", &record.method.name().into());
-    js::set(&body, "consent_id", &record.consent_id.as_str().into());
+    js::set_str(&body, "action", record.method.name());
+    js::set_str(&body, "consent_id", &record.consent_id);
     js::set(&body, "gpc", &JsValue::from_bool(gpc));
-    js::set(&body, "language", &record.lang.as_str().into());
-    js::set(&body, "origin", &env::origin().into());
-    js::set(&body, "policy_version", &record.policy_version.as_str().into());
+    js::set_str(&body, "language", &record.lang);
+    js::set_str(&body, "origin", &env::origin());
+    js::set_str(&body, "policy_version", &record.policy_version);
     js::set(&body, "purposes", &purposes);
-    js::set(&body, "site", &opts.site.as_str().into());
-    js::set(&body, "widget_version", &WIDGET_VERSION.into());
+    js::set_str(&body, "site", &opts.site);
+    js::set_str(&body, "widget_version", WIDGET_VERSION);
     let mut url = opts.api.trim_end_matches('/').to_string();
     url.push_str("/consents");
     outbox::enqueue("consent", &url, &js::stringify(&body).unwrap_or_default(), &env::random_id());
