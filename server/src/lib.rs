@@ -55,7 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .merge(consents::router())
         .merge(notice::router())
-        .merge(panel::router(state.settings.smtp.as_ref()));
+        .merge(panel::router(&state));
     // Per-request lines at info only when asked for (`log_requests`): they cost throughput.
     let level = if state.settings.log_requests { Level::INFO } else { Level::DEBUG };
     Router::new()

@@ -96,6 +96,8 @@ async fn erasure_of_a_pcextreme_customer_keeps_invoices_under_legal_hold() {
     let values = data["categories"][0]["values"].as_array().unwrap();
     assert_eq!(data["categories"].as_array().unwrap().len(), 1);
     assert!(values.iter().all(|v| v["restricted"] == true && v["legal_hold"]["until"].is_string()));
+    // Why they are restricted: the legal hold after the erasure, not a restriction request.
+    assert!(values.iter().all(|v| v["restricted_reason"] == "legal_hold"), "{data}");
     let r = env.get(&format!("/api/v1/requests/{id}"), &jan).await.json();
     assert_eq!(r["result"]["kept_count"], 3);
     assert!(r["result"]["consequences"].is_null() || r["result"]["consequences"].is_string());

@@ -55,6 +55,9 @@ async fn the_requests_command_reads_the_policies_folder_it_is_given() {
     for c in data["categories"].as_array().unwrap() {
         for v in c["values"].as_array().unwrap() {
             assert_eq!(v["restricted"], c["id"] == "messenger_accounts", "{} {}", c["id"], v["field"]);
+            // The reason travels with the flag: the customer's restriction request, not a legal hold.
+            let reason = if c["id"] == "messenger_accounts" { json!("restriction_request") } else { Value::Null };
+            assert_eq!(v["restricted_reason"], reason, "{} {}", c["id"], v["field"]);
         }
     }
 }

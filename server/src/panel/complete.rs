@@ -7,7 +7,7 @@ use privacy_widget::{
     policy::{ConsentScope, Date, Policy},
     requests::{
         advance, data_package, due_date_for, erasure_plan_json, extended_due, is_direct_marketing, plan_erasure,
-        Disposition, RequestDetails, RequestError, RequestKind, RequestStatus, RequestStep,
+        Disposition, Kept, RequestDetails, RequestError, RequestKind, RequestStatus, RequestStep,
     },
 };
 use serde_json::{json, Value};
@@ -31,8 +31,31 @@ pub enum StepError {
     NotFound,
     #[error("{0}")]
     Refused(#[from] RequestError),
+    /// The request's details no longer hold under the site's current policy (the policy
+    /// stopped offering the kind, or a category, field or purpose it names is gone): nothing is
+    /// carried out and the request stays as it was.
+    #[error("request {id} ({kind}) cannot be completed: its details no longer fit the current policy of {site}: {reasons}")]
+    NoLongerValid { id: String, kind: &'static str, site: String, reasons: String },
     #[error("{0}")]
     Db(#[from] DbError),
+}
+
+/// Refuses to complete a request whose details do not parse under `policy` (see
+/// [`StepError::NoLongerValid`]): carrying out part of it, or all of it under a policy that
+/// no longer names what was asked, would do something the subject did not ask for.
+fn check_details(policy: &Policy, row: &RequestRow) -> Result<RequestDetails, StepError> {
+    match RequestDetails::parse(row.kind, &row.details, policy) {
+        Ok(d) => Ok(d),
+        Err(errors) => {
+            let reasons: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect();
+            Err(StepError::NoLongerValid {
+                id: row.id.clone(),
+                kind: row.kind.name(),
+                site: row.site.clone(),
+                reasons: reasons.join("; "),
+            })
+        }
+    }
 }
 
 /// The language packages are written in: the policy's default.
@@ -61,7 +84,11 @@ pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, acto
                 on_verified(conn, &policy, &row, customer.id, now)?;
             }
         }
-        RequestStep::Complete => complete(conn, &policy, &row, today, now)?,
+        RequestStep::Complete => {
+            // Checked before anything is changed, so a refusal leaves the request as it was.
+            let details = check_details(&policy, &row)?;
+            complete(conn, &policy, &row, details, today, now)?
+        }
         _ => {}
     }
     sr::set_status(conn, id, target, step.reason().map(str::trim), actor, now)?;
@@ -98,7 +125,7 @@ pub fn marketing_off(conn: &Conn, policy: &Policy, customer: i64, source: &str, 
     Ok(switched)
 }
 
-fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i64) -> Result<(), StepError> {
+fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDetails, today: Date, now: i64) -> Result<(), StepError> {
     let Some(customer) = row.customer_id.map(|id| store::customer_by_id(conn, id)).transpose()?.flatten() else {
         sr::set_outcome(conn, &row.id, None, Some(&json!({"note": "no customer data found"}).to_string()))?;
         return Ok(());
@@ -107,13 +134,12 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i6
     let rows = store::values(conn, customer.id)?;
     let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
     let subject = store::subject(conn, &customer)?;
-    let details = RequestDetails::parse(row.kind, &row.details, policy).ok();
-    let (package, result) = match (row.kind, details) {
-        (RequestKind::Access | RequestKind::Export, _) => {
+    let (package, result) = match details {
+        RequestDetails::Access { .. } | RequestDetails::Export { .. } => {
             let p = data_package(policy, &subject, &values, row.kind.name(), today, lang);
             (Some(p.to_string()), None)
         }
-        (RequestKind::Erasure, _) => {
+        RequestDetails::Erasure { .. } => {
             let plan = plan_erasure(policy, &subject, &values, today);
             for planned in &plan.values {
                 let Some(stored) = rows.get(planned.index) else { continue };
@@ -121,10 +147,14 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i6
                     Disposition::Erase => {
                         conn.execute("DELETE FROM customer_values WHERE id = ?1", params![stored.id])?;
                     }
-                    Disposition::Keep(_) => {
+                    Disposition::Keep(why) => {
+                        let reason = match why {
+                            Kept::LegalHold { .. } => store::REASON_LEGAL_HOLD,
+                            Kept::NotErasable => store::REASON_NOT_ERASABLE,
+                        };
                         conn.execute(
-                            "UPDATE customer_values SET restricted = 1, restricted_reason = 'erasure: legal hold' WHERE id = ?1",
-                            params![stored.id],
+                            "UPDATE customer_values SET restricted = 1, restricted_reason = ?2 WHERE id = ?1",
+                            params![stored.id, reason],
                         )?;
                     }
                 }
@@ -136,7 +166,7 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i6
             report["kept_count"] = json!(plan.kept().count());
             (None, Some(report))
         }
-        (RequestKind::Rectification, Some(RequestDetails::Rectification { category, field, value, .. })) => {
+        RequestDetails::Rectification { category, field, value, .. } => {
             let changed = conn.execute(
                 "UPDATE customer_values SET value = ?4 WHERE customer_id = ?1 AND category = ?2 AND field = ?3",
                 params![customer.id, &category, &field, &value],
@@ -149,17 +179,17 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i6
             }
             (None, Some(json!({"rectified": {"category": category, "field": field, "value": value}})))
         }
-        (RequestKind::Restriction, Some(RequestDetails::Restriction { categories, .. })) => {
+        RequestDetails::Restriction { categories, .. } => {
             let mut count = 0;
             for r in rows.iter().filter(|r| categories.is_empty() || categories.contains(&r.value.category)) {
                 count += conn.execute(
-                    "UPDATE customer_values SET restricted = 1, restricted_reason = 'restriction request' WHERE id = ?1",
-                    params![r.id],
+                    "UPDATE customer_values SET restricted = 1, restricted_reason = ?2 WHERE id = ?1",
+                    params![r.id, store::REASON_REQUESTED],
                 )?;
             }
             (None, Some(json!({"restricted_count": count, "categories": categories})))
         }
-        (RequestKind::Objection, Some(RequestDetails::Objection { targets, .. })) => {
+        RequestDetails::Objection { targets, .. } => {
             let mut off = marketing_off_if(conn, policy, &customer, &row.details, now)?;
             for t in &targets {
                 if let privacy_widget::requests::ObjectionTarget::Purpose(id) = t {
@@ -172,7 +202,6 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, today: Date, now: i6
             }
             (None, Some(json!({"opt_ins_switched_off": off})))
         }
-        _ => (None, None),
     };
     sr::set_outcome(conn, &row.id, package.as_deref(), result.map(|r| r.to_string()).as_deref())?;
     Ok(())

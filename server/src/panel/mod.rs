@@ -78,8 +78,8 @@ impl Panel {
             .map_err(Problem::from)
     }
 
-    /// Makes sure the loop that sends queued answer mails runs (started by the first panel
-    /// request that reaches the database).
+    /// Makes sure the loop that sends queued answer mails runs (started when the router is
+    /// built, or by the first panel request if it was built outside a runtime).
     fn wake(self: &Arc<Self>, state: &AppState) {
         if self.mail_loop.get().is_none() {
             notify::start(self, &state.db, &state.sites);
@@ -95,16 +95,19 @@ impl Panel {
     }
 }
 
-/// The control-panel routes; merged into the application router by [`crate::app`].
-pub fn router(smtp: Option<&crate::config::Smtp>) -> Router<AppState> {
+/// The control-panel routes; merged into the application router by [`crate::app`]. Starts the
+/// loop that sends queued answer mails at once, so that a mail the operator command queued
+/// goes out without waiting for a panel request.
+pub fn router(state: &AppState) -> Router<AppState> {
     let demo = DEMO.load(Ordering::SeqCst);
     let panel = Arc::new(Panel {
         demo,
-        mailer: Mailer::new(smtp, demo),
+        mailer: Mailer::new(state.settings.smtp.as_ref(), demo),
         seeded: OnceCell::new(),
         mail_loop: std::sync::OnceLock::new(),
         draining: tokio::sync::Mutex::new(()),
     });
+    panel.wake(state);
     Router::new()
         .route("/api/v1/demo/customers", get(routes_me::demo_customers))
         .route("/api/v1/demo/login", post(routes_me::demo_login))

@@ -83,10 +83,8 @@ pub async fn drain(db: &Db, sites: &Sites, panel: &Panel) -> Result<usize, DbErr
 /// Starts the loop that sends queued mails, once per [`Panel`]; it ends with the panel or the
 /// database.
 pub fn start(panel: &Arc<Panel>, db: &Db, sites: &Arc<Sites>) {
-    if panel.mail_loop.set(()).is_err() {
-        return;
-    }
-    if tokio::runtime::Handle::try_current().is_err() {
+    // Without a runtime (an app built outside one) the first request starts it instead.
+    if tokio::runtime::Handle::try_current().is_err() || panel.mail_loop.set(()).is_err() {
         return;
     }
     let weak: Weak<Panel> = Arc::downgrade(panel);

@@ -159,12 +159,13 @@ async fn package(state: &AppState, customer: &Customer, kind: &'static str, lang
     let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
     let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
     let mut p = data_package(&site.policy, &subject, &values, kind, store::today(), lang);
-    // Mark restricted values (kept under a legal hold or a restriction request).
+    // Mark restricted values and why: a restriction request, or kept after an erasure (C-C6).
     for category in p["categories"].as_array_mut().into_iter().flatten() {
         let id = category["id"].as_str().unwrap_or_default().to_owned();
-        let flags: Vec<bool> = rows.iter().filter(|r| r.value.category == id).map(|r| r.restricted).collect();
+        let flags: Vec<_> = rows.iter().filter(|r| r.value.category == id).map(|r| r.restricted).collect();
         for (item, restricted) in category["values"].as_array_mut().into_iter().flatten().zip(flags) {
-            item["restricted"] = Value::Bool(restricted);
+            item["restricted"] = Value::Bool(restricted.is_some());
+            item["restricted_reason"] = restricted.map_or(Value::Null, |r| Value::String(r.name().to_owned()));
         }
     }
     p["customer"] = json!({"id": customer.handle, "name": customer.name, "email": customer.email});

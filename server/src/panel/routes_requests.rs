@@ -34,6 +34,7 @@ pub(super) fn step_problem(e: StepError) -> Problem {
     match e {
         StepError::NotFound => problems::not_found(),
         StepError::Refused(e) => problems::invalid_transition(e.to_string()),
+        e @ StepError::NoLongerValid { .. } => problems::invalid_transition(e.to_string()),
         StepError::Db(e) => Problem::from(e),
     }
 }

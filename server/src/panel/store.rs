@@ -92,18 +92,60 @@ pub fn events_from_json(text: &str) -> Vec<(RetentionEvent, Date)> {
         .collect()
 }
 
-/// One stored row: its id, the value, and whether it is restricted (legal hold after erasure).
+/// Why a stored value is restricted (kept, but no longer used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restriction {
+    /// The customer asked for it (a completed restriction request).
+    Requested,
+    /// Kept after an erasure because of a legal hold (invoices: tax law, C-C6).
+    LegalHold,
+    /// Kept after an erasure because the policy marks the category not erasable.
+    NotErasable,
+}
+
+/// `restricted_reason` as the database holds it.
+pub const REASON_REQUESTED: &str = "restriction request";
+/// `restricted_reason` of a value kept under a legal hold after an erasure.
+pub const REASON_LEGAL_HOLD: &str = "erasure: legal hold";
+/// `restricted_reason` of a value kept after an erasure because it cannot be erased.
+pub const REASON_NOT_ERASABLE: &str = "erasure: not erasable";
+
+impl Restriction {
+    /// The reason read from `restricted` and `restricted_reason` (an unknown or missing reason of
+    /// a restricted value reads as the legal hold, the only reason older rows were given).
+    pub fn from_row(restricted: bool, reason: Option<&str>) -> Option<Restriction> {
+        if !restricted {
+            return None;
+        }
+        Some(match reason {
+            Some(REASON_REQUESTED) => Restriction::Requested,
+            Some(REASON_NOT_ERASABLE) => Restriction::NotErasable,
+            _ => Restriction::LegalHold,
+        })
+    }
+
+    /// The wire name (`restricted_reason` in `/api/v1/me/data`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Restriction::Requested => "restriction_request",
+            Restriction::LegalHold => "legal_hold",
+            Restriction::NotErasable => "not_erasable",
+        }
+    }
+}
+
+/// One stored row: its id, the value, and whether and why it is restricted.
 #[derive(Debug, Clone)]
 pub struct ValueRow {
     pub id: i64,
     pub value: StoredValue,
-    pub restricted: bool,
+    pub restricted: Option<Restriction>,
 }
 
 /// Every value stored about a customer, in insertion order.
 pub fn values(conn: &Conn, customer: i64) -> Result<Vec<ValueRow>, DbError> {
     let rows = conn.query(
-        "SELECT id, category, field, value, events, restricted FROM customer_values WHERE customer_id = ?1 ORDER BY id",
+        "SELECT id, category, field, value, events, restricted, restricted_reason FROM customer_values WHERE customer_id = ?1 ORDER BY id",
         params![customer],
     )?;
     rows.iter().map(|r| {
@@ -116,7 +158,7 @@ pub fn values(conn: &Conn, customer: i64) -> Result<Vec<ValueRow>, DbError> {
                 value: r.get(3)?,
                 events: events_from_json(&events),
             },
-            restricted: r.get(5)?,
+            restricted: Restriction::from_row(r.get(5)?, r.get::<Option<String>>(6)?.as_deref()),
         })
     })
     .collect()
