@@ -38,6 +38,50 @@ fi
 # stack first, counting down from 1 MB, and the data above it).
 WASM_ASSUME=(--zero-filled-memory --low-memory-unused)
 
+# ---- input stamp: skip the build when dist/ and pkg/ already hold what these inputs give ----
+# The stamp (in the target dir, so dist/ and pkg/ hold exactly what a full build writes) records
+# a hash of every input and the sha256 of every file in dist/ and pkg/. When both still match,
+# the outputs are byte for byte what a build would write again (the build is reproducible), so
+# nothing is rebuilt. Inputs: src/**, js/**, the manifests and cargo config, this script and
+# short-imports.mjs, README.md (copied into pkg/), the npm lockfile (esbuild, binaryen), the
+# versions and paths of every tool, and the environment that changes what cargo builds. The
+# release wasm includes nothing from outside src/ (see its dep-info); keep it that way or add
+# the file here. PW_BUILD_FORCE=1 builds regardless.
+stamp="${CARGO_TARGET_DIR:-target}/privacy-widget-build.stamp"
+build_inputs() {
+  (
+    export LC_ALL=C
+    env | grep -E '^(RUSTFLAGS|CARGO_ENCODED_RUSTFLAGS|CARGO_BUILD_|CARGO_PROFILE_|CARGO_TARGET_WASM32|RUSTC|RUSTUP_TOOLCHAIN|SOURCE_DATE_EPOCH)' | sort
+    rustc -vV
+    cargo -V
+    command -v wasm-bindgen
+    wasm-bindgen --version
+    echo "$WASM_OPT"
+    "$WASM_OPT" --version
+    "$TOOLS/esbuild" --version
+    node --version
+    brotli --version
+    gzip --version | head -n 1
+    find src js -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum
+    for f in Cargo.toml Cargo.lock .cargo/config.toml scripts/build.sh scripts/short-imports.mjs \
+      tests/e2e/package-lock.json README.md; do
+      if [ -f "$f" ]; then sha256sum "$f"; else echo "absent $f"; fi
+    done
+  ) | sha256sum | awk '{print $1}'
+}
+build_outputs() { # one sha256sum line per file of dist/ and pkg/
+  [ -d dist ] && [ -d pkg ] || return 0
+  find dist pkg -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+}
+inputs=$(build_inputs)
+if [ "${PW_BUILD_FORCE:-0}" != 1 ] && [ -f "$stamp" ] &&
+  [ "$(head -n 1 "$stamp")" = "inputs $inputs" ] &&
+  [ "$(tail -n +2 "$stamp")" = "$(build_outputs)" ]; then
+  step "up to date: dist/ and pkg/ match the inputs (${inputs:0:12}); PW_BUILD_FORCE=1 rebuilds"
+  exit 0
+fi
+rm -f "$stamp"
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 wasm_out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/privacy_widget.wasm"
@@ -128,4 +172,13 @@ const pkg = {
 process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
 EOF
 
+# The inputs are hashed again: a source edited during the build leaves no stamp that vouches
+# for outputs built from the older text.
+if [ "$(build_inputs)" = "$inputs" ]; then
+  mkdir -p "$(dirname "$stamp")"
+  { echo "inputs $inputs"; build_outputs; } >"$stamp.tmp"
+  mv "$stamp.tmp" "$stamp"
+else
+  step "note: inputs changed during the build; the next build runs again"
+fi
 step "done: $(cd dist && ls | tr '\n' ' ')"
