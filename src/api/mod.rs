@@ -3,7 +3,9 @@
 
 pub mod outbox;
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+#[cfg(feature = "panel")]
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestCredentials, RequestInit, Response};
 
@@ -53,39 +55,85 @@ pub struct Reply {
 /// Default time a call may take before it is abandoned.
 pub const TIMEOUT_MS: u32 = 8_000;
 
+/// What a finished call hands to its callback.
+pub type Done = Box<dyn FnOnce(Result<Reply, ApiError>)>;
+
 /// GETs `url` (same-origin credentials) and returns the body of a 2xx answer.
+#[cfg(feature = "panel")]
 pub async fn get_text(url: &str) -> Result<String, ApiError> {
-    let init = RequestInit::new();
-    init.set_method("GET");
-    call(url, init, &[("Accept", "application/json")]).await.map(|r| r.body)
+    call(url, get_init(), &[ACCEPT]).await.map(|r| r.body)
+}
+
+/// [`get_text`] with a callback: the marketing page's form (its wasm has no futures machinery).
+pub fn get_text_then(url: &str, done: impl FnOnce(Result<String, ApiError>) + 'static) {
+    call_then(url, get_init(), &[ACCEPT], Box::new(move |r| done(r.map(|r| r.body))));
 }
 
 /// Sends `body` (JSON text) with `method`, an optional `Idempotency-Key`, and returns the reply.
+#[cfg(feature = "panel")]
 pub async fn send_json(
     method: &str,
     url: &str,
     body: &str,
     idempotency_key: Option<&str>,
 ) -> Result<Reply, ApiError> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_body(&JsValue::from_str(body));
-    let mut headers = vec![("Content-Type", "application/json"), ("Accept", "application/json")];
-    if let Some(key) = idempotency_key {
-        headers.push(("Idempotency-Key", key));
-    }
+    let (init, headers) = json_init(method, body, idempotency_key);
     call(url, init, &headers).await
 }
 
-async fn call(url: &str, init: RequestInit, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
+/// [`send_json`] with a callback.
+pub fn send_json_then(method: &str, url: &str, body: &str, idempotency_key: Option<&str>, done: Done) {
+    let (init, headers) = json_init(method, body, idempotency_key);
+    call_then(url, init, &headers, done);
+}
+
+const ACCEPT: (&str, &str) = ("Accept", "application/json");
+
+fn get_init() -> RequestInit {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init
+}
+
+fn json_init<'a>(method: &str, body: &str, idempotency_key: Option<&'a str>) -> (RequestInit, Vec<(&'static str, &'a str)>) {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_body(&JsValue::from_str(body));
+    let mut headers = vec![("Content-Type", "application/json"), ACCEPT];
+    if let Some(key) = idempotency_key {
+        headers.push(("Idempotency-Key", key));
+    }
+    (init, headers)
+}
+
+/// The request with its abort signal, credentials and headers.
+fn prepare(url: &str, init: &RequestInit, headers: &[(&str, &str)]) -> Result<(web_sys::Window, AbortController, Request), ApiError> {
     let window = web_sys::window().ok_or(ApiError::Unreachable)?;
     let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
     init.set_signal(Some(&controller.signal()));
     init.set_credentials(RequestCredentials::SameOrigin);
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Unreachable)?;
+    let request = Request::new_with_str_and_init(url, init).map_err(|_| ApiError::Unreachable)?;
     for (name, value) in headers {
         request.headers().set(name, value).map_err(|_| ApiError::Unreachable)?;
     }
+    Ok((window, controller, request))
+}
+
+/// The call's result from what happened: a failure after the timeout is a timeout; a 2xx is
+/// the reply, a 5xx a server error, any other status a refusal with the body.
+fn classify(outcome: Result<Reply, ApiError>, timed_out: bool) -> Result<Reply, ApiError> {
+    match outcome {
+        Err(_) if timed_out => Err(ApiError::Timeout),
+        Err(e) => Err(e),
+        Ok(r) if (200..300).contains(&r.status) => Ok(r),
+        Ok(r) if r.status >= 500 => Err(ApiError::Server(r.status)),
+        Ok(r) => Err(ApiError::Rejected(r.status, r.body)),
+    }
+}
+
+#[cfg(feature = "panel")]
+async fn call(url: &str, init: RequestInit, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
+    let (window, controller, request) = prepare(url, &init, headers)?;
     let abort = controller.clone();
     let timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort());
     let outcome = async {
@@ -103,11 +151,44 @@ async fn call(url: &str, init: RequestInit, headers: &[(&str, &str)]) -> Result<
     .await;
     let timed_out = controller.signal().aborted();
     drop(timer);
-    match outcome {
-        Err(_) if timed_out => Err(ApiError::Timeout),
-        Err(e) => Err(e),
-        Ok(r) if (200..300).contains(&r.status) => Ok(r),
-        Ok(r) if r.status >= 500 => Err(ApiError::Server(r.status)),
-        Ok(r) => Err(ApiError::Rejected(r.status, r.body)),
-    }
+    classify(outcome, timed_out)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise, with `then` taking plain functions: one self-freeing function serves as
+    /// both handlers (it is called exactly once).
+    #[wasm_bindgen(extends = js_sys::Promise)]
+    type Settles;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_both(this: &Settles, on_settled: &JsValue, on_settled_too: &JsValue) -> js_sys::Promise;
+}
+
+fn when_settled(promise: &js_sys::Promise, f: impl FnOnce(JsValue) + 'static) {
+    let f = Closure::once_into_js(f);
+    let _ = promise.unchecked_ref::<Settles>().then_both(&f, &f);
+}
+
+/// [`call`] with a callback (no futures): fetch, then the body, with the same timeout and
+/// the same errors.
+fn call_then(url: &str, init: RequestInit, headers: &[(&str, &str)], done: Done) {
+    let (window, controller, request) = match prepare(url, &init, headers) {
+        Ok(prepared) => prepared,
+        Err(e) => return done(Err(e)),
+    };
+    let abort = controller.clone();
+    let timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort());
+    let finish = move |outcome| {
+        let timed_out = controller.signal().aborted();
+        drop(timer);
+        done(classify(outcome, timed_out));
+    };
+    when_settled(&window.fetch_with_request(&request), move |value| {
+        // Resolved: a Response; rejected (network, abort): an error.
+        let Ok(response) = value.dyn_into::<Response>() else { return finish(Err(ApiError::Unreachable)) };
+        let status = response.status();
+        let Ok(text) = response.text() else { return finish(Err(ApiError::Malformed)) };
+        // Resolved: the body text; rejected: an error, never a string.
+        when_settled(&text, move |body| finish(body.as_string().map(|body| Reply { status, body }).ok_or(ApiError::Malformed)));
+    });
 }

@@ -4,7 +4,7 @@
 //! a 2xx or a non-transient 4xx. Transient failures back off (1 s doubling to 60 s) and are
 //! retried on the next flush: on start, on `online`, and on a timer.
 
-use super::{send_json, ApiError};
+use super::{send_json_then, ApiError};
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
 use crate::browser::js;
@@ -103,17 +103,26 @@ pub fn enqueue(kind: &str, url: &str, body: &str, key: &str) {
         next_try: 0.0,
     });
     if !save(&entries) {
-        let (url, body, key) = (url.to_string(), body.to_string(), key.to_string());
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = send_json("POST", &url, &body, Some(&key)).await;
-        });
+        send_json_then("POST", url, body, Some(key), Box::new(|_| {}));
     }
 }
 
-fn update(key: &str, change: impl FnOnce(&mut Vec<Entry>, usize)) {
+/// Removes the entry with this key.
+fn remove(key: &str) {
     let mut entries = load();
-    if let Some(i) = entries.iter().position(|e| e.key == key) {
-        change(&mut entries, i);
+    let before = entries.len();
+    entries.retain(|e| e.key != key);
+    if entries.len() != before {
+        let _ = save(&entries);
+    }
+}
+
+/// Counts a failed attempt of the entry with this key; its next try is `wait` ms away.
+fn back_off(key: &str, wait: f64) {
+    let mut entries = load();
+    if let Some(e) = entries.iter_mut().find(|e| e.key == key) {
+        e.attempts += 1;
+        e.next_try = js_sys::Date::now() + wait;
         let _ = save(&entries);
     }
 }
@@ -122,37 +131,43 @@ thread_local!(static FLUSHING: Cell<bool> = const { Cell::new(false) });
 
 /// Sends due entries in order until one fails transiently; `force` ignores the backoff (a
 /// new entry, the page coming back online). One flush at a time per page.
-pub async fn flush(force: bool) {
+pub fn flush(force: bool) {
     if FLUSHING.with(|f| f.replace(true)) {
         return;
     }
-    loop {
-        let now = js_sys::Date::now();
-        let Some(entry) = load().into_iter().next() else { break };
-        if entry.next_try > now && !force {
-            break;
-        }
-        match send_json("POST", &entry.url, &entry.body, Some(&entry.key)).await {
-            Ok(_) => update(&entry.key, |list, i| {
-                list.remove(i);
-            }),
+    send_next(force);
+}
+
+/// Sends the first entry if it is due, and on success or a final refusal the next one.
+fn send_next(force: bool) {
+    let now = js_sys::Date::now();
+    let Some(entry) = load().into_iter().next().filter(|e| force || e.next_try <= now) else {
+        FLUSHING.with(|f| f.set(false));
+        return;
+    };
+    let (url, body, key) = (entry.url.clone(), entry.body.clone(), entry.key.clone());
+    send_json_then("POST", &url, &body, Some(&key), Box::new(move |result| {
+        let go_on = match result {
+            Ok(_) => {
+                remove(&entry.key);
+                true
+            }
             Err(e) if e.is_transient() && entry.attempts < MAX_ATTEMPTS => {
-                let wait = (1000.0 * 2f64.powi(entry.attempts.min(16) as i32)).min(MAX_BACKOFF_MS);
-                update(&entry.key, |list, i| {
-                    list[i].attempts += 1;
-                    list[i].next_try = js_sys::Date::now() + wait;
-                });
-                break;
+                back_off(&entry.key, (1000.0 * 2f64.powi(entry.attempts.min(16) as i32)).min(MAX_BACKOFF_MS));
+                false
             }
             Err(e) => {
                 report_dropped(&entry, &e);
-                update(&entry.key, |list, i| {
-                    list.remove(i);
-                });
+                remove(&entry.key);
+                true
             }
+        };
+        if go_on {
+            send_next(force);
+        } else {
+            FLUSHING.with(|f| f.set(false));
         }
-    }
-    FLUSHING.with(|f| f.set(false));
+    }));
 }
 
 fn report_dropped(entry: &Entry, error: &ApiError) {
@@ -167,13 +182,13 @@ fn report_dropped(entry: &Entry, error: &ApiError) {
     web_sys::console::error_1(&msg.into());
 }
 
-/// Starts a flush without waiting for it, ignoring the backoff.
+/// Starts a flush (it goes on in the background), ignoring the backoff.
 pub fn kick() {
-    wasm_bindgen_futures::spawn_local(flush(true));
+    flush(true);
 }
 
 fn kick_due() {
-    wasm_bindgen_futures::spawn_local(flush(false));
+    flush(false);
 }
 
 /// Keeps the outbox moving while the page is open: a flush now, on `online`, and on a timer.

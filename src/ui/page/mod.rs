@@ -90,12 +90,7 @@ impl Page {
             pending: Vec::new(),
         })));
         let weak = Rc::downgrade(&page.0);
-        wasm_bindgen_futures::spawn_local(async move {
-            let url = match weak.upgrade() {
-                Some(s) => Page(s).notice_url(),
-                None => return,
-            };
-            let loaded = crate::api::get_text(&url).await;
+        crate::api::get_text_then(&page.notice_url(), move |loaded| {
             if let Some(state) = weak.upgrade() {
                 Page(state).on_notice_text(loaded);
             }
