@@ -213,6 +213,10 @@ describe("objection and restriction (server and page on the variant policy)", ()
       assert.deepEqual(filed.details.purposes, ["direct_marketing"]);
       assert.equal(filed.due_on, oneMonthAfter(filed.received_on), "due one month after receipt (C-C2)");
       const card = await checkCard(page, filed, "Bezwaar");
+      // What the objection is against is on the card, as text.
+      const against = (await page.locator(`${card} .pw-asked li[data-purpose=direct_marketing]`).innerText()).trim();
+      assert.match(against, /^Alle direct marketing/);
+      assert.equal(await page.locator(`${card} .pw-asked li`).count(), 1);
       assert.equal(await page.locator(`${card} h4`).evaluate((h) => h.getRootNode().activeElement === h), true, "focus on the new request");
       await noViolations(page, "objection received");
 
@@ -260,7 +264,9 @@ describe("objection and restriction (server and page on the variant policy)", ()
       const objection = await latest(page);
       assert.equal(objection.kind, "objection");
       assert.deepEqual(objection.details.purposes, [LI_PURPOSE]);
-      await checkCard(page, objection, "Bezwaar");
+      const objectionCard = await checkCard(page, objection, "Bezwaar");
+      const purposeLabel = variant.purposes.find((p) => p.id === LI_PURPOSE).label.nl;
+      assert.equal((await page.locator(`${objectionCard} .pw-asked li[data-purpose=${LI_PURPOSE}]`).innerText()).trim(), purposeLabel);
       const kept = await preferences(page);
       for (const [id, p] of Object.entries(before)) assert.equal(kept[id].granted, p.granted, `${id} unchanged`);
       const done = await completeAndSee(page, server.db, folder.dir, objection.id);
@@ -282,7 +288,10 @@ describe("objection and restriction (server and page on the variant policy)", ()
       assert.equal(restriction.kind, "restriction");
       assert.deepEqual(restriction.details.categories, chosen);
       assert.equal(restriction.due_on, oneMonthAfter(restriction.received_on));
-      await checkCard(page, restriction, "Beperking van de verwerking");
+      const restrictionCard = await checkCard(page, restriction, "Beperking van de verwerking");
+      // The chosen categories are on the card, by their labels, as text.
+      const listed = await page.locator(`${restrictionCard} .pw-asked li[data-category]`).evaluateAll((lis) => lis.map((li) => [li.dataset.category, li.textContent]));
+      assert.deepEqual(listed, chosen.map((id) => [id, variant.categories.find((c) => c.id === id).label.nl]));
       await noViolations(page, "restriction received");
 
       await completeAndSee(page, server.db, folder.dir, restriction.id);
@@ -290,7 +299,14 @@ describe("objection and restriction (server and page on the variant policy)", ()
       assert.ok(rows.some((r) => chosen.includes(r.category)), "the customer has values in the chosen categories");
       for (const r of rows) assert.equal(r.restricted, chosen.includes(r.category) ? 1 : 0, `${r.category} restricted iff chosen`);
       await openTab(page, "data");
-      assert.match(await panelText(page), /beperkt/);
+      // Restricted at the customer's request: said so, not the legal-hold wording (C-C6 is erasure).
+      const shownData = await panelText(page);
+      assert.match(shownData, /beperkt op uw verzoek: we bewaren dit gegeven, maar gebruiken het niet meer/);
+      assert.doesNotMatch(shownData, /wettelijke plicht/);
+      const data = (await api(page, "/api/v1/me/data")).body;
+      for (const c of data.categories) {
+        for (const v of c.values) assert.equal(v.restricted_reason, chosen.includes(c.id) ? "restriction_request" : null, `${c.id}.${v.field}`);
+      }
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -373,6 +389,9 @@ describe("page on the seed policy, server on the variant", () => {
       assert.deepEqual(kinds, policyOf(SITE).rights.requests.map((r) => r.kind), "the page's (seed) offer");
       await openTab(page, "optins");
       const before = await preferences(page);
+      const changeCount = () =>
+        sql(server.db, `SELECT COUNT(*) AS n FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.handle = 'fatima-el-amrani'`)[0].n;
+      const changesBefore = changeCount();
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.url().includes("/api/v1/me/preferences") && r.request().method() === "PUT"),
         press(page, `${W} input[data-purpose=newsletter]`, "Space"),
@@ -382,6 +401,25 @@ describe("page on the seed policy, server on the variant", () => {
       assert.equal(problem.current_policy_version, variant.version);
       const after = await preferences(page);
       for (const [id, p] of Object.entries(before)) assert.equal(after[id].granted, p.granted, `${id} unchanged`);
+
+      // The customer is told in plain words that the privacy statement changed, what was not
+      // saved, and is offered a reload; the switch shows what is stored, nothing is retried.
+      const notice = `${W} .pw-tabpanel:not([hidden]) .pw-stale`;
+      await page.locator(notice).waitFor();
+      const text = (await page.locator(notice).innerText()).replace(/\s+/g, " ");
+      assert.match(text, /De privacyverklaring is gewijzigd/);
+      assert.match(text, new RegExp(`Uw wijziging \\(Nieuwsbrief: ${before.newsletter.granted ? "uit" : "aan"}\\) is daarom niet opgeslagen`), text);
+      assert.doesNotMatch(text, /Dit kon niet worden verwerkt|policy version/);
+      assert.equal(await page.locator(`${W} input[data-purpose=newsletter]`).isChecked(), before.newsletter.granted, "the switch shows what is stored");
+      assert.equal(await page.locator(`${W} input[data-purpose=newsletter]`).isDisabled(), true, "no further change under the old statement");
+      assert.equal(await page.locator(`${notice} h3`).evaluate((h) => h.getRootNode().activeElement === h), true, "focus on the notice");
+      await noViolations(page, "opt-ins under a changed privacy statement");
+      assert.equal(changeCount(), changesBefore, "nothing stored under the new version");
+      // Reload, by keyboard: the page starts again (no notice).
+      await Promise.all([page.waitForEvent("load"), press(page, `${notice} .pw-reload`)]);
+      await page.locator(`${W} .pw-tab`).first().waitFor();
+      await openTab(page, "optins");
+      assert.equal(await page.locator(notice).count(), 0);
     } finally {
       await context.close();
     }

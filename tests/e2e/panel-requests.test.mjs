@@ -101,6 +101,12 @@ describe("control panel requests", () => {
           const cardText = (await page.locator(card).innerText()).replace(/\s+/g, " ");
           assert.match(cardText, /Uiterlijk beantwoord/); // C-C2: the due date is shown
           assert.ok(filed.due_on, "due date");
+          if (kind === "rectification") {
+            // What was asked is on the card, as text: the field and the new value (C-C7).
+            const asked = (await page.locator(`${card} .pw-asked`).innerText()).replace(/\s+/g, " ");
+            assert.match(asked, /Gegeven .+ – .+/, `field named: ${asked}`);
+            assert.match(asked, /Nieuwe waarde Nieuwe waarde 123/, asked);
+          }
 
           operator(suite.server.db, "start", filed.id);
           operator(suite.server.db, "complete", filed.id);
@@ -144,7 +150,8 @@ describe("control panel requests", () => {
           if (kind === "erasure" && site === "pcextreme") {
             await openTab(page, "data");
             const text = await panelText(page);
-            assert.match(text, /beperkt/, "invoices kept, restricted");
+            assert.match(text, /beperkt: na uw verwijderverzoek alleen nog bewaard vanwege een wettelijke plicht/, "invoices kept under the legal hold (C-C6)");
+            assert.doesNotMatch(text, /op uw verzoek/, "not a restriction request");
           }
         }
       } finally {
@@ -152,6 +159,56 @@ describe("control panel requests", () => {
       }
     });
   }
+
+  test("a field the server refuses is marked on its control in the customer's words (C-D5)", async () => {
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const warnings = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    try {
+      await signIn(page, suite.server.url, "pcextreme", "fatima-el-amrani");
+      await openTab(page, "requests");
+      await press(page, `${W} button[data-kind=rectification]`);
+      const form = `${W} .pw-request-form form`;
+      await page.locator(form).waitFor();
+      const value = await page.locator(`${form} select option`).nth(1).getAttribute("value");
+      await page.locator(`${form} select`).selectOption(value);
+      // The page does not count characters; the server refuses more than 1000 (details.value).
+      await page.locator(`${form} input[name=value]`).fill("x".repeat(1001));
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/v1/requests") && r.request().method() === "POST"),
+        press(page, `${form} button[type=submit]`),
+      ]);
+      assert.equal(response.status(), 422);
+      assert.deepEqual((await response.json()).errors.map((e) => e.field), ["details.value"]);
+      await page.waitForFunction(() => document.querySelector("privacy-widget").shadowRoot.querySelector(".pw-request-form input[name=value][aria-invalid=true]"));
+      const info = await page.evaluate(() => {
+        const root = document.querySelector("privacy-widget").shadowRoot;
+        const input = root.querySelector(".pw-request-form input[name=value]");
+        const described = (input.getAttribute("aria-describedby") || "").split(" ").map((id) => root.getElementById(id)).filter((e) => e && !e.hidden);
+        return {
+          focused: root.activeElement === input,
+          message: described.map((e) => e.textContent).join(" "),
+          summary: root.querySelector(".pw-request-form .pw-form-error").textContent,
+        };
+      });
+      assert.equal(info.message, "Dit is te lang: gebruik hooguit 1000 tekens.");
+      assert.ok(info.focused, "focus on the field at fault");
+      assert.match(info.summary, /Verbeter de gemarkeerde velden/);
+      const shown = await panelText(page);
+      assert.doesNotMatch(shown, /longer than|details\.value/, "no English server detail in the page");
+      assert.ok(warnings.some((w) => w.includes("details.value")), `the detail is in the console: ${warnings}`);
+      await noViolations(page, "rectification refused by the server");
+      assert.equal((await api(page, "/api/v1/requests")).body.requests.length, 0, "nothing stored");
+      // Corrected, the same form goes through and the mark is gone.
+      await page.locator(`${form} input[name=value]`).fill("Korte waarde");
+      await quiet(page);
+      await press(page, `${form} button[type=submit]`);
+      await announced(page, "Verzoek ontvangen");
+      assert.deepEqual(problems.filter((p) => !/\b422\b/.test(p)), [], "only the expected refusal");
+    } finally {
+      await context.close();
+    }
+  });
 
   test("a pending request can be withdrawn", async () => {
     const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });

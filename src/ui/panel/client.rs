@@ -22,13 +22,26 @@ pub struct DemoCustomer {
     pub plan: Option<String>,
 }
 
+/// Why a stored value is restricted (kept, but no longer used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restricted {
+    /// At the customer's request (a completed restriction request).
+    Requested,
+    /// Kept after an erasure because of a legal hold (C-C6).
+    LegalHold,
+    /// Kept after an erasure because the category cannot be erased.
+    NotErasable,
+    /// Restricted, the server did not say why.
+    Unspecified,
+}
+
 /// What the backend holds about the customer.
 #[derive(Debug, Clone, Default)]
 pub struct Data {
     pub subject: Subject,
     pub values: Vec<StoredValue>,
-    /// Per value (same order): restricted under a legal hold after an erasure.
-    pub restricted: Vec<bool>,
+    /// Per value (same order): whether and why it is restricted.
+    pub restricted: Vec<Option<Restricted>>,
 }
 
 /// One account opt-in as the server has it.
@@ -55,6 +68,9 @@ pub struct RequestRecord {
     pub received_on: Option<Date>,
     pub due_on: Option<Date>,
     pub timeline: Vec<Step>,
+    /// What was asked: the request's `details` as filed (categories, purposes, field and new
+    /// value, note); shown as text only.
+    pub details: Value,
 }
 
 /// The backend's base URL and the site.
@@ -235,7 +251,15 @@ fn read_data(v: &Value) -> Data {
             Some(other) => other.to_string(),
         };
         data.values.push(StoredValue { category, field, value, events: events(item.get("events")) });
-        data.restricted.push(item.get("restricted").and_then(Value::as_bool).unwrap_or(false));
+        let restricted = item.get("restricted").and_then(Value::as_bool).unwrap_or(false).then(|| {
+            match item.get("restricted_reason").and_then(Value::as_str) {
+                Some("restriction_request") => Restricted::Requested,
+                Some("legal_hold") => Restricted::LegalHold,
+                Some("not_erasable") => Restricted::NotErasable,
+                _ => Restricted::Unspecified,
+            }
+        });
+        data.restricted.push(restricted);
     };
     for c in list(v, "categories") {
         let Some(id) = s(c, "id") else { continue };
@@ -293,5 +317,6 @@ pub fn read_request(v: &Value) -> Option<RequestRecord> {
         received_on: date(&["received_on", "received"]),
         due_on: date(&["due_on", "due"]),
         timeline,
+        details: v.get("details").filter(|d| d.is_object()).cloned().unwrap_or(Value::Null),
     })
 }

@@ -2,6 +2,7 @@
 //! policy: purposes with legal basis, until when each value is kept (a concrete date where the
 //! event date is known), recipients (outside-EU marked), and whether it can be erased (C-C4).
 
+use super::client::Restricted;
 use super::{State, Tab};
 use crate::i18n::{fill, t};
 use crate::policy::RetentionEnd;
@@ -29,6 +30,16 @@ pub fn end_text(ctx: &Ctx, end: &RetentionEnd) -> String {
     match end {
         RetentionEnd::Date(d) => fill(t(ctx.lang, "panel.data.until"), &[("date", &st::date(ctx.lang, *d))]),
         other => other.sentence(ctx.lang),
+    }
+}
+
+/// Why a value is restricted, in words: the customer's restriction request is not a legal hold.
+fn restricted_text(lang: crate::i18n::Lang, why: Restricted) -> &'static str {
+    match why {
+        Restricted::Requested => t(lang, "panel.data.restricted_request"),
+        Restricted::LegalHold => t(lang, "panel.data.restricted_legal_hold"),
+        Restricted::NotErasable => t(lang, "panel.data.restricted_not_erasable"),
+        Restricted::Unspecified => t(lang, "panel.data.restricted"),
     }
 }
 
@@ -84,9 +95,9 @@ fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
                     parts.join("; ")
                 }
             };
-            if data.restricted.get(i).copied().unwrap_or(false) {
+            if let Some(why) = data.restricted.get(i).copied().flatten() {
                 kept.push_str(" — ");
-                kept.push_str(t(lang, "panel.data.restricted"));
+                kept.push_str(restricted_text(lang, why));
             }
             body = body.child(
                 El::new("tr")?

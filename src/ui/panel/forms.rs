@@ -5,7 +5,7 @@
 //! the outbox when the backend cannot be reached.
 
 use super::{requests, util, State, Tab};
-use crate::api::{outbox, ApiError};
+use crate::api::outbox;
 use crate::i18n::{fill, t, Lang};
 use crate::policy::{LegalBasis, RequestKindName, RequestOffer, REQUEST_KINDS};
 use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
@@ -28,10 +28,26 @@ pub fn open(state: &Rc<State>, kind: &'static str) {
 }
 
 struct Controls {
-    /// (control, error element, what it checks)
-    checks: Vec<(Element, Element, Check)>,
-    note: Element,
+    /// (control, error element, what it checks, its name for server refusals: see
+    /// [`super::problems::control_name`])
+    checks: Vec<(Element, Element, Check, &'static str)>,
+    note: (Element, Element),
     summary: Element,
+}
+
+impl Controls {
+    /// The control a server refusal names, by [`super::problems::control_name`].
+    fn target(&self, name: &str) -> Option<super::problems::Target> {
+        if name == "note" {
+            return Some(super::problems::Target { control: self.note.0.clone(), error: self.note.1.clone(), boxes: Vec::new() });
+        }
+        let (control, error, check, _) = self.checks.iter().find(|c| c.3 == name)?;
+        let boxes = match check {
+            Check::AnyChecked(boxes) => boxes.clone(),
+            _ => Vec::new(),
+        };
+        Some(super::problems::Target { control: control.clone(), error: error.clone(), boxes })
+    }
 }
 
 /// A check of one control of a request form (the panel's and the visitor's).
@@ -61,7 +77,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
         add(line);
     }
 
-    let mut checks: Vec<(Element, Element, Check)> = Vec::new();
+    let mut checks: Vec<(Element, Element, Check, &'static str)> = Vec::new();
     let data = state.data.borrow();
     match kind_enum {
         RequestKindName::Access => add(El::new("p")?.text(t(lang, "panel.form.access"))),
@@ -84,11 +100,11 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             }
             let (wrap, control, error) = util::field(t(lang, "panel.form.field"), select, &next_id("pw-rect-field"))?;
             let _ = form.append_child(&wrap.build());
-            checks.push((control, error, Check::Filled));
+            checks.push((control, error, Check::Filled, "field"));
             let input = El::new("input")?.attr("type", "text").attr("name", "value").attr("autocomplete", "off");
             let (wrap, control, error) = util::field(t(lang, "panel.form.new_value"), input, &next_id("pw-rect-value"))?;
             let _ = form.append_child(&wrap.build());
-            checks.push((control, error, Check::Filled));
+            checks.push((control, error, Check::Filled, "value"));
         }
         RequestKindName::Erasure => {
             let plan = plan_erasure(&policy, &data.subject, &data.values, util::today());
@@ -138,20 +154,20 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             let (label, input, error) = confirmation(lang, "pw-confirm")?;
             let _ = form.append_child(&label);
             let _ = form.append_child(&error);
-            checks.push((input, error, Check::Confirmed));
+            checks.push((input, error, Check::Confirmed, "confirm"));
         }
         RequestKindName::Restriction | RequestKindName::Objection => {
             let (fieldset, boxes, error) = choices(&ctx, &policy, kind_enum)?;
             let _ = form.append_child(&fieldset);
             if let Some(first) = boxes.first().cloned() {
-                checks.push((first, error, Check::AnyChecked(boxes)));
+                checks.push((first, error, Check::AnyChecked(boxes), "choices"));
             }
         }
     }
     drop(data);
 
     let note = El::new("textarea")?.attr("name", "note").attr("rows", "3");
-    let (wrap, note, _) = util::field(t(lang, "panel.form.note"), note, &next_id("pw-note"))?;
+    let (wrap, note, note_error) = util::field(t(lang, "panel.form.note"), note, &next_id("pw-note"))?;
     let _ = form.append_child(&wrap.build());
     let summary = El::new("p")?.class("pw-error pw-form-error").attr("role", "alert").build();
     let _ = form.append_child(&summary);
@@ -164,7 +180,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
     let _ = form.append_child(&row);
 
     let key = crate::browser::env::random_id();
-    let controls = Rc::new(Controls { checks, note, summary });
+    let controls = Rc::new(Controls { checks, note: (note, note_error), summary });
     state.keep(Tab::Requests, util::on(&close, "click", state, move |s, _| {
         if let Ok(Some(slot)) = s.body.query_selector(".pw-request-form") {
             dom::clear(&slot);
@@ -180,8 +196,8 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
         e.prevent_default();
         let Some(details) = validate(&s, kind_enum, &controls) else { return };
         let key = key.clone();
-        let summary = controls.summary.clone();
-        util::spawn(&s, |s| async move { submit(&s, kind, details, &key, &summary).await });
+        let controls = controls.clone();
+        util::spawn(&s, |s| async move { submit(&s, kind, details, &key, &controls).await });
     }));
     Ok(form)
 }
@@ -225,7 +241,7 @@ pub fn choices(ctx: &Ctx, policy: &crate::policy::Policy, kind: RequestKindName)
 fn validate(state: &State, kind: RequestKindName, c: &Controls) -> Option<serde_json::Value> {
     let lang = state.lang;
     let mut first_bad: Option<Element> = None;
-    for (control, error, check) in &c.checks {
+    for (control, error, check, _) in &c.checks {
         if !mark(lang, control, error, check) && first_bad.is_none() {
             first_bad = Some(control.clone());
         }
@@ -236,7 +252,8 @@ fn validate(state: &State, kind: RequestKindName, c: &Controls) -> Option<serde_
         return None;
     }
     c.summary.set_text_content(None);
-    let note = Some(util::value_of(&c.note).trim().to_string()).filter(|n| !n.is_empty());
+    util::set_error(&c.note.0, &c.note.1, None);
+    let note = Some(util::value_of(&c.note.0).trim().to_string()).filter(|n| !n.is_empty());
     let chosen = ticked(c.checks.first().map(|x| &x.2));
     let details = details(kind, note, chosen, || {
         let index: usize = util::value_of(&c.checks.first()?.0).parse().ok()?;
@@ -334,8 +351,9 @@ pub fn details(
     })
 }
 
-async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Value, key: &str, summary: &Element) {
+async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Value, key: &str, controls: &Controls) {
     let lang = state.lang;
+    let summary = &controls.summary;
     match state.client.file_request(kind, details.clone(), key).await {
         Ok(record) => {
             state.mount.announce(t(lang, "panel.requests.received_ok"));
@@ -354,28 +372,10 @@ async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Valu
             summary.set_text_content(Some(t(lang, "panel.requests.queued")));
             state.mount.announce(t(lang, "panel.requests.queued"));
         }
-        Err(e) => summary.set_text_content(Some(&refusal_text(lang, &e))),
+        // Each field the server names gets its message on its control (C-D5); a kind the
+        // server does not offer is said in plain words.
+        Err(e) => super::problems::show_refusal(lang, &e, summary, t(lang, "panel.form.fix"), |name| controls.target(name)),
     }
-}
-
-/// What the customer reads when the server refuses a request: plain words when the refusal
-/// names the kind (the server's policy does not offer it, e.g. the page has an older or newer
-/// policy than the server), else the error with the server's detail.
-pub fn refusal_text(lang: Lang, e: &ApiError) -> String {
-    if refused_fields(e).iter().any(|f| f == "kind") {
-        return t(lang, "panel.form.kind_not_offered").to_string();
-    }
-    util::api_error_text(lang, e)
-}
-
-/// The `field` of each entry of a problem+json `errors` list (none for other errors).
-fn refused_fields(e: &ApiError) -> Vec<String> {
-    let ApiError::Rejected(_, body) = e else { return Vec::new() };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return Vec::new() };
-    v.get("errors")
-        .and_then(|list| list.as_array())
-        .map(|list| list.iter().filter_map(|x| x.get("field").and_then(|f| f.as_str()).map(str::to_owned)).collect())
-        .unwrap_or_default()
 }
 
 /// An access answer on screen: every category with its values, from the data package.

@@ -7,6 +7,7 @@ mod data;
 mod forms;
 mod login;
 mod optins;
+mod problems;
 mod requests;
 mod tabs;
 mod util;

@@ -3,7 +3,7 @@
 //! announced; an objection to direct marketing switches every marketing opt-in off at once (C-A11).
 
 use super::client::Preference;
-use super::{util, State, Tab};
+use super::{problems, util, State, Tab};
 use crate::i18n::{fill, t};
 use crate::policy::{ConsentScope, Purpose};
 use crate::requests::is_direct_marketing;
@@ -11,6 +11,7 @@ use crate::ui::dom::{next_id, El};
 use crate::ui::store::text::Ctx;
 use crate::ui::UiError;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// Loads the preferences and renders the tab.
@@ -142,6 +143,18 @@ async fn save(state: &Rc<State>, changes: Vec<(String, bool)>, object: bool) {
                     util::set_checked(&el, !on);
                 }
             }
+            if problems::is_stale_policy(&e) {
+                // The privacy statement changed: the change is not made under a version the
+                // customer has not seen (nor retried); they are told, and offered a reload.
+                problems::log(&e);
+                if let Ok(prefs) = state.client.preferences().await {
+                    render(state, &prefs);
+                }
+                if stale_notice(state, &changes, object).is_err() {
+                    state.mount.announce(util::api_error(state.lang, &e));
+                }
+                return;
+            }
             match state.client.preferences().await {
                 Ok(prefs) if !changes.is_empty() && changes.iter().all(|(p, on)| prefs.iter().any(|x| &x.purpose == p && x.granted == *on)) => {
                     show(state, &prefs);
@@ -155,6 +168,55 @@ async fn save(state: &Rc<State>, changes: Vec<(String, bool)>, object: bool) {
             }
         }
     }
+}
+
+/// What the customer tried to change, in words (`Nieuwsbrief: aan`).
+fn change_text(state: &State, changes: &[(String, bool)], object: bool) -> String {
+    let lang = state.lang;
+    let ctx = Ctx::new(&state.policy, lang);
+    let mut parts: Vec<String> = Vec::new();
+    for (id, on) in changes {
+        let label = state.policy.purpose(id).map_or(id.as_str(), |p| ctx.text(&p.label));
+        let key = if *on { "panel.optins.change_on" } else { "panel.optins.change_off" };
+        parts.push(fill(t(lang, key), &[("purpose", label)]));
+    }
+    if object {
+        parts.push(t(lang, "panel.optins.change_object").to_string());
+    }
+    parts.join(", ")
+}
+
+/// Says at the top of the tab that the privacy statement changed and the change was not saved,
+/// with a reload button; the switches are disabled until the page is reloaded (each change
+/// would be refused the same way). Focus moves to the notice.
+fn stale_notice(state: &Rc<State>, changes: &[(String, bool)], object: bool) -> Result<(), UiError> {
+    let lang = state.lang;
+    let panel = state.panels.borrow().get(Tab::OptIns as usize).cloned().ok_or(UiError::Dom)?;
+    let reload = El::new("button")?.class("pw-btn pw-btn-primary pw-reload").attr("type", "button").text(t(lang, "panel.optins.stale_reload")).build();
+    let notice = El::new("div")?
+        .class("pw-card pw-stale")
+        .attr("role", "alert")
+        .child(El::new("h3")?.attr("tabindex", "-1").text(t(lang, "panel.optins.stale_title")))
+        .child(El::new("p")?.text(&fill(t(lang, "panel.optins.stale"), &[("change", &change_text(state, changes, object))])))
+        .build();
+    let _ = notice.append_child(&reload);
+    let _ = panel.insert_before(&notice, panel.first_child().as_ref());
+    if let Ok(list) = panel.query_selector_all("input[role=switch], .pw-object") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                let _ = el.set_attribute("disabled", "");
+            }
+        }
+    }
+    state.keep(Tab::OptIns, util::on(&reload, "click", state, |_, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    }));
+    if let Ok(Some(h)) = notice.query_selector("h3") {
+        crate::ui::dom::focus(&h);
+    }
+    Ok(())
 }
 
 /// Re-renders the tab from `prefs`, keeping focus on the switch or button that had it.

@@ -8,7 +8,7 @@ use crate::i18n::{fill, t, Lang};
 use crate::policy::{Date, REQUEST_KINDS};
 use crate::requests::{offered_kinds, RequestStatus};
 use crate::ui::dom::{self, El};
-use crate::ui::store::text as st;
+use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
 use std::rc::Rc;
 use web_sys::Element;
@@ -119,9 +119,81 @@ pub fn timeline(lang: Lang, r: &RequestRecord) -> Result<El, UiError> {
     Ok(timeline)
 }
 
+/// What was asked, as text (never markup): the categories of a restriction, what an objection
+/// is against, the field and new value of a rectification, and the note. `None` when the
+/// details say nothing to show (access, export, erasure without a note).
+pub fn asked(ctx: &Ctx, r: &RequestRecord) -> Result<Option<El>, UiError> {
+    let (lang, policy) = (ctx.lang, ctx.policy);
+    let d = &r.details;
+    let text = |key: &str| d.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+    let ids = |key: &str| -> Vec<&str> { d.get(key).and_then(|v| v.as_array()).map_or(Vec::new(), |a| a.iter().filter_map(|v| v.as_str()).collect()) };
+    let mut dl = El::new("dl")?.class("pw-dl pw-asked");
+    let mut any = false;
+    match r.kind.as_str() {
+        "restriction" => {
+            let chosen = ids("categories");
+            let value = if chosen.is_empty() {
+                El::new("span")?.text(t(lang, "panel.requests.asked_all_categories"))
+            } else {
+                let mut ul = El::new("ul")?.class("pw-plain");
+                for id in chosen {
+                    let li = match policy.category(id) {
+                        Some(c) => ctx.el("li", &c.label)?,
+                        None => El::new("li")?.text(id),
+                    };
+                    ul = ul.child(li.attr("data-category", id));
+                }
+                ul
+            };
+            dl = st::row(dl, t(lang, "panel.requests.asked_categories"), value)?;
+            any = true;
+        }
+        "objection" => {
+            let mut ul = El::new("ul")?.class("pw-plain");
+            for id in ids("purposes") {
+                let li = match policy.purpose(id) {
+                    _ if id == crate::requests::DIRECT_MARKETING => El::new("li")?.text(t(lang, "panel.form.direct_marketing")),
+                    Some(p) => ctx.el("li", &p.label)?,
+                    None => El::new("li")?.text(id),
+                };
+                ul = ul.child(li.attr("data-purpose", id));
+            }
+            dl = st::row(dl, t(lang, "panel.requests.asked_objection"), ul)?;
+            any = true;
+        }
+        "rectification" => {
+            if let Some(field) = text("field") {
+                let category = text("category").and_then(|c| policy.category(c));
+                let label = match category.and_then(|c| c.fields.iter().find(|f| f.id == field).map(|f| (c, f))) {
+                    Some((c, f)) => {
+                        let mut s = String::from(ctx.text(&c.label));
+                        s.push_str(" – ");
+                        s.push_str(ctx.text(&f.label));
+                        ctx.mark_lang(El::new("span")?.text(&s))
+                    }
+                    None => El::new("span")?.text(field),
+                };
+                dl = st::row(dl, t(lang, "panel.requests.asked_field"), label)?;
+                any = true;
+            }
+            if let Some(value) = text("value") {
+                dl = st::row(dl, t(lang, "panel.requests.asked_value"), El::new("span")?.class("pw-value").text(value))?;
+                any = true;
+            }
+        }
+        _ => {}
+    }
+    if let Some(note) = text("note") {
+        dl = st::row(dl, t(lang, "panel.requests.asked_note"), El::new("span")?.class("pw-note").text(note))?;
+        any = true;
+    }
+    Ok(any.then_some(dl))
+}
+
 fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
     let lang = state.lang;
     let dl = facts(lang, r)?;
+    let ctx = Ctx::new(&state.policy, lang);
     let timeline = timeline(lang, r)?;
     let mut card = El::new("li")?
         .class("pw-card pw-request")
@@ -129,9 +201,11 @@ fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
         .attr("data-kind", &r.kind)
         .attr("data-status", &r.status)
         .child(El::new("h4")?.attr("tabindex", "-1").text(kind_label(lang, &r.kind)))
-        .child(dl)
-        .child(El::new("h5")?.text(t(lang, "panel.requests.timeline")))
-        .child(timeline);
+        .child(dl);
+    if let Some(asked) = asked(&ctx, r)? {
+        card = card.child(asked);
+    }
+    card = card.child(El::new("h5")?.text(t(lang, "panel.requests.timeline"))).child(timeline);
     if r.status == "refused" {
         let authority = state.policy.text(&state.policy.controller.supervisory_authority.name, lang.tag());
         card = card.child(El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])));

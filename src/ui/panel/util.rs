@@ -77,17 +77,13 @@ pub fn api_error(lang: Lang, e: &ApiError) -> &'static str {
     }
 }
 
-/// The `detail` of a problem+json answer, if the server gave one.
-pub fn problem_detail(e: &ApiError) -> Option<String> {
-    let ApiError::Rejected(_, body) = e else { return None };
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
-    v.get("detail").and_then(|d| d.as_str()).map(str::to_owned)
-}
-
-/// [`api_error`] followed by the server's `detail`, if any.
+/// [`api_error`], and the server's English `detail` (also logged to the console) only as a last
+/// resort: after the general "could not be processed", when nothing better is known.
 pub fn api_error_text(lang: Lang, e: &ApiError) -> String {
+    super::problems::log(e);
     let mut text = String::from(api_error(lang, e));
-    if let Some(d) = problem_detail(e) {
+    let general = matches!(e, ApiError::Rejected(s, _) if !matches!(s, 401 | 403 | 429));
+    if let Some(d) = super::problems::detail(e).filter(|_| general) {
         text.push(' ');
         text.push_str(&d);
     }

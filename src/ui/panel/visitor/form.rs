@@ -9,7 +9,7 @@ use crate::policy::{RequestKindName, REQUEST_KINDS};
 use crate::requests::offered_kinds;
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::panel::forms::{self, Check};
-use crate::ui::panel::requests;
+use crate::ui::panel::{problems, requests};
 use crate::ui::store::text::Ctx;
 use crate::ui::UiError;
 use serde_json::json;
@@ -26,8 +26,27 @@ struct Controls {
     /// The chosen kind's slot and its checks: (control, error, check, name).
     details: Element,
     checks: RefCell<Vec<(Element, Element, Check, &'static str)>>,
-    note: RefCell<Option<Element>>,
+    /// The note and its error element.
+    note: RefCell<Option<(Element, Element)>>,
     summary: Element,
+}
+
+impl Controls {
+    /// The control a server refusal names, by [`problems::control_name`].
+    fn target(&self, name: &str) -> Option<problems::Target> {
+        let target = |control: &Element, error: &Element, boxes: Vec<Element>| problems::Target { control: control.clone(), error: error.clone(), boxes };
+        match name {
+            "email" => Some(target(&self.email, &self.email_error, Vec::new())),
+            "note" => self.note.borrow().as_ref().map(|(n, e)| target(n, e, Vec::new())),
+            _ => self.checks.borrow().iter().find(|c| c.3 == name).map(|(control, error, check, _)| {
+                let boxes = match check {
+                    Check::AnyChecked(boxes) => boxes.clone(),
+                    _ => Vec::new(),
+                };
+                target(control, error, boxes)
+            }),
+        }
+    }
 }
 
 /// Shows an empty form.
@@ -119,28 +138,17 @@ fn build(state: &Rc<Visitor>, step: &Element) -> Result<(), UiError> {
         e.prevent_default();
         let Some((kind, details, email)) = validate(&s, &c) else { return };
         let body = json!({"site": s.site, "email": email, "kind": kind, "details": details}).to_string();
-        let (key, summary, email_control, email_error) = (key.clone(), c.summary.clone(), c.email.clone(), c.email_error.clone());
+        let (key, controls) = (key.clone(), c.clone());
         s.mount.announce(t(s.lang, "visitor.sending"));
         util::spawn(&s, |s| async move {
             if let Err(e) = s.file(body, key, email).await {
-                refused(&s, &e, &summary, &email_control, &email_error);
+                // Each field the server names gets its message on its control; a kind the
+                // server's policy does not offer is said in plain words, as in the panel.
+                problems::show_refusal(s.lang, &e, &controls.summary, t(s.lang, "visitor.fix"), |name| controls.target(name));
             }
         });
     }));
     Ok(())
-}
-
-/// Shows a refusal: an invalid address on the e-mail field, anything else in the summary.
-fn refused(state: &Visitor, e: &crate::api::ApiError, summary: &Element, email: &Element, email_error: &Element) {
-    let lang = state.lang;
-    let on_email = matches!(e, crate::api::ApiError::Rejected(422, body) if body.contains("\"field\":\"email\""));
-    if on_email {
-        util::set_error(email, email_error, Some(t(lang, "visitor.email_invalid")));
-        summary.set_text_content(Some(t(lang, "visitor.fix")));
-        dom::focus(email);
-        return;
-    }
-    summary.set_text_content(Some(&util::api_error_text(lang, e)));
 }
 
 /// Fills the details slot for `kind`.
@@ -221,10 +229,10 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Resul
         }
     }
     let note = El::new("textarea")?.attr("name", "note").attr("rows", "3");
-    let (wrap, note, _) = util::field(t(lang, "panel.form.note"), note, &next_id("pw-vnote"))?;
+    let (wrap, note, note_error) = util::field(t(lang, "panel.form.note"), note, &next_id("pw-vnote"))?;
     let _ = slot.append_child(&wrap.build());
     *c.checks.borrow_mut() = checks;
-    *c.note.borrow_mut() = Some(note);
+    *c.note.borrow_mut() = Some((note, note_error));
     Ok(())
 }
 
@@ -269,7 +277,10 @@ fn validate(state: &Visitor, c: &Controls) -> Option<(&'static str, serde_json::
     }
     c.summary.set_text_content(None);
     let kind = chosen?;
-    let note = c.note.borrow().as_ref().map(|n| util::value_of(n).trim().to_string()).filter(|n| !n.is_empty());
+    if let Some((n, e)) = c.note.borrow().as_ref() {
+        util::set_error(n, e, None);
+    }
+    let note = c.note.borrow().as_ref().map(|(n, _)| util::value_of(n).trim().to_string()).filter(|n| !n.is_empty());
     let checks = c.checks.borrow();
     let value_of = |name: &str| checks.iter().find(|x| x.3 == name).map(|x| util::value_of(&x.0)).unwrap_or_default();
     let chosen = forms::ticked(checks.iter().find(|x| x.3 == "choices").map(|x| &x.2));
