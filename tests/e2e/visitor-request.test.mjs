@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
-import { operator, seedOf, sql } from "./panel-helpers.mjs";
+import { operator, policyOf, seedOf, sql } from "./panel-helpers.mjs";
 
 const V = 'privacy-widget[view="request"]';
 const STORAGE_KEY = "pw_visitor_request:pcextreme";
@@ -289,6 +289,59 @@ describe("visitor request on the privacy page", () => {
       const details = JSON.parse(row.details);
       assert.equal(details.value, "Nieuwe waarde 42");
       assert.equal(`${details.category} ${details.field}`, option);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("refusals by the server in the visitor's words: a kind the server does not offer, a field at fault", async () => {
+    // The page's policy offers restriction; the server's (the seed) does not.
+    const variant = policyOf("pcextreme");
+    variant.rights.requests.push({ kind: "restriction" });
+    const email = seedOf("pcextreme").customers[0].email;
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const warnings = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    try {
+      await page.route("**/policies/pcextreme.json", (route) =>
+        route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(variant) }));
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      await press(page, `${V} input[name=kind][value=restriction]`, "Space");
+      await press(page, `${V} .pw-visitor-details fieldset input[type=checkbox]`, "Space");
+      await page.locator(`${V} input[name=email]`).fill(email);
+      const summary = `${V} .pw-visitor-form .pw-form-error`;
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/v1/requests") && r.request().method() === "POST"),
+        press(page, `${V} .pw-visitor-form button[type=submit]`),
+      ]);
+      assert.equal(response.status(), 422);
+      assert.deepEqual((await response.json()).errors.map((e) => e.field), ["kind"]);
+      await page.waitForFunction((sel) => document.querySelector(sel).shadowRoot.querySelector(".pw-form-error").textContent.trim().length > 0, V);
+      const text = (await page.locator(summary).innerText()).trim();
+      assert.match(text, /biedt dit soort verzoek niet aan/, `plain words: ${text}`);
+      assert.doesNotMatch(text, /kind:|does not offer/, `no server jargon: ${text}`);
+      await noViolations(page, "visitor form, kind refused by the server");
+
+      // A rectified value longer than the server accepts: marked on the value field itself.
+      await press(page, `${V} input[name=kind][value=rectification]`, "Space");
+      const option = await page.locator(`${V} select[name=field] option`).nth(1).getAttribute("value");
+      await page.locator(`${V} select[name=field]`).selectOption(option);
+      await page.locator(`${V} input[name=value]`).fill("x".repeat(1001));
+      const [second] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/v1/requests") && r.request().method() === "POST"),
+        press(page, `${V} .pw-visitor-form button[type=submit]`),
+      ]);
+      assert.equal(second.status(), 422);
+      await page.waitForFunction((sel) => document.querySelector(sel).shadowRoot.querySelector("input[name=value][aria-invalid=true]"), V);
+      assert.deepEqual(await describedErrors(page, "input[name=value]"), ["Dit is te lang: gebruik hooguit 1000 tekens."]);
+      assert.equal((await focused(page)).name, "value", "focus on the field at fault");
+      assert.doesNotMatch(await page.locator(summary).innerText(), /longer than|details\./);
+      assert.ok(warnings.some((w) => w.includes("details.value")), `the English detail is in the console: ${warnings}`);
+      await noViolations(page, "visitor form, value refused by the server");
+      assert.deepEqual(problems.filter((p) => !/\b422\b/.test(p)), [], "only the expected refusals");
+      const [row] = sql(suite.server.db, `SELECT COUNT(*) AS n FROM requests WHERE email = '${email}' AND kind IN ('restriction') `);
+      assert.equal(row.n, 0, "nothing stored");
     } finally {
       await context.close();
     }
