@@ -25,7 +25,9 @@ impl Lang {
 
     /// Reads a BCP 47 tag (`"en-GB"`, `"NL"`); `None` when the widget has no catalog for it.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next().unwrap_or("").trim_ascii();
+        // The primary subtag: up to the first `-` or `_` (ASCII, so a char boundary).
+        let end = tag.bytes().position(|b| b == b'-' || b == b'_').unwrap_or(tag.len());
+        let primary = tag.get(..end).unwrap_or("").trim_ascii();
         if primary.eq_ignore_ascii_case("nl") {
             Some(Lang::Nl)
         } else if primary.eq_ignore_ascii_case("en") {
