@@ -58,7 +58,7 @@ fn activate_one(doc: &Document, el: &Element, granted: &dyn Fn(&str) -> bool) ->
 /// `data-type` when given), the same text; the nonce property is carried over explicitly
 /// because browsers hide the attribute's value after parsing.
 fn activate_script(doc: &Document, old: &Element) -> bool {
-    let Ok(new) = doc.create_element("script") else { return false };
+    let new = super::js::create_element(doc, "script");
     for name in old.get_attribute_names().iter().filter_map(|n| n.as_string()) {
         if name != "type" && name != "data-type" {
             if let Some(value) = old.get_attribute(&name) {

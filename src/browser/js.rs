@@ -1,9 +1,11 @@
 //! JSON through the browser's own `JSON.parse` and `JSON.stringify`, and plain-object members:
 //! the marketing page reads its notice and keeps its outbox without a JSON parser in the wasm.
+//! Also `createElement` without an error path for our constant tags.
 
 use crate::consent::NoticeSource;
 use js_sys::{Array, Object, Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Parses a JSON text; the error is the browser's message (`Unexpected token } in JSON at position 5`).
 pub fn parse(text: &str) -> Result<JsValue, String> {
@@ -28,6 +30,22 @@ pub fn set(object: &Object, key: &str, value: &JsValue) {
 /// Sets the member `key` of a plain object to a string.
 pub fn set_str(object: &Object, key: &str, value: &str) {
     set(object, key, &JsValue::from_str(value));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The document, with `createElement` bound without `catch`: it throws only for an
+    /// invalid tag name, and ours are constants (`&'static str`) that the browser tests build,
+    /// so no error path per element.
+    #[wasm_bindgen(extends = web_sys::Document)]
+    type Doc;
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create(this: &Doc, tag: &str) -> web_sys::Element;
+}
+
+/// `doc.createElement(tag)` for a constant tag of ours (no error path, see `Doc`).
+pub fn create_element(doc: &web_sys::Document, tag: &'static str) -> web_sys::Element {
+    doc.unchecked_ref::<Doc>().create(tag)
 }
 
 impl NoticeSource for JsValue {

@@ -3,7 +3,6 @@
 //! Every string from a policy, a server or a visitor goes in through [`El::text`] or
 //! [`El::attr`] (never as markup), so nothing they contain can become an element.
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
@@ -92,25 +91,14 @@ impl El {
 
 /// An element under construction for the marketing-page views, like [`El`] but without an
 /// error per element: the view gets the document once (the one place that can fail) and
-/// every element comes from it, so the views carry no error paths (a smaller wasm). Text and
+/// every element comes from it ([`crate::browser::js::create_element`]), so the views carry no error paths (a smaller wasm). Text and
 /// attribute values go in as text, never as markup, as with [`El`].
 pub struct Tree(Element);
-
-#[wasm_bindgen]
-extern "C" {
-    /// The document, with `createElement` bound without `catch`: it throws only for an
-    /// invalid tag name, and ours are constants (`&'static str`) that the browser tests build,
-    /// so no error path per element.
-    #[wasm_bindgen(extends = Document)]
-    type Doc;
-    #[wasm_bindgen(method, js_name = createElement)]
-    fn create(this: &Doc, tag: &str) -> Element;
-}
 
 impl Tree {
     /// Creates an element of `tag` (a constant of ours) in `doc`.
     pub fn new(doc: &Document, tag: &'static str) -> Tree {
-        Tree(doc.unchecked_ref::<Doc>().create(tag))
+        Tree(crate::browser::js::create_element(doc, tag))
     }
 
     /// Sets the classes (space separated, constants of ours; once per element).

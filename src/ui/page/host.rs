@@ -26,7 +26,8 @@ pub(super) fn page_mount() -> Result<Mount, super::super::UiError> {
     let host = Tree::new(&doc, "div").class("pw-page-host").attr("id", "privacy-widget-consent").done();
     body.prepend_with_node_1(&host).map_err(|_| super::super::UiError::Dom)?;
     let mount = Mount::attach(host)?;
-    let _ = mount.frame.class_list().add_1("pw-page");
+    // The frame's classes are ours: `pw-root` from the mount, plus `pw-page`.
+    mount.frame.set_class_name("pw-root pw-page");
     Ok(mount)
 }
 

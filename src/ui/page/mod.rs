@@ -184,10 +184,10 @@ impl Page {
     /// Stores, signals, records and announces a decision.
     fn commit(&self, decision: Decision) {
         let now = env::now_secs();
-        let (notice, lang, previous, opts, gpc) = {
+        let (notice, lang, previous, gpc) = {
             let s = self.0.borrow();
             let Some(notice) = s.notice.clone() else { return };
-            (notice, s.lang, s.stored.clone(), s.options.clone(), s.gpc)
+            (notice, s.lang, s.stored.clone(), s.gpc)
         };
         let record = ConsentRecord {
             consent_id: previous.as_ref().map(|p| p.consent_id.clone()).unwrap_or_else(env::random_id),
@@ -198,10 +198,14 @@ impl Page {
             decided_at: now,
             first_at: previous.as_ref().map(|p| p.first_at.min(now)).unwrap_or(now),
         };
-        cookies::write_decision(&record, &opts.cookie_domain);
-        let withdrawn = consent::withdrawn(previous.as_ref(), &decision);
-        effects::clear_purposes(&notice, &withdrawn);
-        effects::record_proof(&opts, &record, gpc);
+        {
+            // None of these touches the page's state.
+            let opts = &self.0.borrow().options;
+            cookies::write_decision(&record, &opts.cookie_domain);
+            let withdrawn = consent::withdrawn(previous.as_ref(), &decision);
+            effects::clear_purposes(&notice, &withdrawn);
+            effects::record_proof(opts, &record, gpc);
+        }
         {
             let mut s = self.0.borrow_mut();
             s.stored = Some(record.clone());
