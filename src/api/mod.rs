@@ -164,8 +164,9 @@ extern "C" {
     fn then_both(this: &Settles, on_settled: &JsValue, on_settled_too: &JsValue) -> js_sys::Promise;
 }
 
-fn when_settled(promise: &js_sys::Promise, f: impl FnOnce(JsValue) + 'static) {
-    let f = Closure::once_into_js(f);
+/// Calls `f` with the promise's value or rejection reason (one closure type for every use).
+fn when_settled(promise: &js_sys::Promise, f: Box<dyn FnOnce(JsValue)>) {
+    let f = Closure::once_into_js(move |value: JsValue| f(value));
     let _ = promise.unchecked_ref::<Settles>().then_both(&f, &f);
 }
 
@@ -183,12 +184,12 @@ fn call_then(url: &str, init: RequestInit, headers: &[(&str, &str)], done: Done)
         drop(timer);
         done(classify(outcome, timed_out));
     };
-    when_settled(&window.fetch_with_request(&request), move |value| {
+    when_settled(&window.fetch_with_request(&request), Box::new(move |value| {
         // Resolved: a Response; rejected (network, abort): an error.
         let Ok(response) = value.dyn_into::<Response>() else { return finish(Err(ApiError::Unreachable)) };
         let status = response.status();
         let Ok(text) = response.text() else { return finish(Err(ApiError::Malformed)) };
         // Resolved: the body text; rejected: an error, never a string.
-        when_settled(&text, move |body| finish(body.as_string().map(|body| Reply { status, body }).ok_or(ApiError::Malformed)));
-    });
+        when_settled(&text, Box::new(move |body| finish(body.as_string().map(|body| Reply { status, body }).ok_or(ApiError::Malformed))));
+    }));
 }
