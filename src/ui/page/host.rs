@@ -31,8 +31,9 @@ pub(super) fn page_mount() -> Result<Mount, super::super::UiError> {
     Ok(mount)
 }
 
-/// Runs `f` once `<body>` exists (now, or on `DOMContentLoaded`).
-pub(super) fn when_body(f: impl FnOnce() + 'static) {
+/// Runs `f` once `<body>` exists (now, or on `DOMContentLoaded`); boxed, so that there is one
+/// listener type.
+pub(super) fn when_body(f: Box<dyn FnOnce()>) {
     let Some(doc) = dom::document() else { return };
     if doc.body().is_some() && doc.ready_state() != "loading" {
         f();

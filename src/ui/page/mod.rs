@@ -129,12 +129,12 @@ impl Page {
             Err(line) => {
                 web_sys::console::error_1(&"privacy-widget: the consent notice could not be loaded; nothing is enabled".into());
                 web_sys::console::error_1(&line.into());
-                host::when_body(move || {
+                host::when_body(Box::new(move || {
                     if let Ok(mount) = host::page_mount() {
                         mount.show_unavailable();
                         host::KEPT.with(|k| k.borrow_mut().mounts.push(mount));
                     }
-                });
+                }));
             }
         }
     }
@@ -167,7 +167,7 @@ impl Page {
             }
         }
         let page = self.clone();
-        host::when_body(move || page.mount_ui(q.is_open()));
+        host::when_body(Box::new(move || page.mount_ui(q.is_open())));
     }
 
     /// Turns a visitor's action into a decision and commits it.
