@@ -60,6 +60,7 @@ pub struct ConsentWidget {
     page: Page,
 }
 
+#[inline(never)]
 fn string_option(options: &JsValue, key: &str) -> String {
     Reflect::get(options, &JsValue::from_str(key)).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }

@@ -145,17 +145,21 @@ impl Mount {
 
 /// The element's `lang` attribute, then `<html lang>`, then the browser's languages, then Dutch.
 pub fn detect_lang(host: &Element) -> Lang {
-    let mut candidates: Vec<String> = Vec::new();
-    candidates.extend(host.get_attribute("lang"));
-    if let Some(html) = dom::document().and_then(|d| d.document_element()) {
-        candidates.extend(html.get_attribute("lang"));
+    let chosen = |tag: Option<String>| tag.and_then(|t| Lang::from_tag(&t));
+    if let Some(lang) = chosen(host.get_attribute("lang")) {
+        return lang;
+    }
+    if let Some(lang) = chosen(dom::document().and_then(|d| d.document_element()).and_then(|h| h.get_attribute("lang"))) {
+        return lang;
     }
     if let Some(window) = web_sys::window() {
-        for lang in window.navigator().languages().iter() {
-            candidates.extend(lang.as_string());
+        for tag in window.navigator().languages().iter() {
+            if let Some(lang) = chosen(tag.as_string()) {
+                return lang;
+            }
         }
     }
-    Lang::choose(candidates.iter().map(String::as_str))
+    Lang::Nl
 }
 
 /// Resolves a mount target: an `Element`, or a CSS selector string.
