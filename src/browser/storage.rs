@@ -7,29 +7,32 @@ fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn session() -> Option<Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
 /// Removes every localStorage and sessionStorage key matching one of `patterns`.
 pub fn clear_matching(patterns: &[&str]) -> usize {
+    let Some(window) = web_sys::window() else { return 0 };
     let mut removed = 0;
-    for store in [local(), session()].into_iter().flatten() {
-        let len = store.length().unwrap_or(0);
-        let mut doomed = Vec::new();
-        for i in 0..len {
-            if let Ok(Some(key)) = store.key(i) {
-                if patterns.iter().any(|p| wildcard_match(p, &key)) {
-                    doomed.push(key);
-                }
-            }
-        }
-        for key in doomed {
-            let _ = store.remove_item(&key);
-            removed += 1;
+    for store in [window.local_storage(), window.session_storage()] {
+        if let Ok(Some(store)) = store {
+            removed += clear_in(&store, patterns);
         }
     }
     removed
+}
+
+fn clear_in(store: &Storage, patterns: &[&str]) -> usize {
+    let len = store.length().unwrap_or(0);
+    let mut doomed = Vec::new();
+    for i in 0..len {
+        if let Ok(Some(key)) = store.key(i) {
+            if patterns.iter().any(|p| wildcard_match(p, &key)) {
+                doomed.push(key);
+            }
+        }
+    }
+    for key in &doomed {
+        let _ = store.remove_item(key);
+    }
+    doomed.len()
 }
 
 /// Reads a localStorage item (None when storage is blocked).
