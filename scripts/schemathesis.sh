@@ -2,9 +2,13 @@
 # Contract test (issue 6): schemathesis generates requests from server/openapi.yaml and runs them
 # against a real server (temp database, free port, the demo site in www/): no 5xx, and every
 # response must match the spec (status, content type, headers, schema).
-#   scripts/schemathesis.sh                 builds the debug server, runs ~1-2 minutes
+#   scripts/schemathesis.sh                 builds the debug server, runs ~20 s
 #   PW_SERVER=path/to/binary scripts/schemathesis.sh
-#   ST_MAX_EXAMPLES=100 scripts/schemathesis.sh   more examples per operation
+#   ST_MAX_EXAMPLES=300 scripts/schemathesis.sh   more examples per operation (default 100)
+#   ST_MAX_TIME=600 scripts/schemathesis.sh       keep fuzzing with new examples for 600 s
+# One pass: every operation through the coverage phase (the spec's boundary and invalid values)
+# and ST_MAX_EXAMPLES fuzzed cases each, seeded (the same ~1,900 cases every run). (A --max-time
+# is a budget that schemathesis always spends, repeating the fuzzing until it runs out.)
 # schemathesis comes from scripts/setup.sh (a venv in .tools/schemathesis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +50,7 @@ host=${base#http://}
 set +e
 "$st" run server/openapi.yaml --url "$base" \
   --checks all --exclude-checks ignored_auth,positive_data_acceptance \
-  --max-examples "${ST_MAX_EXAMPLES:-30}" --max-time "${ST_MAX_TIME:-75}" \
+  --max-examples "${ST_MAX_EXAMPLES:-100}" ${ST_MAX_TIME:+--max-time "$ST_MAX_TIME"} \
   --phases examples,coverage,fuzzing \
   --rate-limit auto --request-timeout 10 --seed 6 \
   --suppress-health-check all \

@@ -6,6 +6,7 @@
 #   scripts/test.sh native     cargo test: the pure widget modules and the server (real SQLite)
 #   scripts/test.sh browser    wasm-bindgen-test in headless Chromium: the files tests/browser_*.rs
 #   scripts/test.sh e2e        node --test tests/e2e/ against the real server and dist/
+#                              (PW_E2E_JOBS test files at a time, default 2)
 #   scripts/test.sh contract   schemathesis against the real server from server/openapi.yaml
 #   scripts/test.sh postgres   the server's cargo tests again on PostgreSQL (scripts/with-postgres.sh)
 # Every layer runs even when an earlier one fails; the exit status is non-zero if any failed.
@@ -35,7 +36,7 @@ count_node() {
 }
 
 run_layer() { # name, counter, command...
-  local name=$1 counter=$2 log="$logdir/$1.log" rc
+  local name=$1 counter=$2 log="$logdir/$1.log" rc started=$SECONDS
   shift 2
   printf '\n===== %s: %s\n' "$name" "$*"
   "$@" 2>&1 | tee -a "$log"
@@ -49,7 +50,8 @@ run_layer() { # name, counter, command...
   [ "$rc" -ne 0 ] && status=1
   total_pass=$((total_pass + p))
   total_fail=$((total_fail + f))
-  summary+=("$(printf '%-28s %4d passed, %d failed%s' "$name" "$p" "$f" "$([ "$rc" -ne 0 ] && echo "  (exit $rc)")")")
+  summary+=("$(printf '%-28s %4d passed, %d failed  %4ds%s' "$name" "$p" "$f" $((SECONDS - started)) \
+    "$([ "$rc" -ne 0 ] && echo "  (exit $rc)")")")
 }
 
 for layer in "${layers[@]}"; do
@@ -58,7 +60,12 @@ for layer in "${layers[@]}"; do
       run_layer "size budget" single node scripts/size.mjs --check
       ;;
     native)
-      run_layer "native: widget" count_cargo cargo test -p privacy-widget --no-default-features
+      # The widget's own tests build it with its dev-dependencies' features, the server with the
+      # server's; both debug libraries would land on one file name (a cdylib has no hash in it)
+      # and each run would rebuild the other, then the server and its ~20 test binaries (~30 s).
+      # An explicit --target (the host) gives the widget's tests their own folder.
+      host=$(rustc -vV | sed -n 's/^host: //p')
+      run_layer "native: widget" count_cargo cargo test -p privacy-widget --no-default-features --target "$host"
       run_layer "native: server" count_cargo cargo test -p privacy-widget-server
       ;;
     browser)
@@ -68,8 +75,20 @@ for layer in "${layers[@]}"; do
     e2e)
       # A server that does not build fails the layer (never a stale binary).
       export PW_SERVER="${PW_SERVER:-${CARGO_TARGET_DIR:-$PWD/target}/debug/privacy-widget-server}"
+      # Each test file starts its own server (port 0, temp database) and browser, so files run
+      # side by side: the suite mostly waits (timers, the widget's timeouts), ~0.4 CPU per file.
+      # The longest files start first so that the two lanes end together; the others follow in
+      # name order (every *.test.mjs runs, listed here or not).
+      e2e_files=()
+      for f in adversarial-faults adversarial-a11y panel-requests consent; do
+        [ -f "tests/e2e/$f.test.mjs" ] && e2e_files+=("tests/e2e/$f.test.mjs")
+      done
+      for f in tests/e2e/*.test.mjs; do
+        [[ " ${e2e_files[*]} " == *" $f "* ]] || e2e_files+=("$f")
+      done
       run_layer "e2e: node --test" count_node bash -c \
-        'cargo build -p privacy-widget-server && node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap tests/e2e/'
+        'cargo build -p privacy-widget-server && node --test --test-concurrency="${PW_E2E_JOBS:-2}" --test-timeout=300000 --test-reporter=tap "$@"' \
+        e2e "${e2e_files[@]}"
       ;;
     contract)
       run_layer "contract: schemathesis" single scripts/schemathesis.sh

@@ -173,7 +173,10 @@ export async function waitForWidget(page, { timeout = 10_000 } = {}) {
   return handle.jsonValue();
 }
 
-const axeSource = () => readFileSync(join(repoRoot, "tests", "e2e", "node_modules", "axe-core", "axe.min.js"), "utf8");
+let axeText;
+/** axe-core's source, read once per test file. */
+const axeSource = () =>
+  (axeText ??= readFileSync(join(repoRoot, "tests", "e2e", "node_modules", "axe-core", "axe.min.js"), "utf8"));
 
 /**
  * Runs axe-core in the page (WCAG 2.x A/AA + best practices by default; open shadow roots are
