@@ -28,12 +28,8 @@ pub fn random_bytes() -> [u8; 16] {
             f.dyn_into::<js_sys::Function>().ok()?.call1(&crypto, &array).ok()
         })
         .is_some();
-    if filled {
-        array.copy_to(&mut out);
-    } else {
-        for b in out.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
+    for (i, b) in (0u32..).zip(out.iter_mut()) {
+        *b = if filled { array.get_index(i) } else { (js_sys::Math::random() * 256.0) as u8 };
     }
     out
 }
