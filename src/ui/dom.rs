@@ -186,18 +186,9 @@ pub fn next_id(prefix: &'static str) -> String {
 
 /// Appends the decimal digits of `n` without pulling in the formatting machinery.
 pub fn push_u32(out: &mut String, n: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    // Most significant digit first, by recursion (at most ten deep): no buffer, no index.
+    if n >= 10 {
+        push_u32(out, n / 10);
     }
-    for b in &buf[i..] {
-        out.push(*b as char);
-    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
