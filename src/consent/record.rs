@@ -201,20 +201,12 @@ fn parse_u64(text: &str) -> Option<u64> {
 
 /// Appends the decimal digits of `n` without the formatting machinery.
 pub fn push_u64(out: &mut String, n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    // Most significant digit first, by recursion (at most twenty deep): no buffer, no index
+    // (a bounds-check panic path would pull integer formatting into the wasm).
+    if n >= 10 {
+        push_u64(out, n / 10);
     }
-    for b in &buf[i..] {
-        out.push(*b as char);
-    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]
