@@ -10,13 +10,12 @@ use web_sys::Element;
 
 /// Page-lifetime things with no widget to own them: the "unavailable" mount and the
 /// `DOMContentLoaded` listeners waiting for `<body>`.
-#[derive(Default)]
 pub(super) struct Kept {
     pub(super) mounts: Vec<Mount>,
     waiting: Vec<EventListener>,
 }
 
-thread_local!(pub(super) static KEPT: RefCell<Kept> = RefCell::new(Kept::default()));
+thread_local!(pub(super) static KEPT: RefCell<Kept> = const { RefCell::new(Kept { mounts: Vec::new(), waiting: Vec::new() }) });
 
 /// The marketing page's widget host: a fixed element, first in `<body>` so that the banner
 /// comes first in the keyboard order.
