@@ -26,6 +26,7 @@ all:initial;display:block;box-sizing:border-box;font:medium/1.5 system-ui,-apple
 .pw-root ul{padding-inline-start:1.25em}
 .pw-muted{color:var(--muted);font-size:.9em}
 .pw-row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center}
+.pw-root [hidden]{display:none!important}
 .pw-btn{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:44px;padding:.5em 1em;border:2px solid var(--accent);border-radius:var(--radius);background:var(--bg);color:var(--accent);font:inherit;font-weight:600;line-height:1.2;text-align:center;cursor:pointer}
 .pw-btn:hover{background:var(--soft)}
 .pw-btn-primary{background:var(--accent);color:var(--on-accent)}

@@ -80,10 +80,33 @@ describe("first visit", () => {
     assert.deepEqual(await pw(page, "accept-all").textContent(), "Alles accepteren");
     assert.deepEqual(await pw(page, "reject-all").textContent(), "Alles weigeren");
     assert.equal(await page.evaluate(() => document.body.inert || false), false, "the page is not inert");
+    assert.equal(await pw(page, "open").isVisible(), false, "the floating button waits until the banner is answered");
     // C-D6
     const violations = await axe(page);
     assert.deepEqual(violations, [], formatViolations(violations));
     await context.close();
+  });
+});
+
+describe("the page around the widget", () => {
+  // C-D3: nothing of the page stays hidden under the fixed widget: at the end of the page the
+  // footer's own "Privacy-instellingen" link can be scrolled clear of the floating button and
+  // clicked with a mouse (the pointer reaches the link, not the button over it).
+  test("the footer link is clickable with a mouse at the end of the page, on a wide and a narrow screen", async () => {
+    for (const viewport of [{ width: 1280, height: 720 }, { width: 320, height: 640 }]) {
+      const { page, context } = await fresh();
+      await page.setViewportSize(viewport);
+      await pw(page, "reject-all").click();
+      await pw(page, "open").waitFor();
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      const link = page.locator("footer [data-privacy-widget-open]");
+      const [linkBox, buttonBox] = [await link.boundingBox(), await pw(page, "open").boundingBox()];
+      const overlap = !(linkBox.y + linkBox.height <= buttonBox.y || buttonBox.y + buttonBox.height <= linkBox.y || linkBox.x + linkBox.width <= buttonBox.x || buttonBox.x + buttonBox.width <= linkBox.x);
+      assert.equal(overlap, false, `${viewport.width} px: link ${JSON.stringify(linkBox)} under button ${JSON.stringify(buttonBox)}`);
+      await link.click({ timeout: 5_000 });
+      await pw(page, "dialog").waitFor();
+      await context.close();
+    }
   });
 });
 

@@ -42,19 +42,50 @@ pub(super) fn when_body(f: Box<dyn FnOnce()>) {
     KEPT.with(|k| k.borrow_mut().waiting.push(listener));
 }
 
-/// Keeps page elements that get focus clear of the fixed banner or button (C-D3, WCAG
-/// 2.4.11): `scroll-padding-bottom` on `<html>` follows the widget's height (set through the
-/// CSSOM, which a strict CSP allows).
+/// The id of the spacer at the end of `<body>`.
+const SPACER_ID: &str = "privacy-widget-spacer";
+
+/// Keeps page content clear of the fixed banner or button (C-D3, WCAG 2.4.11): focused
+/// elements through `scroll-padding-bottom` on `<html>`, and the end of the page through an
+/// empty, hidden-from-assistive-technology spacer at the end of `<body>` as tall as the widget,
+/// so that a footer link can be scrolled above the floating button and clicked. Both follow the
+/// widget's height; both are set through the CSSOM, which a strict CSP allows, and marked
+/// `!important` so that a page's global rules cannot collapse the spacer.
 pub fn keep_focus_visible(host: &Element) {
-    let Some(html) = dom::document().and_then(|d| d.document_element()) else { return };
+    let Some(doc) = dom::document() else { return };
     let height = f64::from(host.client_height());
     let mut value = String::new();
     dom::push_u32(&mut value, height.max(0.0) as u32 + 8);
     value.push_str("px");
-    if let Ok(style) = js_sys::Reflect::get(&html, &"style".into()) {
+    if let Some(html) = doc.document_element() {
+        set_style(&html, "scroll-padding-bottom", &value, "");
+    }
+    let spacer = match doc.get_element_by_id(SPACER_ID) {
+        Some(s) => Some(s),
+        None => doc.body().and_then(|body| {
+            let s = Tree::new(&doc, "div").attr("id", SPACER_ID).attr("aria-hidden", "true").done();
+            body.append_with_node_1(&s).ok().map(|_| s)
+        }),
+    };
+    if let Some(spacer) = spacer {
+        set_style(&spacer, "display", "block", "important");
+        set_style(&spacer, "height", &value, "important");
+    }
+}
+
+/// Removes the spacer (the widget is destroyed).
+pub fn remove_spacer() {
+    if let Some(s) = dom::document().and_then(|d| d.get_element_by_id(SPACER_ID)) {
+        s.remove();
+    }
+}
+
+/// `el.style.setProperty(name, value, priority)`.
+fn set_style(el: &Element, name: &str, value: &str, priority: &str) {
+    if let Ok(style) = js_sys::Reflect::get(el, &"style".into()) {
         if let Ok(set) = js_sys::Reflect::get(&style, &"setProperty".into()) {
             if let Some(set) = set.dyn_ref::<js_sys::Function>() {
-                let _ = set.call2(&style, &"scroll-padding-bottom".into(), &value.into());
+                let _ = set.call3(&style, &name.into(), &value.into(), &priority.into());
             }
         }
     }

@@ -333,6 +333,7 @@ impl Page {
         if let Some(m) = s.mount.take() {
             m.detach();
             m.host.remove();
+            host::remove_spacer();
         }
     }
 }
