@@ -1,6 +1,7 @@
 //! First-party cookies: the `pw_consent` decision cookie, and clearing a withdrawn
 //! purpose's cookies on the current host and its parent domains (C-A7).
 
+use crate::consent::record::{pieces, split_at_byte};
 use crate::consent::{parent_domains, push_u64, wildcard_match, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
@@ -12,14 +13,14 @@ fn html_document() -> Option<HtmlDocument> {
 /// Every `name=value` pair in `document.cookie`.
 pub fn all() -> Vec<(String, String)> {
     let Some(cookie) = html_document().and_then(|d| d.cookie().ok()) else { return Vec::new() };
-    cookie
-        .split(';')
+    // Byte scans: `str::split(char)` would bring index panics (integer formatting) into the wasm.
+    pieces(&cookie, b';')
         .filter_map(|pair| {
             let pair = pair.trim_ascii();
             if pair.is_empty() {
                 return None;
             }
-            let (name, value) = pair.split_once('=').unwrap_or(("", pair));
+            let (name, value) = split_at_byte(pair, b'=').unwrap_or(("", pair));
             Some((name.trim_ascii().to_string(), value.trim_ascii().to_string()))
         })
         .collect()

@@ -75,15 +75,17 @@ impl ConsentRecord {
 
     /// Reads a cookie value; `None` for anything malformed.
     pub fn decode(value: &str) -> Option<ConsentRecord> {
+        // Byte scans and `str::get` throughout: `str::split(char)` and `str::parse` bring index
+        // panics (and with them integer formatting) into the wasm.
         if value.len() > MAX_ENCODED || !value.is_ascii() {
             return None;
         }
-        let mut fields = value.split('~');
+        let mut fields = pieces(value, b'~');
         if fields.next()? != "1" {
             return None;
         }
         let consent_id = fields.next()?;
-        if consent_id.is_empty() || consent_id.len() > 64 || !consent_id.bytes().all(is_id_byte) {
+        if !is_id(consent_id) {
             return None;
         }
         let policy_version = unescape(fields.next()?)?;
@@ -113,6 +115,53 @@ impl ConsentRecord {
     }
 }
 
+/// `text` around the first `sep` (an ASCII byte): what precedes it and what follows it.
+/// Like `str::split_once(char)`, without its slice-index panic paths (and so without integer
+/// formatting in the wasm).
+pub(crate) fn split_at_byte(text: &str, sep: u8) -> Option<(&str, &str)> {
+    // An index loop (smaller code than `position`); an ASCII byte is always a char boundary,
+    // so both `get`s succeed.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == sep {
+            return Some((text.get(..at)?, text.get(at + 1..)?));
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The pieces of `text` between each `sep` (an ASCII byte), like `str::split(char)` without
+/// its panic paths.
+pub(crate) fn pieces(text: &str, sep: u8) -> Pieces<'_> {
+    Pieces { rest: Some(text), sep }
+}
+
+/// The iterator of [`pieces`].
+pub(crate) struct Pieces<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        Some(match split_at_byte(rest, self.sep) {
+            Some((piece, tail)) => {
+                self.rest = Some(tail);
+                piece
+            }
+            None => {
+                self.rest = None;
+                rest
+            }
+        })
+    }
+}
+
 /// A fresh consent id from 16 random bytes (32 lowercase hex digits).
 pub fn consent_id_from(bytes: &[u8; 16]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -124,8 +173,9 @@ pub fn consent_id_from(bytes: &[u8; 16]) -> String {
     s
 }
 
-fn is_id_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+/// A consent or purpose id: 1 to 64 of `A-Z a-z 0-9 - _`.
+fn is_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn decode_choices(field: &str) -> Option<Vec<Choice>> {
@@ -133,9 +183,9 @@ fn decode_choices(field: &str) -> Option<Vec<Choice>> {
         return Some(Vec::new());
     }
     let mut out: Vec<Choice> = Vec::new();
-    for item in field.split('.') {
-        let (id, on) = item.split_once(':')?;
-        if id.is_empty() || id.len() > 64 || !id.bytes().all(is_id_byte) {
+    for item in pieces(field, b'.') {
+        let (id, on) = split_at_byte(item, b':')?;
+        if !is_id(id) {
             return None;
         }
         let on = match on {
@@ -192,11 +242,12 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// 1 to 15 decimal digits (no sign); 15 digits cannot overflow.
 fn parse_u64(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() || text.len() > 15 {
         return None;
     }
-    text.parse().ok()
+    text.bytes().try_fold(0u64, |n, b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
 }
 
 /// Appends the decimal digits of `n` without the formatting machinery.
@@ -284,6 +335,50 @@ mod tests {
         // Every prefix of a good value is either rejected or decodes without panicking.
         for i in 0..good.len() {
             let _ = ConsentRecord::decode(&good[..i]);
+        }
+    }
+
+    #[test]
+    fn byte_parsing_edge_cases() {
+        let cases = [
+            "1~abc~v~analytics:1.~a~nl~1~1",
+            "1~abc~v~.analytics:1~a~nl~1~1",
+            "1~abc~v~analytics:1:1~a~nl~1~1",
+            "1~abc~v~:1~a~nl~1~1",
+            "1~abc~v~~a~nl~+1~1",
+            "1~abc~v~~a~nl~1~ 1",
+            "1~abc~v~~a~nl~~1",
+            "1~abc~v~~a~nl~1234567890123456~1",
+            "1~abc~v~~ac~nl~1~1",
+            "1~abc~v~~a~n_l~1~1",
+            "1~abc~v%C0%AF~~a~nl~1~1",
+            "1~abc~v%ED%A0%80~~a~nl~1~1",
+            "1~abc~v%F4%90%80%80~~a~nl~1~1",
+            "1~abc~v%E2%82~~a~nl~1~1",
+            "1~abc~v%4~~a~nl~1~1",
+            "~1~abc~v~~a~nl~1~1",
+        ];
+        for c in cases {
+            assert_eq!(ConsentRecord::decode(c), None, "{c}");
+        }
+        let r = ConsentRecord::decode("1~abc~v%C3%A9%F0%9F%8D%AA%e2%82%ac~x:0~a~en-GB~999999999999999~0").unwrap();
+        assert_eq!(r.policy_version, "vé🍪€");
+        assert_eq!(r.choices, vec![("x".to_string(), false)]);
+        assert_eq!((r.lang.as_str(), r.decided_at, r.first_at), ("en-GB", 999_999_999_999_999, 0));
+        let versions = ["één ~ twee", "\u{10FFFF}\u{FFFF}\u{800}\u{7FF}\u{80}\u{7F}\u{0}", "v2;%"];
+        for v in versions {
+            let r = ConsentRecord { policy_version: v.into(), ..sample() };
+            assert_eq!(ConsentRecord::decode(&r.encode()), Some(r));
+        }
+    }
+
+    #[test]
+    fn pieces_split_like_str_split() {
+        for text in ["", "~", "a", "a~b", "~a~~b~", "é~ü~", "abc"] {
+            let ours: Vec<&str> = pieces(text, b'~').collect();
+            let std: Vec<&str> = text.split('~').collect();
+            assert_eq!(ours, std, "{text}");
+            assert_eq!(split_at_byte(text, b'~'), text.split_once('~'), "{text}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! and the wildcard and domain rules used to clear a withdrawn purpose's cookies (C-A7).
 
 use super::notice::Notice;
+use super::record::{pieces, split_at_byte};
 use crate::policy::{PurposeKind, Vendor};
 
 /// The seven Consent Mode v2 types.
@@ -112,21 +113,23 @@ pub fn wildcard_match(pattern: &str, name: &str) -> bool {
 /// a single-label host gives just itself.
 pub fn parent_domains(host: &str) -> Vec<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    // Byte searches: `str::contains(char)` brings in the whole substring searcher.
-    let is_ip = host.as_bytes().contains(&b':') || host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    // Byte scans (`pieces`, `split_at_byte`): `str::contains(char)` brings in the whole
+    // substring searcher, `str::split(char)` and `Vec::insert` index panics (and so integer
+    // formatting) into the wasm.
+    let is_ip = host.as_bytes().contains(&b':') || pieces(&host, b'.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
     if is_ip || !host.as_bytes().contains(&b'.') {
         return vec![host];
     }
     // The host, then what follows each dot while that still has a dot.
-    let mut out = Vec::new();
-    for (i, b) in host.bytes().enumerate() {
-        if b == b'.' {
-            if let Some(rest) = host.get(i + 1..).filter(|r| r.as_bytes().contains(&b'.')) {
-                out.push(rest.to_string());
-            }
+    let mut out = vec![host.clone()];
+    let mut rest = host.as_str();
+    while let Some((_, tail)) = split_at_byte(rest, b'.') {
+        if !tail.as_bytes().contains(&b'.') {
+            break;
         }
+        out.push(tail.to_string());
+        rest = tail;
     }
-    out.insert(0, host);
     out
 }
 
@@ -243,5 +246,10 @@ mod tests {
         assert_eq!(parent_domains("localhost"), ["localhost"]);
         assert_eq!(parent_domains("127.0.0.1"), ["127.0.0.1"]);
         assert_eq!(parent_domains("[::1]"), ["[::1]"]);
+        assert_eq!(parent_domains("Shop.Example.NL."), ["shop.example.nl", "example.nl"]);
+        assert_eq!(parent_domains("a..b.nl"), ["a..b.nl", ".b.nl", "b.nl"]);
+        assert_eq!(parent_domains("1.2.3.4.nl"), ["1.2.3.4.nl", "2.3.4.nl", "3.4.nl", "4.nl"]);
+        assert_eq!(parent_domains("1..2"), ["1..2", ".2"]);
+        assert_eq!(parent_domains(""), [""]);
     }
 }

@@ -116,12 +116,24 @@ const fn same(a: &str, b: &str) -> bool {
 /// Replaces `{name}` placeholders in a catalog text with values (values are inserted as text,
 /// never markup: the UI sets them with `set_text_content`).
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    // Byte scans and `str::get`, not indexing or `split_once(char)`: no slice-index panic paths
+    // (which format integers) in the wasm. `{` and `}` are ASCII, so every `get` succeeds.
+    fn split_at(text: &str, sep: u8) -> Option<(&str, &str)> {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at] == sep {
+                return Some((text.get(..at)?, text.get(at + 1..)?));
+            }
+            at += 1;
+        }
+        None
+    }
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
-    // split_once instead of indexing: no char-boundary panic paths in the wasm.
-    while let Some((before, after)) = rest.split_once('{') {
+    while let Some((before, after)) = split_at(rest, b'{') {
         out.push_str(before);
-        match after.split_once('}') {
+        match split_at(after, b'}') {
             Some((name, tail)) => {
                 match values.iter().find(|(n, _)| *n == name) {
                     Some((_, v)) => out.push_str(v),
