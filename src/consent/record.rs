@@ -215,22 +215,43 @@ fn escape_into(text: &str, out: &mut String) {
     }
 }
 
+/// Undoes [`escape_into`]; `None` for a broken escape or bytes that are not UTF-8.
 fn unescape(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = hex_value(*bytes.get(i + 1)?)?;
-            let lo = hex_value(*bytes.get(i + 2)?)?;
-            out.push(hi << 4 | lo);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut it = text.bytes();
+    while let Some(b) = it.next() {
+        bytes.push(if b == b'%' { hex_value(it.next()?)? << 4 | hex_value(it.next()?)? } else { b });
     }
-    String::from_utf8(out).ok()
+    utf8_to_string(&bytes)
+}
+
+/// The text `bytes` encode as UTF-8, or `None` where `std::str::from_utf8` would fail: a
+/// sequence decoder with the same rules (no overlong forms, no surrogates, nothing above
+/// U+10FFFF), far smaller in the wasm than core's validator.
+fn utf8_to_string(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut it = bytes.iter();
+    while let Some(&lead) = it.next() {
+        let (more, min, mut code) = match lead {
+            0x00..=0x7f => (0, 0, u32::from(lead)),
+            0xc0..=0xdf => (1, 0x80, u32::from(lead & 0x1f)),
+            0xe0..=0xef => (2, 0x800, u32::from(lead & 0x0f)),
+            0xf0..=0xf7 => (3, 0x1_0000, u32::from(lead & 0x07)),
+            _ => return None,
+        };
+        for _ in 0..more {
+            let &b = it.next()?;
+            if b & 0xc0 != 0x80 {
+                return None;
+            }
+            code = code << 6 | u32::from(b & 0x3f);
+        }
+        if code < min {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+    }
+    Some(out)
 }
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -369,6 +390,33 @@ mod tests {
         for v in versions {
             let r = ConsentRecord { policy_version: v.into(), ..sample() };
             assert_eq!(ConsentRecord::decode(&r.encode()), Some(r));
+        }
+    }
+
+    #[test]
+    fn utf8_decoding_agrees_with_std() {
+        // Every 1- and 2-byte input, and 3- and 4-byte inputs over the bytes where the rules bite.
+        let edges: Vec<u8> = vec![0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff];
+        let mut inputs: Vec<Vec<u8>> = vec![vec![]];
+        for a in 0..=255u8 {
+            inputs.push(vec![a]);
+            for b in 0..=255u8 {
+                inputs.push(vec![a, b]);
+            }
+        }
+        for &a in &edges {
+            for &b in &edges {
+                for &c in &edges {
+                    inputs.push(vec![a, b, c]);
+                    for &d in &edges {
+                        inputs.push(vec![a, b, c, d]);
+                    }
+                }
+            }
+        }
+        for bytes in &inputs {
+            let std = std::str::from_utf8(bytes).ok().map(str::to_string);
+            assert_eq!(utf8_to_string(bytes), std, "{bytes:x?}");
         }
     }
 
