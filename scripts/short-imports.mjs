@@ -2,10 +2,15 @@
 // import `__wbg_<method>_<16 hex digits>` and puts it both in the wasm's import section and in
 // the glue's import object; the hashes do not compress, and a marketing page pays for them
 // twice. Each import becomes `a`, `b`, … `ba`, … in both files, and the import module (the
-// glue's own file name) becomes `g`.
+// glue's own file name) becomes `g`. The same goes for the exports with a hashed name (the
+// closure invokers, `wasm_bindgen__convert__closures_____invoke__h<16 hex digits>`): each
+// becomes `$a`, `$b`, … in the wasm's export section, in the glue's `wasm.<name>` calls and,
+// when wasm-bindgen wrote them, in the TypeScript declarations next to both (<module>.d.ts,
+// <module_bg.wasm>.d.ts). Anything unexpected (a hashed name the glue reaches another way, a
+// clash) fails the build rather than leave the two files disagreeing.
 //   node scripts/short-imports.mjs <module_bg.wasm> <module.js>   (rewrites both in place)
-// Run after wasm-opt (which keeps import names) and before minifying the glue.
-import { readFileSync, writeFileSync } from "node:fs";
+// Run after wasm-opt (which keeps import and export names) and before minifying the glue.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const [wasmPath, gluePath] = process.argv.slice(2);
 if (!wasmPath || !gluePath) {
@@ -60,17 +65,16 @@ function encodeName(s) {
 
 if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmPath} is not a wasm module`);
 pos = 8;
-let section = null;
+const sections = [];
 while (pos < wasm.length) {
   const headerStart = pos;
   const id = wasm[pos++];
   const size = leb();
-  if (id === 2) {
-    section = { headerStart, start: pos, end: pos + size };
-    break;
-  }
+  sections.push({ id, headerStart, start: pos, end: pos + size });
   pos += size;
 }
+if (pos !== wasm.length) fail("the sections do not read to the module's end");
+const section = sections.find((s) => s.id === 2);
 if (!section) fail("the module has no import section");
 
 // ---- the new import section ----
@@ -125,15 +129,73 @@ const moduleKey = JSON.stringify(module);
 if (!glue.includes(`${moduleKey}:`)) fail(`the glue has no import module ${moduleKey}`);
 glue = glue.split(`${moduleKey}:`).join(`"g":`);
 
-// ---- writing both ----
+// ---- the exports with hashed names ----
+// Export section: count, then per export its name, kind byte and index.
+const exportSection = sections.find((s) => s.id === 7);
+if (!exportSection) fail("the module has no export section");
+pos = exportSection.start;
+const exportCount = leb();
+const exportEntries = [];
+const exportNames = [];
+for (let i = 0; i < exportCount; i++) {
+  const field = name();
+  const descStart = pos;
+  pos++; // kind
+  leb(); // index
+  exportNames.push(field);
+  exportEntries.push({ field, desc: wasm.subarray(descStart, pos) });
+}
+if (pos !== exportSection.end) fail("the export section did not read to its end");
+const hashed = /^[A-Za-z_$][\w$]*__h[0-9a-f]{16}$/;
+const renamedExports = new Map();
+for (const field of exportNames) {
+  if (!hashed.test(field)) continue;
+  const short = `$${shortName(renamedExports.size)}`;
+  if (exportNames.includes(short)) fail(`an export is already named ${short}`);
+  renamedExports.set(field, short);
+}
+const escape = (s) => s.replace(/\$/g, "\\$");
+for (const [field, short] of renamedExports) {
+  // The glue calls the export as `wasm.<name>(…)`; a JS function of the same name wraps it
+  // (a local name that the minifier shortens anyway).
+  const call = new RegExp(`(?<![\\w$])wasm\\.${escape(field)}(?![\\w$])`, "g");
+  const before = glue;
+  glue = glue.replace(call, () => `wasm.${short}`); // (a function: `$` is literal)
+  if (glue === before) fail(`the glue never calls the export ${field}`);
+  if (new RegExp(`[.'"\`\\[]${escape(field)}(?![\\w$])`).test(glue)) {
+    fail(`the glue reaches the export ${field} other than as wasm.${field}`);
+  }
+}
+// The declarations wasm-bindgen writes next to the glue and the wasm (with --typescript).
+const declarations = [gluePath.replace(/\.js$/, ".d.ts"), `${wasmPath}.d.ts`]
+  .filter((path) => path !== gluePath && existsSync(path))
+  .map((path) => ({ path, text: readFileSync(path, "utf8") }));
+for (const d of declarations) {
+  for (const [field, short] of renamedExports) {
+    d.text = d.text.replace(new RegExp(`(?<![\\w$])${escape(field)}(?![\\w$])`, "g"), () => short);
+  }
+}
+
+// ---- writing them all ----
 const body = Buffer.concat([encodeLeb(count), ...entries]);
-const out = Buffer.concat([
-  wasm.subarray(0, section.headerStart),
-  Buffer.from([2]),
-  encodeLeb(body.length),
-  body,
-  wasm.subarray(section.end),
+const exportBody = Buffer.concat([
+  encodeLeb(exportCount),
+  ...exportEntries.map(({ field, desc }) => Buffer.concat([encodeName(renamedExports.get(field) ?? field), desc])),
 ]);
+const parts = [wasm.subarray(0, 8)];
+for (const s of sections) {
+  if (s.id === 2 || s.id === 7) {
+    const newBody = s.id === 2 ? body : exportBody;
+    parts.push(Buffer.from([s.id]), encodeLeb(newBody.length), newBody);
+  } else {
+    parts.push(wasm.subarray(s.headerStart, s.end));
+  }
+}
+const out = Buffer.concat(parts);
 writeFileSync(wasmPath, out);
 writeFileSync(gluePath, glue);
-console.log(`short-imports: ${renamed.size} names, ${wasm.length - out.length} bytes fewer in ${wasmPath}`);
+for (const d of declarations) writeFileSync(d.path, d.text);
+console.log(
+  `short-imports: ${renamed.size} import and ${renamedExports.size} export names, ` +
+    `${wasm.length - out.length} bytes fewer in ${wasmPath}`,
+);
