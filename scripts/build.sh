@@ -97,7 +97,7 @@ build_module() { # out-name, cargo feature flags...
   step "wasm-bindgen --target web ($name)"
   wasm-bindgen --target web --typescript --out-dir "$work/bindgen" --out-name "$name" "$wasm_out"
   step "wasm-opt -Oz ($name, $("$WASM_OPT" --version | awk '{print $3}'))"
-  "$WASM_OPT" "${WASM_ASSUME[@]}" -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
+  "$WASM_OPT" "${WASM_ASSUME[@]}" -Oz --converge "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
     "$work/bindgen/${name}_bg.wasm" -o "$work/opt.wasm"
   cp "$work/opt.wasm" "$work/bindgen/${name}_bg.wasm"
   # Short import names in the wasm and the glue (the hashed names do not compress).
