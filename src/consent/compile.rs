@@ -186,6 +186,11 @@ mod tests {
     #[test]
     fn every_ui_text_is_the_catalog_text_in_the_notice_language() {
         assert_eq!(UI_KEYS.len(), UiText::OpenButton as usize + 1, "one key per UiText");
+        for key in UI_KEYS {
+            for lang in [Lang::Nl, Lang::En] {
+                assert_ne!(t(lang, key), key, "{key} is in the {} catalog", lang.tag());
+            }
+        }
         let n = Notice::compile(&seed("pcextreme"), Lang::En);
         assert_eq!(n.ui.len(), UI_NAMES.len());
         assert_eq!(n.text(UiText::AcceptAll), "Accept all");
