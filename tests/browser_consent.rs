@@ -25,9 +25,14 @@ fn window_number(name: &str) -> f64 {
     js_sys::Reflect::get(&web_sys::window().unwrap(), &name.into()).unwrap().as_f64().unwrap_or(0.0)
 }
 
-fn pcextreme() -> Notice {
+fn pcextreme_in(lang: Lang) -> Notice {
     let policy = parse_policy(include_str!("../www/policies/pcextreme.json")).expect("the pcextreme policy parses");
-    Notice::compile(&policy, Lang::Nl)
+    // Through its JSON, as the page gets it from the backend.
+    Notice::read(&Notice::compile(&policy, lang).to_json()).expect("the compiled notice reads back")
+}
+
+fn pcextreme() -> Notice {
+    pcextreme_in(Lang::Nl)
 }
 
 /// A fresh container element appended to the body.
@@ -196,7 +201,7 @@ fn click(el: &Element) {
 #[wasm_bindgen_test]
 fn the_banner_is_a_region_with_three_equal_choices_and_escape_records_nothing() {
     let (seen, on) = events();
-    let banner = Banner::new(&pcextreme(), Lang::Nl, false, on).unwrap();
+    let banner = Banner::new(&pcextreme(), false, on).unwrap();
     let el = &banner.el;
     assert_eq!(el.get_attribute("role").as_deref(), Some("region"));
     assert!(el.get_attribute("aria-label").is_some_and(|l| !l.is_empty()));
@@ -217,9 +222,11 @@ fn the_banner_is_a_region_with_three_equal_choices_and_escape_records_nothing() 
         [BannerEvent::RejectAll, BannerEvent::AcceptAll, BannerEvent::Settings, BannerEvent::Dismiss]
     );
     let (_, on) = events();
-    let with_gpc = Banner::new(&pcextreme(), Lang::En, true, on).unwrap();
+    let with_gpc = Banner::new(&pcextreme_in(Lang::En), true, on).unwrap();
     let note = with_gpc.el.query_selector("[data-pw=gpc]").unwrap().unwrap();
     assert!(note.text_content().unwrap().contains("Global Privacy Control"));
+    let accept = with_gpc.el.query_selector("[data-pw=accept-all]").unwrap().unwrap();
+    assert_eq!(accept.text_content().as_deref(), Some("Accept all"), "the texts are the notice's language");
 }
 
 // C-D1, C-D2, C-A2, C-A5, C-B1
@@ -232,7 +239,7 @@ fn the_dialog_is_modal_starts_off_locks_gpc_purposes_and_wraps_tab() {
     root.append_child(&frame).unwrap();
     let saved: Rc<RefCell<Vec<DialogEvent>>> = Rc::new(RefCell::new(Vec::new()));
     let s = saved.clone();
-    let dialog = Dialog::new(&pcextreme(), Lang::Nl, true, &|_: &str| true, Rc::new(move |e| s.borrow_mut().push(e))).unwrap();
+    let dialog = Dialog::new(&pcextreme(), true, &|_: &str| true, Rc::new(move |e| s.borrow_mut().push(e))).unwrap();
     dialog.open(&root);
     let el = &dialog.el;
     assert_eq!(el.tag_name(), "DIALOG");
@@ -240,6 +247,10 @@ fn the_dialog_is_modal_starts_off_locks_gpc_purposes_and_wraps_tab() {
     assert_eq!(el.get_attribute("aria-modal").as_deref(), Some("true"));
     let title = root.get_element_by_id(&el.get_attribute("aria-labelledby").unwrap()).unwrap();
     assert_eq!(title.text_content().as_deref(), Some("Privacy-instellingen"));
+    let ga = el.query_selector("[data-purpose=analytics] [data-service]").unwrap().unwrap();
+    assert!(ga.text_content().unwrap().contains("_ga (2 jaar)"), "service lines with cookie lifetimes");
+    let recipient = el.query_selector("[data-purpose=analytics] [data-recipient]").unwrap().unwrap();
+    assert!(!recipient.text_content().unwrap().is_empty(), "recipient lines");
     let switches = el.query_selector_all("[data-pw=switch]").unwrap();
     let states: Vec<(String, bool, bool)> = (0..switches.length())
         .map(|i| switches.item(i).unwrap().dyn_into::<HtmlInputElement>().unwrap())

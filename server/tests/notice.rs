@@ -9,7 +9,7 @@ use std::{io::Read, path::PathBuf};
 use axum::{body::Body, http::Request, Router};
 use common::{get, send, Fixture, Reply};
 use privacy_widget::{
-    consent::Notice,
+    consent::{notice::UI_NAMES, Notice, UiText},
     policy::{parse_policy, PURPOSE_KINDS, VENDORS},
 };
 use privacy_widget_server::{
@@ -71,9 +71,11 @@ fn notice(r: &Reply) -> Notice {
     Notice::read(&decoded(r)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn ga_lifetime(n: &Notice) -> String {
-    let ga = n.services.iter().flat_map(|s| &s.cookies).find(|c| c.name == "_ga").expect("a _ga cookie");
-    ga.lifetime.clone()
+/// The analytics purpose's line about the service that sets `_ga` (with its lifetime in words).
+fn ga_line(n: &Notice) -> String {
+    let ga = n.services.iter().find(|s| s.cookies.iter().any(|c| c == "_ga")).expect("a _ga cookie");
+    let line = n.purposes.iter().flat_map(|p| &p.services).find(|l| l.id == ga.id).expect("a line about it");
+    line.text.clone()
 }
 
 // C-A9: the notice names the policy version a decision is made on.
@@ -89,8 +91,10 @@ async fn pcextreme_in_dutch_and_english() {
         assert_eq!(n.version, seed_version("pcextreme"));
     }
     assert_eq!((nl.lang.as_str(), en.lang.as_str()), ("nl", "en"));
-    assert_eq!(ga_lifetime(&nl), "2 jaar");
-    assert_eq!(ga_lifetime(&en), "2 years");
+    assert!(ga_line(&nl).contains("_ga (2 jaar)"), "{}", ga_line(&nl));
+    assert!(ga_line(&en).contains("_ga (2 years)"), "{}", ga_line(&en));
+    assert_eq!(en.text(UiText::AcceptAll), "Accept all", "the banner texts are in the notice's language");
+    assert_eq!(nl.text(UiText::AcceptAll), "Alles accepteren");
     assert_ne!(nl.purposes[0].retention, en.purposes[0].retention, "retention sentences are rendered per language");
 }
 
@@ -240,5 +244,14 @@ fn the_spec_lists_the_notice_names_the_widget_writes() {
     };
     assert_eq!(enum_after("kind"), names(PURPOSE_KINDS));
     assert_eq!(enum_after("vendor"), names(VENDORS));
-    assert_eq!(enum_after("location"), names(privacy_widget::consent::notice::LOCATIONS));
+    // Every text of `ui` is listed and required.
+    let ui = &schema[schema.find("        ui:\n").expect("a ui member")..];
+    let ui = &ui[..ui.find("        purposes:\n").expect("purposes after ui")];
+    let required = ui.lines().find(|l| l.trim_start().starts_with("required: [")).expect("ui lists its required texts");
+    let required: Vec<String> =
+        required.trim().trim_start_matches("required: [").trim_end_matches(']').split(", ").map(str::to_owned).collect();
+    assert_eq!(required, UI_NAMES.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    for name in UI_NAMES {
+        assert!(ui.contains(&format!("            {name}:\n")), "the spec describes ui.{name}");
+    }
 }

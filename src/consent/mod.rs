@@ -14,7 +14,7 @@ mod rules;
 mod signals;
 
 pub use decision::{decide, gpc_narrowing, withdrawn, Action, Decision};
-pub use notice::{Notice, NoticeCookie, NoticePurpose, NoticeRecipient, NoticeService};
+pub use notice::{Notice, NoticeLine, NoticePurpose, NoticeService, UiText};
 pub use notice_json::{NoticeError, NoticeSource};
 pub use record::{consent_id_from, push_u64, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
 pub use rules::{is_gpc_covered, question, Question, CONSENT_MEMORY_SECS, REFUSAL_MEMORY_SECS};

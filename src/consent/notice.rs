@@ -1,16 +1,19 @@
 //! The consent notice: what the banner and the preferences dialog show and what the consent
 //! engine decides on. It is the browser-consent part of a policy in one language, every text
-//! already rendered (retention sentences, cookie lifetimes, recipient lists per purpose).
+//! already rendered and composed: the banner's and dialog's own texts, the banner sentence,
+//! each purpose's retention sentence, its recipient lines (countries, outside the EU) and its
+//! service lines (cookies and lifetimes), the controller line.
 //!
 //! The backend compiles it from the site's validated policy ([`Notice::compile`], served at
 //! `GET /api/v1/sites/{site}/notice?lang=nl`); the marketing-page module only reads it
-//! ([`Notice::read`]). So the policy reader, its validation and the retention rules stay out
-//! of the script tag's wasm, and a visitor's browser never parses a whole policy.
+//! ([`Notice::read`]) and places its strings. So the policy reader, its validation, the
+//! retention rules and the consent texts of both languages stay out of the script tag's wasm,
+//! and a visitor's browser never parses a whole policy.
 
-use crate::policy::{Location, PurposeKind, Vendor};
+use crate::policy::{PurposeKind, Vendor};
 
 /// The notice format's version, the `notice` member of its JSON form.
-pub const NOTICE_FORMAT: u32 = 1;
+pub const NOTICE_FORMAT: u32 = 2;
 
 /// The browser-consent part of one site's policy, in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +26,11 @@ pub struct Notice {
     pub lang: String,
     /// The controller's name.
     pub controller: String,
-    /// The controller's e-mail address and website, where the policy gives them.
-    pub contact: Vec<String>,
+    /// The controller with its e-mail address and website, where the policy gives them
+    /// (`PCextreme B.V. · privacy@pcextreme.nl · https://pcextreme.nl`).
+    pub controller_line: String,
+    /// The banner's and dialog's texts, in [`UI_NAMES`] order (see [`Notice::text`]).
+    pub ui: Vec<String>,
     /// The purposes the visitor is asked about (consent in the browser), in policy order.
     pub purposes: Vec<NoticePurpose>,
     /// The tracking services on the pages.
@@ -41,40 +47,105 @@ pub struct NoticePurpose {
     pub description: Option<String>,
     /// How long the data is kept, as a sentence.
     pub retention: String,
-    /// Who receives the data: the purpose's recipients and those of its services.
-    pub recipients: Vec<NoticeRecipient>,
+    /// Who receives the data: the purpose's recipients and those of its services, one line
+    /// each (`Google (VS, buiten de EU)`).
+    pub recipients: Vec<NoticeLine>,
+    /// The services that serve the purpose, one line each
+    /// (`Google Analytics — Cookies: _ga (2 jaar)`).
+    pub services: Vec<NoticeLine>,
 }
 
-/// A recipient of a purpose's data.
+/// A composed line about a recipient or a service, with its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoticeRecipient {
+pub struct NoticeLine {
     pub id: String,
-    pub name: String,
-    pub country: Option<String>,
-    pub location: Location,
+    pub text: String,
 }
 
 /// A tracking service (pixel, analytics) and what it leaves in the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeService {
     pub id: String,
-    pub name: String,
     pub vendor: Vendor,
     /// The purposes it serves; it may run only when all are granted.
     pub purposes: Vec<String>,
-    pub cookies: Vec<NoticeCookie>,
+    /// The names of its cookies.
+    pub cookies: Vec<String>,
     /// localStorage / sessionStorage keys (a trailing `*` is a wildcard).
     pub storage: Vec<String>,
 }
 
-/// A cookie and how long it lives, in words (`2 jaar`, `sessie`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoticeCookie {
-    pub name: String,
-    pub lifetime: String,
+/// A text of the banner, the dialog, the floating button or the live region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UiText {
+    /// The banner region's accessible name.
+    BannerLabel,
+    BannerTitle,
+    /// The banner's sentence, naming the controller and the purposes.
+    BannerText,
+    AcceptAll,
+    RejectAll,
+    Settings,
+    /// The banner's close button's accessible name (closing is no consent).
+    Dismiss,
+    /// Shown when the browser sends Global Privacy Control.
+    GpcNote,
+    /// The badge of a switch Global Privacy Control keeps off.
+    GpcLocked,
+    DialogTitle,
+    DialogIntro,
+    /// The dialog's close button's accessible name.
+    Close,
+    Save,
+    Essential,
+    EssentialText,
+    AlwaysOn,
+    /// What the decision cookie is for and how long it lives, after its name
+    /// (` — onthoudt je privacykeuze (13 maanden)`).
+    ConsentCookie,
+    Controller,
+    Retention,
+    Recipients,
+    Services,
+    /// Announced when a decision is saved.
+    Saved,
+    /// The floating button.
+    OpenButton,
 }
 
+/// The JSON names of the `ui` texts, in [`UiText`] order.
+pub const UI_NAMES: [&str; 23] = [
+    "banner_label",
+    "banner_title",
+    "banner_text",
+    "accept_all",
+    "reject_all",
+    "settings",
+    "dismiss",
+    "gpc_note",
+    "gpc_locked",
+    "dialog_title",
+    "dialog_intro",
+    "close",
+    "save",
+    "essential",
+    "essential_text",
+    "always_on",
+    "consent_cookie",
+    "controller",
+    "retention",
+    "recipients",
+    "services",
+    "saved",
+    "open_button",
+];
+
 impl Notice {
+    /// A text of the banner or dialog (empty if the notice lacks it, which reading refuses).
+    pub fn text(&self, which: UiText) -> &str {
+        self.ui.get(which as usize).map_or("", String::as_str)
+    }
+
     /// The purpose with this id.
     pub fn purpose(&self, id: &str) -> Option<&NoticePurpose> {
         self.purposes.iter().find(|p| p.id == id)
@@ -97,7 +168,3 @@ impl NoticeService {
         !self.purposes.is_empty() && self.purposes.iter().all(|p| granted(p))
     }
 }
-
-/// The JSON names of [`Location`] in a notice.
-pub const LOCATIONS: &[(&str, Location)] =
-    &[("inside_eu", Location::InsideEu), ("outside_eu", Location::OutsideEu), ("unknown", Location::Unknown)];

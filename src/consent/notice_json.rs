@@ -1,18 +1,21 @@
 //! The JSON form of a [`Notice`]: written by the backend, read by the marketing-page module.
 //!
 //! ```json
-//! {"notice":1,"site":"pcextreme","version":"2024-05-01","lang":"nl","controller":"PCextreme B.V.",
-//!  "contact":["privacy@pcextreme.nl"],
+//! {"notice":2,"site":"pcextreme","version":"2024-05-01","lang":"nl","controller":"PCextreme B.V.",
+//!  "controller_line":"PCextreme B.V. · privacy@pcextreme.nl",
+//!  "ui":{"banner_label":"Cookie- en privacykeuze","banner_text":"PCextreme B.V. wil …", …},
 //!  "purposes":[{"id":"analytics","kind":"analytics","label":"Statistieken","description":"…",
 //!    "retention":"26 maanden na het verzamelen",
-//!    "recipients":[{"id":"google","name":"Google","country":"VS","location":"outside_eu"}]}],
-//!  "services":[{"id":"ga","name":"Google Analytics","vendor":"google","purposes":["analytics"],
-//!    "cookies":[{"name":"_ga","lifetime":"2 jaar"}],"storage":[]}]}
+//!    "recipients":[{"id":"google","text":"Google (VS, buiten de EU)"}],
+//!    "services":[{"id":"ga","text":"Google Analytics — Cookies: _ga (2 jaar)"}]}],
+//!  "services":[{"id":"ga","vendor":"google","purposes":["analytics"],"cookies":["_ga"],"storage":[]}]}
 //! ```
-//! Optional members (`description`, `country`) may be left out; lists may be empty. Reading
-//! stops at the first problem and names its path (`purposes[2].kind: unknown value`).
+//! `ui` holds every text of [`UI_NAMES`]. Optional members (`description`) may be left out;
+//! lists may be empty. Reading stops at the first problem and names its path
+//! (`purposes[2].kind: unknown value`). Format 1 (no `ui`, structured recipients and cookies)
+//! is refused with a message saying so.
 
-use super::notice::{Notice, NoticeCookie, NoticePurpose, NoticeRecipient, NoticeService, LOCATIONS, NOTICE_FORMAT};
+use super::notice::{Notice, NoticeLine, NoticePurpose, NoticeService, NOTICE_FORMAT, UI_NAMES};
 use crate::policy::json::{self, Json, Object};
 use crate::policy::{PURPOSE_KINDS, VENDORS};
 
@@ -198,46 +201,49 @@ impl Reader {
         }
     }
 
+    /// `[{"id":…,"text":…}]` at `key`.
+    fn lines<V: NoticeSource>(&mut self, v: &V, at: &At, key: &'static str) -> Vec<NoticeLine> {
+        let list = at.key(key);
+        let mut out = Vec::new();
+        for (i, l) in self.items(v, at, key).iter().enumerate() {
+            let at = list.item(i);
+            out.push(NoticeLine { id: self.string(l, &at, "id"), text: self.string(l, &at, "text") });
+        }
+        out
+    }
+
     fn purpose<V: NoticeSource>(&mut self, p: &V, at: &At) -> Option<NoticePurpose> {
         let kind = self.name_of(&PURPOSE_KIND_NAMES, p, at, "kind");
-        let mut recipients = Vec::new();
-        let list = at.key("recipients");
-        for (i, r) in self.items(p, at, "recipients").iter().enumerate() {
-            let at = list.item(i);
-            let location = self.name_of(&LOCATION_NAMES, r, &at, "location");
-            recipients.push(NoticeRecipient {
-                id: self.string(r, &at, "id"),
-                name: self.string(r, &at, "name"),
-                country: self.optional(r, &at, "country"),
-                location: LOCATIONS.get(location)?.1,
-            });
-        }
         Some(NoticePurpose {
             id: self.string(p, at, "id"),
             kind: PURPOSE_KINDS.get(kind)?.1,
             label: self.string(p, at, "label"),
             description: self.optional(p, at, "description"),
             retention: self.string(p, at, "retention"),
-            recipients,
+            recipients: self.lines(p, at, "recipients"),
+            services: self.lines(p, at, "services"),
         })
     }
 
     fn service<V: NoticeSource>(&mut self, s: &V, at: &At) -> Option<NoticeService> {
         let vendor = self.name_of(&VENDOR_NAMES, s, at, "vendor");
-        let mut cookies = Vec::new();
-        let list = at.key("cookies");
-        for (i, c) in self.items(s, at, "cookies").iter().enumerate() {
-            let at = list.item(i);
-            cookies.push(NoticeCookie { name: self.string(c, &at, "name"), lifetime: self.string(c, &at, "lifetime") });
-        }
         Some(NoticeService {
             id: self.string(s, at, "id"),
-            name: self.string(s, at, "name"),
             vendor: VENDORS.get(vendor)?.1,
             purposes: self.strings(s, at, "purposes"),
-            cookies,
+            cookies: self.strings(s, at, "cookies"),
             storage: self.strings(s, at, "storage"),
         })
+    }
+
+    /// The `ui` object's texts, in [`UI_NAMES`] order.
+    fn ui<V: NoticeSource>(&mut self, doc: &V) -> Vec<String> {
+        let at = ROOT.key("ui");
+        let Some(ui) = doc.member("ui").filter(|u| u.is_object()) else {
+            self.fail(&at, "expected an object of texts");
+            return Vec::new();
+        };
+        UI_NAMES.iter().map(|name| self.string(&ui, &at, *name)).collect()
     }
 }
 
@@ -254,7 +260,6 @@ const fn names<T: Copy, const N: usize>(table: &[(&'static str, T)]) -> [&'stati
 
 const PURPOSE_KIND_NAMES: [&str; PURPOSE_KINDS.len()] = names(PURPOSE_KINDS);
 const VENDOR_NAMES: [&str; VENDORS.len()] = names(VENDORS);
-const LOCATION_NAMES: [&str; LOCATIONS.len()] = names(LOCATIONS);
 
 impl Notice {
     /// Reads a notice's JSON text; the error names the first problem's path.
@@ -271,6 +276,9 @@ impl Notice {
         } else {
             match doc.member("notice").and_then(|n| n.number()) {
                 Some(n) if n == f64::from(NOTICE_FORMAT) => {}
+                Some(n) if n < f64::from(NOTICE_FORMAT) => {
+                    r.fail(&ROOT.key("notice"), "an older format (1) without the banner texts; the backend must be updated")
+                }
                 Some(_) => r.fail(&ROOT.key("notice"), "a format this widget does not read"),
                 None => r.fail(&ROOT.key("notice"), "missing (is this a policy instead of its notice?)"),
             }
@@ -293,7 +301,8 @@ impl Notice {
             version: r.string(doc, &ROOT, "version"),
             lang: r.string(doc, &ROOT, "lang"),
             controller: r.string(doc, &ROOT, "controller"),
-            contact: r.strings(doc, &ROOT, "contact"),
+            controller_line: r.string(doc, &ROOT, "controller_line"),
+            ui: r.ui(doc),
             purposes,
             services,
         };
@@ -306,41 +315,34 @@ impl Notice {
     /// The JSON text.
     pub fn to_json(&self) -> String {
         let strings = |items: &[String]| Json::Array(items.iter().map(|s| Json::str(s)).collect());
-        let optional = |o: &mut Object, key: &str, v: &Option<String>| {
-            if let Some(v) = v {
-                o.insert(key.to_string(), Json::str(v));
-            }
+        let lines = |items: &[NoticeLine]| {
+            let line = |l: &NoticeLine| Json::Object(Object::new().with("id", Json::str(&l.id)).with("text", Json::str(&l.text)));
+            Json::Array(items.iter().map(line).collect())
         };
-        let location = |l| LOCATIONS.iter().find(|(_, x)| *x == l).map_or("unknown", |(n, _)| n);
+        let mut ui = Object::new();
+        for (name, text) in UI_NAMES.iter().zip(&self.ui) {
+            ui.insert(name.to_string(), Json::str(text));
+        }
         let purposes = self.purposes.iter().map(|p| {
-            let recipients = p.recipients.iter().map(|r| {
-                let mut o = Object::new()
-                    .with("id", Json::str(&r.id))
-                    .with("name", Json::str(&r.name))
-                    .with("location", Json::str(location(r.location)));
-                optional(&mut o, "country", &r.country);
-                Json::Object(o)
-            });
             let mut o = Object::new()
                 .with("id", Json::str(&p.id))
                 .with("kind", Json::str(p.kind.name()))
                 .with("label", Json::str(&p.label))
                 .with("retention", Json::str(&p.retention))
-                .with("recipients", Json::Array(recipients.collect()));
-            optional(&mut o, "description", &p.description);
+                .with("recipients", lines(&p.recipients))
+                .with("services", lines(&p.services));
+            if let Some(d) = &p.description {
+                o.insert("description".to_string(), Json::str(d));
+            }
             Json::Object(o)
         });
         let services = self.services.iter().map(|s| {
-            let cookies = s.cookies.iter().map(|c| {
-                Json::Object(Object::new().with("name", Json::str(&c.name)).with("lifetime", Json::str(&c.lifetime)))
-            });
             Json::Object(
                 Object::new()
                     .with("id", Json::str(&s.id))
-                    .with("name", Json::str(&s.name))
                     .with("vendor", Json::str(s.vendor.name()))
                     .with("purposes", strings(&s.purposes))
-                    .with("cookies", Json::Array(cookies.collect()))
+                    .with("cookies", strings(&s.cookies))
                     .with("storage", strings(&s.storage)),
             )
         });
@@ -351,7 +353,8 @@ impl Notice {
                 .with("version", Json::str(&self.version))
                 .with("lang", Json::str(&self.lang))
                 .with("controller", Json::str(&self.controller))
-                .with("contact", strings(&self.contact))
+                .with("controller_line", Json::str(&self.controller_line))
+                .with("ui", Json::Object(ui))
                 .with("purposes", Json::Array(purposes.collect()))
                 .with("services", Json::Array(services.collect())),
         )
@@ -367,28 +370,53 @@ mod tests {
         Notice::read(text).map(|_| ()).expect_err("must not read").message()
     }
 
+    /// A format-2 document up to (not including) `purposes`, with every `ui` text.
+    fn base() -> String {
+        let ui: Vec<String> = UI_NAMES.iter().map(|n| format!("\"{n}\":\"t\"")).collect();
+        format!(r#"{{"notice":2,"site":"s","version":"1","lang":"nl","controller":"C","controller_line":"C","ui":{{{}}},"#, ui.join(","))
+    }
+
     #[test]
-    fn a_policy_or_garbage_is_refused_with_the_reason() {
+    fn a_policy_an_old_notice_or_garbage_is_refused_with_the_reason() {
         assert_eq!(error(r#"{"site":"pcextreme","version":"1"}"#), "notice notice: missing (is this a policy instead of its notice?)");
         assert_eq!(error("[1]"), "notice (document): expected an object");
         assert!(error("{").starts_with("notice (document): "), "{}", error("{"));
-        assert_eq!(error(r#"{"notice":2}"#), "notice notice: a format this widget does not read");
+        assert_eq!(error(r#"{"notice":3}"#), "notice notice: a format this widget does not read");
+        assert_eq!(
+            error(r#"{"notice":1,"site":"s","version":"1","lang":"nl","controller":"C","contact":[],"purposes":[],"services":[]}"#),
+            "notice notice: an older format (1) without the banner texts; the backend must be updated"
+        );
     }
 
     #[test]
     fn a_wrong_member_is_named_by_its_path() {
-        let base = r#"{"notice":1,"site":"s","version":"1","lang":"nl","controller":"C","#;
+        let base = base();
         let p = |purposes: &str| format!("{base}\"purposes\":[{purposes}]}}");
-        assert_eq!(error(&format!("{base}\"contact\":\"x\"}}")), "notice contact: expected a list");
+        assert!(Notice::read(&p("")).is_ok(), "{:?}", Notice::read(&p("")));
+        assert_eq!(error(&format!("{base}\"services\":[{{\"id\":\"x\",\"vendor\":\"google\",\"cookies\":\"_ga\"}}]}}")), "notice services[0].cookies: expected a list");
         assert_eq!(
             error(&p(r#"{"id":"a","kind":"analytics","label":"A","retention":"r"},{"id":"b","kind":"spying","label":"B","retention":"r"}"#)),
             "notice purposes[1].kind: unknown value"
         );
         assert_eq!(
-            error(&p(r#"{"id":"a","kind":"analytics","label":"A","retention":"r","recipients":[{"id":"g","name":"G","location":"moon"}]}"#)),
-            "notice purposes[0].recipients[0].location: unknown value"
+            error(&p(r#"{"id":"a","kind":"analytics","label":"A","retention":"r","recipients":[{"id":"g","name":"G"}]}"#)),
+            "notice purposes[0].recipients[0].text: missing"
+        );
+        assert_eq!(
+            error(&p(r#"{"id":"a","kind":"analytics","label":"A","retention":"r","services":[{"id":"g","text":7}]}"#)),
+            "notice purposes[0].services[0].text: expected a string"
         );
         assert_eq!(error(&p(r#"{"id":"a","kind":"analytics","label":7,"retention":"r"}"#)), "notice purposes[0].label: expected a string");
         assert_eq!(error(&format!("{base}\"version\":7}}")), "notice version: expected a string");
+    }
+
+    #[test]
+    fn every_ui_text_is_required() {
+        let without = base().replace(r#""gpc_note":"t","#, "");
+        assert_eq!(error(&format!("{without}\"purposes\":[]}}")), "notice ui.gpc_note: missing");
+        let no_ui = r#"{"notice":2,"site":"s","version":"1","lang":"nl","controller":"C","controller_line":"C","ui":["x"]}"#;
+        assert_eq!(error(no_ui), "notice ui: expected an object of texts");
+        let with_number = base().replace(r#""saved":"t""#, r#""saved":1"#);
+        assert_eq!(error(&format!("{with_number}\"purposes\":[]}}")), "notice ui.saved: expected a string");
     }
 }

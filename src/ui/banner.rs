@@ -5,9 +5,7 @@
 
 use super::dom::Tree;
 use super::UiError;
-use crate::i18n::{fill, Lang};
-use crate::t;
-use crate::consent::Notice;
+use crate::consent::{Notice, UiText};
 use gloo_events::EventListener;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -60,27 +58,20 @@ pub fn button(d: &Document, class: &'static str, label: &str) -> Tree {
 }
 
 /// The GPC note shown in the banner and the dialog (C-B1).
-pub fn gpc_note(d: &Document, lang: Lang) -> Tree {
-    Tree::new(d, "p").class("pw-gpc").attr("data-pw", "gpc").text(t!(lang, "consent.gpc_note"))
+pub fn gpc_note(d: &Document, notice: &Notice) -> Tree {
+    Tree::new(d, "p").class("pw-gpc").attr("data-pw", "gpc").text(notice.text(UiText::GpcNote))
 }
 
 impl Banner {
-    /// Builds the banner; `on` receives the visitor's action.
-    pub fn new(notice: &Notice, lang: Lang, gpc: bool, on: Rc<dyn Fn(BannerEvent)>) -> Result<Banner, UiError> {
-        let mut purposes = String::new();
-        for (i, p) in notice.purposes.iter().enumerate() {
-            if i > 0 {
-                purposes.push_str(", ");
-            }
-            purposes.push_str(&p.label);
-        }
-        let text = fill(t!(lang, "consent.banner.text"), &[("controller", &notice.controller), ("purposes", &purposes)]);
+    /// Builds the banner from the notice's texts; `on` receives the visitor's action.
+    pub fn new(notice: &Notice, gpc: bool, on: Rc<dyn Fn(BannerEvent)>) -> Result<Banner, UiError> {
+        let text = |which| notice.text(which);
         let d = &super::dom::document().ok_or(UiError::NoDocument)?;
         let title_id = super::dom::next_id("pw-banner-title");
-        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.accept_all")).attr("data-pw", "accept-all");
-        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.reject_all")).attr("data-pw", "reject-all");
-        let settings = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.settings")).attr("data-pw", "settings");
-        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t!(lang, "consent.close")).attr("data-pw", "dismiss");
+        let accept = button(d, "pw-btn pw-btn-primary pw-choice", text(UiText::AcceptAll)).attr("data-pw", "accept-all");
+        let reject = button(d, "pw-btn pw-btn-primary pw-choice", text(UiText::RejectAll)).attr("data-pw", "reject-all");
+        let settings = button(d, "pw-btn pw-btn-primary pw-choice", text(UiText::Settings)).attr("data-pw", "settings");
+        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", text(UiText::Dismiss)).attr("data-pw", "dismiss");
         let targets = [
             (accept.element().clone(), BannerEvent::AcceptAll),
             (reject.element().clone(), BannerEvent::RejectAll),
@@ -90,11 +81,11 @@ impl Banner {
         let el = Tree::new(d, "section")
             .class("pw-banner")
             .attr("role", "region")
-            .attr("aria-label", t!(lang, "consent.banner.label"))
+            .attr("aria-label", text(UiText::BannerLabel))
             .attr("data-pw", "banner")
-            .child(Tree::new(d, "h2").attr("id", &title_id).text(t!(lang, "consent.banner.title")))
-            .child(Tree::new(d, "p").text(&text))
-            .child_opt(gpc.then(|| gpc_note(d, lang)))
+            .child(Tree::new(d, "h2").attr("id", &title_id).text(text(UiText::BannerTitle)))
+            .child(Tree::new(d, "p").text(text(UiText::BannerText)))
+            .child_opt(gpc.then(|| gpc_note(d, notice)))
             .child(Tree::new(d, "div").class("pw-row").child(accept).child(reject).child(settings))
             .child(close)
             .done();

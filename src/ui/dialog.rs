@@ -8,10 +8,7 @@
 use super::banner::{button, gpc_note};
 use super::dom::{self, Tree};
 use super::UiError;
-use crate::consent::{is_gpc_covered, Choice, Notice, NoticePurpose};
-use crate::i18n::Lang;
-use crate::t;
-use crate::policy::Location;
+use crate::consent::{is_gpc_covered, Choice, Notice, NoticeLine, NoticePurpose, UiText};
 use gloo_events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -80,31 +77,31 @@ impl Dialog {
     /// purposes are off and cannot be switched on (C-B1).
     pub fn new(
         notice: &Notice,
-        lang: Lang,
         gpc: bool,
         granted: &dyn Fn(&str) -> bool,
         on: Rc<dyn Fn(DialogEvent)>,
     ) -> Result<Dialog, UiError> {
         let d = &dom::document().ok_or(UiError::NoDocument)?;
+        let text = |which| notice.text(which);
         let title_id = dom::next_id("pw-dialog-title");
-        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", t!(lang, "action.close")).attr("data-pw", "close");
-        let save = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.save")).attr("data-pw", "save");
-        let accept = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.accept_all")).attr("data-pw", "accept-all");
-        let reject = button(d, "pw-btn pw-btn-primary pw-choice", t!(lang, "consent.reject_all")).attr("data-pw", "reject-all");
+        let close = button(d, "pw-btn pw-x", "\u{d7}").attr("aria-label", text(UiText::Close)).attr("data-pw", "close");
+        let save = button(d, "pw-btn pw-btn-primary pw-choice", text(UiText::Save)).attr("data-pw", "save");
+        let accept = button(d, "pw-btn pw-btn-primary pw-choice", text(UiText::AcceptAll)).attr("data-pw", "accept-all");
+        let reject = button(d, "pw-btn pw-btn-primary pw-choice", text(UiText::RejectAll)).attr("data-pw", "reject-all");
         let (close_el, save_el, accept_el, reject_el) =
             (close.element().clone(), save.element().clone(), accept.element().clone(), reject.element().clone());
         let mut switches: Vec<(String, HtmlInputElement)> = Vec::new();
         let mut body = Tree::new(d, "div")
             .class("pw-dialog-body")
-            .child(Tree::new(d, "h2").attr("id", &title_id).text(t!(lang, "consent.dialog.title")))
+            .child(Tree::new(d, "h2").attr("id", &title_id).text(text(UiText::DialogTitle)))
             .child(close)
-            .child(Tree::new(d, "p").text(t!(lang, "consent.dialog.intro")))
-            .child_opt(gpc.then(|| gpc_note(d, lang)))
-            .child(controller_line(d, notice, lang))
-            .child(essential_section(d, lang));
+            .child(Tree::new(d, "p").text(text(UiText::DialogIntro)))
+            .child_opt(gpc.then(|| gpc_note(d, notice)))
+            .child(controller_line(d, notice))
+            .child(essential_section(d, notice));
         for purpose in &notice.purposes {
             let locked = gpc && is_gpc_covered(purpose.kind);
-            let (section, input) = purpose_section(d, notice, purpose, lang, locked, !locked && granted(&purpose.id));
+            let (section, input) = purpose_section(d, notice, purpose, locked, !locked && granted(&purpose.id));
             let Some(input) = input else { return Err(UiError::Dom) };
             switches.push((purpose.id.clone(), input));
             body = body.child(section);
@@ -206,27 +203,18 @@ fn trap_tab(dialog: &Element, event: &web_sys::Event) {
     }
 }
 
-fn controller_line(d: &Document, notice: &Notice, lang: Lang) -> Tree {
-    let mut text = notice.controller.clone();
-    for extra in &notice.contact {
-        text.push_str(" \u{b7} ");
-        text.push_str(extra);
-    }
+fn controller_line(d: &Document, notice: &Notice) -> Tree {
     Tree::new(d, "p")
-        .child(Tree::new(d, "strong").text(t!(lang, "consent.controller")))
+        .child(Tree::new(d, "strong").text(notice.text(UiText::Controller)))
         .child(Tree::new(d, "span").text(": "))
-        .child(Tree::new(d, "span").text(&text))
+        .child(Tree::new(d, "span").text(&notice.controller_line))
 }
 
-fn essential_section(d: &Document, lang: Lang) -> Tree {
+fn essential_section(d: &Document, notice: &Notice) -> Tree {
     let input = Tree::new(d, "input").attr("type", "checkbox").flag("checked", true).flag("disabled", true);
-    let cookie = Tree::new(d, "li").child(Tree::new(d, "code").text(crate::consent::COOKIE_NAME)).child(Tree::new(d, "span").text(&{
-        let mut s = String::from(" \u{2014} ");
-        s.push_str(t!(lang, "consent.consent_cookie"));
-        s.push_str(" (13 ");
-        s.push_str(if lang == Lang::Nl { "maanden)" } else { "months)" });
-        s
-    }));
+    let cookie = Tree::new(d, "li")
+        .child(Tree::new(d, "code").text(crate::consent::COOKIE_NAME))
+        .child(Tree::new(d, "span").text(notice.text(UiText::ConsentCookie)));
     Tree::new(d, "section")
         .class("pw-purpose")
         .attr("data-purpose", "essential")
@@ -234,11 +222,27 @@ fn essential_section(d: &Document, lang: Lang) -> Tree {
             Tree::new(d, "label")
                 .class("pw-switch")
                 .child(input)
-                .child(Tree::new(d, "span").text(t!(lang, "consent.essential")))
-                .child(Tree::new(d, "span").class("pw-badge").text(t!(lang, "consent.always_on"))),
+                .child(Tree::new(d, "span").text(notice.text(UiText::Essential)))
+                .child(Tree::new(d, "span").class("pw-badge").text(notice.text(UiText::AlwaysOn))),
         )
-        .child(Tree::new(d, "p").class("pw-muted").text(t!(lang, "consent.essential.text")))
+        .child(Tree::new(d, "p").class("pw-muted").text(notice.text(UiText::EssentialText)))
         .child(Tree::new(d, "ul").child(cookie))
+}
+
+/// A `<dt>` term and its `<dd>` list of lines, each `<li>` marked with `attr` = the line's id;
+/// nothing when there are no lines.
+fn line_list(d: &Document, facts: Tree, term: &str, class: Option<&'static str>, attr: &'static str, lines: &[NoticeLine]) -> Tree {
+    if lines.is_empty() {
+        return facts;
+    }
+    let mut list = Tree::new(d, "ul");
+    if let Some(class) = class {
+        list = list.class(class);
+    }
+    for line in lines {
+        list = list.child(Tree::new(d, "li").attr(attr, &line.id).text(&line.text));
+    }
+    facts.child(Tree::new(d, "dt").text(term)).child(Tree::new(d, "dd").child(list))
 }
 
 /// A purpose's section and its switch (`None` when it could not be made).
@@ -246,10 +250,10 @@ fn purpose_section(
     d: &Document,
     notice: &Notice,
     purpose: &NoticePurpose,
-    lang: Lang,
     locked: bool,
     checked: bool,
 ) -> (Tree, Option<HtmlInputElement>) {
+    let text = |which| notice.text(which);
     let input_el = Tree::new(d, "input")
         .attr("type", "checkbox")
         .attr("name", &purpose.id)
@@ -263,61 +267,16 @@ fn purpose_section(
         .class("pw-switch")
         .child(input_el)
         .child(Tree::new(d, "span").text(&purpose.label))
-        .child_opt(locked.then(|| Tree::new(d, "span").class("pw-badge").text(t!(lang, "consent.gpc_locked"))));
+        .child_opt(locked.then(|| Tree::new(d, "span").class("pw-badge").text(text(UiText::GpcLocked))));
 
-    let mut facts = Tree::new(d, "dl")
+    let facts = Tree::new(d, "dl")
         .class("pw-dl")
-        .child(Tree::new(d, "dt").text(t!(lang, "consent.controller")))
+        .child(Tree::new(d, "dt").text(text(UiText::Controller)))
         .child(Tree::new(d, "dd").text(&notice.controller))
-        .child(Tree::new(d, "dt").text(t!(lang, "consent.retention")))
+        .child(Tree::new(d, "dt").text(text(UiText::Retention)))
         .child(Tree::new(d, "dd").text(&purpose.retention));
-    if !purpose.recipients.is_empty() {
-        let mut list = Tree::new(d, "ul");
-        for r in &purpose.recipients {
-            let mut line = r.name.clone();
-            let location = match r.location {
-                Location::OutsideEu => Some(t!(lang, "consent.outside_eu")),
-                Location::Unknown => Some(t!(lang, "consent.location_unknown")),
-                Location::InsideEu => None,
-            };
-            let mut notes = r.country.as_deref().into_iter().chain(location);
-            if let Some(first) = notes.next() {
-                line.push_str(" (");
-                line.push_str(first);
-                for note in notes {
-                    line.push_str(", ");
-                    line.push_str(note);
-                }
-                line.push(')');
-            }
-            list = list.child(Tree::new(d, "li").attr("data-recipient", &r.id).text(&line));
-        }
-        facts = facts.child(Tree::new(d, "dt").text(t!(lang, "consent.recipients"))).child(Tree::new(d, "dd").child(list));
-    }
-    let mut services = Tree::new(d, "ul").class("pw-services");
-    let mut any_service = false;
-    for s in notice.services_for(&purpose.id) {
-        any_service = true;
-        let mut line = s.name.clone();
-        if !s.cookies.is_empty() {
-            line.push_str(" \u{2014} ");
-            line.push_str(t!(lang, "consent.cookies"));
-            line.push_str(": ");
-            for (i, c) in s.cookies.iter().enumerate() {
-                if i > 0 {
-                    line.push_str(", ");
-                }
-                line.push_str(&c.name);
-                line.push_str(" (");
-                line.push_str(&c.lifetime);
-                line.push(')');
-            }
-        }
-        services = services.child(Tree::new(d, "li").attr("data-service", &s.id).text(&line));
-    }
-    if any_service {
-        facts = facts.child(Tree::new(d, "dt").text(t!(lang, "consent.services"))).child(Tree::new(d, "dd").child(services));
-    }
+    let facts = line_list(d, facts, text(UiText::Recipients), None, "data-recipient", &purpose.recipients);
+    let facts = line_list(d, facts, text(UiText::Services), Some("pw-services"), "data-service", &purpose.services);
     let section = Tree::new(d, "section")
         .class("pw-purpose")
         .attr("data-purpose", &purpose.id)

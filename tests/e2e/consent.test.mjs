@@ -478,7 +478,7 @@ describe("robustness", () => {
   test("an invalid consent notice shows a neutral message and enables nothing", async () => {
     const opened = await openPage(suite.browser);
     await opened.page.route("**/sites/pcextreme/notice*", (route) =>
-      route.fulfill({ status: 200, contentType: "application/json", body: '{"notice": 1, "site": "pcextreme", "version": 7}' }),
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"notice": 2, "site": "pcextreme", "version": 7}' }),
     );
     await opened.page.goto(suite.server.url + PCX);
     const note = opened.page.locator("#privacy-widget-consent .pw-unavailable");

@@ -45,7 +45,7 @@ pub(super) fn clear_purposes(notice: &Notice, purposes: &[String]) {
     let mut cookie_names: Vec<&str> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
     for s in notice.services.iter().filter(|s| purposes.iter().any(|p| s.serves(p))) {
-        cookie_names.extend(s.cookies.iter().map(|c| c.name.as_str()));
+        cookie_names.extend(s.cookies.iter().map(String::as_str));
         keys.extend(s.storage.iter().map(String::as_str));
     }
     cookies::clear_matching(&cookie_names);

@@ -14,7 +14,6 @@ use crate::api::outbox::Courier;
 use crate::browser::{cookies, env, gating::Gate, signals};
 use crate::consent::{self, question, Action, ConsentRecord, Decision, Notice};
 use crate::i18n::Lang;
-use crate::t;
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -236,7 +235,7 @@ impl Page {
             dom::focus(f);
         }
         if let Some(live) = announce_to {
-            live.set_text_content(Some(t!(lang, "consent.saved")));
+            live.set_text_content(Some(notice.text(consent::UiText::Saved)));
         }
         self.notify();
         self.keep_focus_visible();

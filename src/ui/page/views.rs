@@ -3,8 +3,7 @@
 
 use super::{host, with, Page};
 use crate::browser::signals;
-use crate::consent::Action;
-use crate::t;
+use crate::consent::{Action, UiText};
 use crate::ui::banner::{button, Banner, BannerEvent};
 use crate::ui::dialog::{Dialog, DialogEvent};
 use crate::ui::dom;
@@ -16,11 +15,14 @@ use web_sys::Element;
 impl Page {
     pub(super) fn mount_ui(&self, ask: bool) {
         let Ok(mount) = host::page_mount() else { return };
-        let lang = self.0.borrow().lang;
+        let (lang, notice) = {
+            let s = self.0.borrow();
+            (s.lang, s.notice.clone())
+        };
         let _ = mount.frame.set_attribute("lang", lang.tag());
         let weak = self.weak();
-        let float = dom::document()
-            .map(|d| button(&d, "pw-btn pw-float", t!(lang, "consent.open_button")).attr("data-pw", "open").done());
+        let label = notice.as_ref().map_or("", |n| n.text(UiText::OpenButton));
+        let float = dom::document().map(|d| button(&d, "pw-btn pw-float", label).attr("data-pw", "open").done());
         let mut listeners = Vec::new();
         if let Some(float) = &float {
             let w = weak.clone();
@@ -62,10 +64,10 @@ impl Page {
     }
 
     pub(super) fn show_banner(&self) {
-        let (notice, lang, gpc) = {
+        let (notice, gpc) = {
             let s = self.0.borrow();
             let Some(notice) = s.notice.clone() else { return };
-            (notice, s.lang, s.gpc)
+            (notice, s.gpc)
         };
         let weak = self.weak();
         let on: Rc<dyn Fn(BannerEvent)> = Rc::new(move |event| {
@@ -79,7 +81,7 @@ impl Page {
                 BannerEvent::Dismiss => p.hide_banner(),
             })
         });
-        let Ok(banner) = Banner::new(&notice, lang, gpc, on) else { return };
+        let Ok(banner) = Banner::new(&notice, gpc, on) else { return };
         let mut s = self.0.borrow_mut();
         if let Some(mount) = &s.mount {
             mount.show(&banner.el);
@@ -112,7 +114,7 @@ impl Page {
 
     /// Opens the preferences dialog; `opener` gets focus back when it closes (C-D2).
     pub fn open_dialog(&self, opener: Option<Element>) {
-        let (notice, lang, gpc, record, root) = {
+        let (notice, gpc, record, root) = {
             let mut s = self.0.borrow_mut();
             if !s.ready {
                 s.pending.push("open");
@@ -121,7 +123,7 @@ impl Page {
             let Some(notice) = s.notice.clone() else { return };
             let record = if s.settled { s.stored.clone() } else { None };
             let Some(root) = s.mount.as_ref().map(|m| m.root.clone()) else { return };
-            (notice, s.lang, s.gpc, record, root)
+            (notice, s.gpc, record, root)
         };
         self.close_dialog(false);
         let weak = self.weak();
@@ -134,7 +136,7 @@ impl Page {
             })
         });
         let granted = |id: &str| record.as_ref().is_some_and(|r| r.granted(id));
-        let Ok(dialog) = Dialog::new(&notice, lang, gpc, &granted, on) else { return };
+        let Ok(dialog) = Dialog::new(&notice, gpc, &granted, on) else { return };
         dialog.open(&root);
         self.0.borrow_mut().dialog = Some((dialog, opener));
     }
