@@ -48,7 +48,8 @@ const SPACER_ID: &str = "privacy-widget-spacer";
 /// Keeps page content clear of the fixed banner or button (C-D3, WCAG 2.4.11): focused
 /// elements through `scroll-padding-bottom` on `<html>`, and the end of the page through an
 /// empty, hidden-from-assistive-technology spacer at the end of `<body>` as tall as the widget,
-/// so that a footer link can be scrolled above the floating button and clicked. Both follow the
+/// so that a footer link can be scrolled above the floating button and clicked (only on pages
+/// that scroll anyway: elsewhere it would add a scrollbar and shift the page). Both follow the
 /// widget's height; both are set through the CSSOM, which a strict CSP allows, and marked
 /// `!important` so that a page's global rules cannot collapse the spacer.
 pub fn keep_focus_visible(host: &Element) {
@@ -57,10 +58,19 @@ pub fn keep_focus_visible(host: &Element) {
     let mut value = String::new();
     dom::push_u32(&mut value, height.max(0.0) as u32 + 8);
     value.push_str("px");
-    if let Some(html) = doc.document_element() {
-        set_style(&html, "scroll-padding-bottom", &value, "");
+    let Some(html) = doc.document_element() else { return };
+    set_style(&html, "scroll-padding-bottom", &value, "");
+    // Only a page that scrolls anyway gets the spacer: on a page that fits the window it would
+    // add a scrollbar, and the narrower page would shift under the visitor (layout shift).
+    let existing = doc.get_element_by_id(SPACER_ID);
+    let own = existing.as_ref().map_or(0, |s| s.client_height());
+    if html.scroll_height() - own <= html.client_height() {
+        if let Some(s) = existing {
+            s.remove();
+        }
+        return;
     }
-    let spacer = match doc.get_element_by_id(SPACER_ID) {
+    let spacer = match existing {
         Some(s) => Some(s),
         None => doc.body().and_then(|body| {
             let s = Tree::new(&doc, "div").attr("id", SPACER_ID).attr("aria-hidden", "true").done();
