@@ -3,7 +3,7 @@
 # first and is skipped when its tool is already there, so a second run takes seconds.
 #
 #   wasm32 target · wasm-bindgen CLI (exactly the Cargo.lock version) · Chromium + chromedriver,
-#   binaryen (wasm-opt), brotli from apt · the e2e npm packages from tests/e2e/package-lock.json
+#   binaryen (wasm-opt), brotli, zopfli from apt · the e2e npm packages from tests/e2e/package-lock.json
 #
 # Needs: rustup, cargo, node, npm, make; root (or sudo) for apt.
 set -euo pipefail
@@ -36,14 +36,15 @@ else
   cargo install wasm-bindgen-cli --version "$want_bindgen" --force
 fi
 
-# 3. System packages: Chromium + chromedriver (browser tests, e2e), binaryen (wasm-opt), brotli.
+# 3. System packages: Chromium + chromedriver (browser tests, e2e), binaryen (wasm-opt), brotli, zopfli.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v brotli >/dev/null || missing+=(brotli)
+command -v zopfli >/dev/null || missing+=(zopfli)
 if [ ${#missing[@]} -eq 0 ]; then
-  step "chromium, chromedriver, wasm-opt, brotli: present"
+  step "chromium, chromedriver, wasm-opt, brotli, zopfli: present"
 else
   step "apt: installing ${missing[*]}"
   sudo=""
