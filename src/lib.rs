@@ -5,6 +5,14 @@
 //! reference server; the web edges (`browser`, `ui`, `api`, and the `#[wasm_bindgen]` surface in
 //! `surface`) sit behind the default-on `browser` feature; the control-panel views behind `panel`.
 
+// The marketing-page build (wasm32 without the `std` feature) is `no_std`: see `browser`.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+#[macro_use]
+extern crate alloc;
+
+mod prelude;
+
 pub mod consent;
 pub mod i18n;
 pub mod policy;

@@ -2,6 +2,8 @@
 //! [`ConsentWidget`] handle (`consent()`, `onChange(fn)`, `open()`, `reset()`, `destroy()`),
 //! which the loader (js/loader.js) exposes as `window.PrivacyWidget` / `window.__privacyWidget`.
 
+use crate::prelude::*;
+
 use crate::browser::js;
 use crate::consent::ConsentRecord;
 use crate::ui::page::{Page, PageOptions};

@@ -1,6 +1,8 @@
 //! The backend client: fetch with a timeout, JSON bodies, idempotency keys, and the
 //! [`outbox`] that keeps a write until the backend acknowledges it.
 
+use crate::prelude::*;
+
 pub mod outbox;
 
 use wasm_bindgen::prelude::*;
@@ -135,7 +137,7 @@ fn classify(outcome: Result<Reply, ApiError>, timed_out: bool) -> Result<Reply, 
 async fn call(url: &str, init: RequestInit, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
     let (window, controller, request) = prepare(url, &init, headers)?;
     let abort = controller.clone();
-    let timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort());
+    let timer = crate::browser::events::Timeout::new(TIMEOUT_MS, move || abort.abort());
     let outcome = async {
         let response: Response = JsFuture::from(window.fetch_with_request(&request))
             .await
@@ -178,7 +180,7 @@ fn call_then(url: &str, init: RequestInit, headers: &[(&str, &str)], done: Done)
         Err(e) => return done(Err(e)),
     };
     let abort = controller.clone();
-    let timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort());
+    let timer = crate::browser::events::Timeout::new(TIMEOUT_MS, move || abort.abort());
     let finish = move |outcome| {
         let timed_out = controller.signal().aborted();
         drop(timer);

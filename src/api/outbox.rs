@@ -4,13 +4,15 @@
 //! a 2xx or a non-transient 4xx. Transient failures back off (1 s doubling to 60 s) and are
 //! retried on the next flush: on start, on `online`, and on a timer.
 
+use crate::prelude::*;
+
 use super::{send_json_then, ApiError};
-use gloo_events::EventListener;
-use gloo_timers::callback::Interval;
+use crate::browser::events::Listener;
+use crate::browser::events::Interval;
 use crate::browser::js;
 use js_sys::Object;
 use wasm_bindgen::JsValue;
-use std::cell::Cell;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 /// The localStorage key holding the queue.
 pub const STORAGE_KEY: &str = "pw_outbox";
@@ -44,7 +46,7 @@ impl Entry {
         js::set_str(&o, "body", &self.body);
         js::set_str(&o, "key", &self.key);
         js::set_str(&o, "kind", &self.kind);
-        js::set(&o, "next_try", &JsValue::from_f64(self.next_try.trunc()));
+        js::set(&o, "next_try", &JsValue::from_f64(self.next_try as i64 as f64));
         js::set_str(&o, "url", &self.url);
         o.into()
     }
@@ -52,7 +54,7 @@ impl Entry {
     fn from_js(v: &JsValue) -> Option<Entry> {
         let text = |key| js::get(v, key)?.as_string();
         let attempts = js::get(v, "attempts")?.as_f64()?;
-        if !(0.0..=f64::from(u32::MAX)).contains(&attempts) || attempts.fract() != 0.0 {
+        if !(0.0..=f64::from(u32::MAX)).contains(&attempts) || f64::from(attempts as u32) != attempts {
             return None;
         }
         Some(Entry {
@@ -127,12 +129,13 @@ fn back_off(key: &str, wait: f64) {
     }
 }
 
-thread_local!(static FLUSHING: Cell<bool> = const { Cell::new(false) });
+/// Whether a flush is under way (one at a time per page).
+static FLUSHING: AtomicBool = AtomicBool::new(false);
 
 /// Sends due entries in order until one fails transiently; `force` ignores the backoff (a
 /// new entry, the page coming back online). One flush at a time per page.
 pub fn flush(force: bool) {
-    if FLUSHING.with(|f| f.replace(true)) {
+    if FLUSHING.swap(true, Ordering::Relaxed) {
         return;
     }
     send_next(force);
@@ -142,7 +145,7 @@ pub fn flush(force: bool) {
 fn send_next(force: bool) {
     let now = js_sys::Date::now();
     let Some(entry) = load().into_iter().next().filter(|e| force || e.next_try <= now) else {
-        FLUSHING.with(|f| f.set(false));
+        FLUSHING.store(false, Ordering::Relaxed);
         return;
     };
     let (url, body, key) = (entry.url.clone(), entry.body.clone(), entry.key.clone());
@@ -153,7 +156,7 @@ fn send_next(force: bool) {
                 true
             }
             Err(e) if e.is_transient() && entry.attempts < MAX_ATTEMPTS => {
-                back_off(&entry.key, (1000.0 * 2f64.powi(entry.attempts.min(16) as i32)).min(MAX_BACKOFF_MS));
+                back_off(&entry.key, (1000.0 * f64::from(1u32 << entry.attempts.min(16))).min(MAX_BACKOFF_MS));
                 false
             }
             Err(e) => {
@@ -165,7 +168,7 @@ fn send_next(force: bool) {
         if go_on {
             send_next(force);
         } else {
-            FLUSHING.with(|f| f.set(false));
+            FLUSHING.store(false, Ordering::Relaxed);
         }
     }));
 }
@@ -194,7 +197,7 @@ fn kick_due() {
 /// Keeps the outbox moving while the page is open: a flush now, on `online`, and on a timer.
 /// Dropping it stops the timer and the listener.
 pub struct Courier {
-    _online: Option<EventListener>,
+    _online: Option<Listener>,
     _timer: Interval,
 }
 
@@ -202,7 +205,7 @@ impl Courier {
     /// Starts the courier.
     pub fn start() -> Courier {
         kick();
-        let online = web_sys::window().map(|w| EventListener::new(&w, "online", |_| kick()));
+        let online = web_sys::window().map(|w| Listener::new(&w, "online", |_| kick()));
         let timer = Interval::new(TICK_MS, || {
             let due = load().first().is_some_and(|e| e.next_try <= js_sys::Date::now());
             if due {

@@ -1,6 +1,8 @@
 //! First-party cookies: the `pw_consent` decision cookie, and clearing a withdrawn
 //! purpose's cookies on the current host and its parent domains (C-A7).
 
+use crate::prelude::*;
+
 use crate::consent::record::{pieces, split_at_byte};
 use crate::consent::{parent_domains, push_u64, wildcard_match, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
 use wasm_bindgen::JsCast;

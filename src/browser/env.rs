@@ -1,5 +1,7 @@
 //! The browser's environment: Global Privacy Control, the clock, randomness, the location.
 
+use crate::prelude::*;
+
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Whether `navigator.globalPrivacyControl` is `true` (C-B1).

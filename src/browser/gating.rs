@@ -4,8 +4,10 @@
 //! keeping every other attribute (nonce included). A `MutationObserver` (owned by [`Gate`],
 //! disconnected on drop) handles elements added later.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use core::cell::RefCell;
+use alloc::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, MutationObserver, MutationObserverInit};

@@ -2,6 +2,8 @@
 //! the marketing page reads its notice and keeps its outbox without a JSON parser in the wasm.
 //! Also `createElement` without an error path for our constant tags.
 
+use crate::prelude::*;
+
 use crate::consent::NoticeSource;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;

@@ -4,6 +4,7 @@
 
 pub mod cookies;
 pub mod env;
+pub mod events;
 pub mod gating;
 pub mod js;
 pub mod signals;
@@ -15,3 +16,12 @@ pub mod storage;
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// Without std (the marketing-page build) a panic stops the instance, as `panic = "abort"` does
+/// with std; the message is not formatted, so no formatting code ships. The widget's code does
+/// not panic by design (no `unwrap`); this is the backstop.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

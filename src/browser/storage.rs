@@ -1,5 +1,7 @@
 //! Web Storage: clearing a withdrawn purpose's keys (C-A7) and the outbox's one key.
 
+use crate::prelude::*;
+
 use crate::consent::wildcard_match;
 use web_sys::Storage;
 

@@ -3,6 +3,8 @@
 //! the dialog show is taken from the i18n catalog here and composed (banner sentence,
 //! recipient and service lines), so the wasm only places strings.
 
+use crate::prelude::*;
+
 use super::notice::{Notice, NoticeLine, NoticePurpose, NoticeService, UiText, UI_NAMES};
 use crate::i18n::{fill, t, Lang};
 use crate::policy::{period_words, ConsentScope, Location, Policy, Purpose, TrackingService};

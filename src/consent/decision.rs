@@ -1,6 +1,8 @@
 //! Decisions from the visitor's actions: accept all, reject all, a custom choice, with Global
 //! Privacy Control applied (C-B1), and which purposes a new decision withdraws (C-A7).
 
+use crate::prelude::*;
+
 use super::{is_gpc_covered, Choice, ConsentRecord, Method};
 use super::notice::Notice;
 

@@ -3,6 +3,8 @@
 //! Pure Rust (no web dependencies): the browser edges in `crate::browser` and the marketing-page
 //! controller in `crate::ui::page` call into these functions, and the server can reuse them.
 
+use crate::prelude::*;
+
 mod compile;
 mod decision;
 #[cfg(test)]

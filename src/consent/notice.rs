@@ -10,6 +10,8 @@
 //! retention rules and the consent texts of both languages stay out of the script tag's wasm,
 //! and a visitor's browser never parses a whole policy.
 
+use crate::prelude::*;
+
 use crate::policy::{PurposeKind, Vendor};
 
 /// The notice format's version, the `notice` member of its JSON form.

@@ -15,6 +15,8 @@
 //! (`purposes[2].kind: unknown value`). Format 1 (no `ui`, structured recipients and cookies)
 //! is refused with a message saying so.
 
+use crate::prelude::*;
+
 use super::notice::{Notice, NoticeLine, NoticePurpose, NoticeService, NOTICE_FORMAT, UI_NAMES};
 use crate::policy::json::{self, Json, Object};
 use crate::policy::{PURPOSE_KINDS, VENDORS};
@@ -38,13 +40,13 @@ impl NoticeError {
     }
 }
 
-impl std::fmt::Display for NoticeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for NoticeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.message())
     }
 }
 
-impl std::error::Error for NoticeError {}
+impl core::error::Error for NoticeError {}
 
 /// Where a value is, built only when there is a problem to report (`purposes[2].kind`).
 #[derive(Clone, Copy)]

@@ -6,6 +6,8 @@
 //! Times are seconds since the Unix epoch. Anything that does not decode is treated as
 //! "no decision" (the banner asks again); decoding never panics.
 
+use crate::prelude::*;
+
 use super::{Choice, Method};
 
 /// The cookie's name.
@@ -225,7 +227,7 @@ fn unescape(text: &str) -> Option<String> {
     utf8_to_string(&bytes)
 }
 
-/// The text `bytes` encode as UTF-8, or `None` where `std::str::from_utf8` would fail: a
+/// The text `bytes` encode as UTF-8, or `None` where `core::str::from_utf8` would fail: a
 /// sequence decoder with the same rules (no overlong forms, no surrogates, nothing above
 /// U+10FFFF), far smaller in the wasm than core's validator.
 fn utf8_to_string(bytes: &[u8]) -> Option<String> {
@@ -415,7 +417,7 @@ mod tests {
             }
         }
         for bytes in &inputs {
-            let std = std::str::from_utf8(bytes).ok().map(str::to_string);
+            let std = core::str::from_utf8(bytes).ok().map(str::to_string);
             assert_eq!(utf8_to_string(bytes), std, "{bytes:x?}");
         }
     }

@@ -1,6 +1,8 @@
 //! Signal mapping: Google Consent Mode v2 (C-B2), the vendor consent calls (Meta, Microsoft),
 //! and the wildcard and domain rules used to clear a withdrawn purpose's cookies (C-A7).
 
+use crate::prelude::*;
+
 use super::notice::Notice;
 use super::record::{pieces, split_at_byte};
 use crate::policy::{PurposeKind, Vendor};

@@ -5,6 +5,8 @@
 //! `every_used_key_is_in_every_catalog` also checks that each `t(.., "key")` literal in `src/` is
 //! present, so a missing key fails `cargo test`.
 
+use crate::prelude::*;
+
 mod catalog;
 
 /// A language the widget's own texts exist in.

@@ -1,7 +1,7 @@
 //! Catalog completeness: every key in both languages, every used key present.
 
 use super::*;
-use std::collections::BTreeSet;
+use alloc::collections::BTreeSet;
 
 fn keys(table: &[(&str, &str)]) -> BTreeSet<String> {
     table.iter().map(|(k, _)| (*k).to_string()).collect()

@@ -4,7 +4,7 @@
 use super::model::{Date, Period, PeriodUnit};
 
 /// The earliest and latest years a [`Date`] may hold.
-const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+const YEARS: core::ops::RangeInclusive<i32> = 1..=9999;
 
 /// A day of the week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let digits = |r: core::ops::Range<usize>| -> Option<u32> {
             let part = text.get(r)?;
             if !part.bytes().all(|c| c.is_ascii_digit()) {
                 return None;
@@ -148,9 +148,9 @@ impl Date {
     }
 }
 
-impl std::fmt::Display for Date {
+impl core::fmt::Display for Date {
     /// `YYYY-MM-DD`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut out = [b'0'; 10];
         let mut put = |at: usize, width: usize, mut value: u32| {
             for i in (0..width).rev() {
@@ -163,7 +163,7 @@ impl std::fmt::Display for Date {
         put(8, 2, u32::from(self.day));
         out[4] = b'-';
         out[7] = b'-';
-        f.write_str(std::str::from_utf8(&out).map_err(|_| std::fmt::Error)?)
+        f.write_str(core::str::from_utf8(&out).map_err(|_| core::fmt::Error)?)
     }
 }
 

@@ -1,5 +1,7 @@
 //! The errors a policy document can have: each names a JSON path and a reason an author understands.
 
+use crate::prelude::*;
+
 /// One problem in a policy document, at a JSON path such as `purposes[3].retention.event`
 /// (dots for keys, `[i]` for indexes; empty for the document as a whole).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

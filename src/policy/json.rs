@@ -7,6 +7,8 @@
 //! 127 levels. Numbers are `f64`; integers up to 2^53 are exact, other values close enough
 //! for what the widget keeps in them (counts and millisecond times).
 
+use crate::prelude::*;
+
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
@@ -149,12 +151,8 @@ fn write_number(n: f64, out: &mut String) {
     if n < 0.0 {
         out.push('-');
     }
-    let n = n.abs().trunc();
-    if n < 18_446_744_073_709_551_616.0 {
-        push_u64(out, n as u64);
-    } else {
-        out.push_str("18446744073709551615");
-    }
+    // `as` drops the fraction and saturates at u64::MAX.
+    push_u64(out, n.abs() as u64);
 }
 
 fn write_string(s: &str, out: &mut String) {

@@ -1,5 +1,7 @@
 //! Small lookups on a policy: a text in a language, an item by id.
 
+use crate::prelude::*;
+
 use super::model::*;
 
 impl LangTexts {
@@ -62,7 +64,7 @@ impl FromIterator<(Lang, String)> for LangTexts {
 
 impl<'a> IntoIterator for &'a LangTexts {
     type Item = (&'a Lang, &'a String);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Lang, String)>, fn(&'a (Lang, String)) -> (&'a Lang, &'a String)>;
+    type IntoIter = core::iter::Map<core::slice::Iter<'a, (Lang, String)>, fn(&'a (Lang, String)) -> (&'a Lang, &'a String)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(l, s)| (l, s))

@@ -5,6 +5,8 @@
 //! `Vec` fields may be omitted when empty. `www/policies/policy.schema.json` publishes the
 //! same shape as a JSON Schema; `parse.rs` reads it and `validate.rs` checks the meaning.
 
+use crate::prelude::*;
+
 /// A stable identifier: `[a-z0-9][a-z0-9_-]{0,63}`. Categories, purposes, recipients,
 /// plans, tracking services and fields each have their own id space.
 pub type Id = String;

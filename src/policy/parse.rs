@@ -1,6 +1,8 @@
 //! Reading a policy document from JSON into the model, collecting every error at once with its
 //! JSON path; then the checks of meaning in `validate`.
 
+use crate::prelude::*;
+
 use super::json::{self, Json as Value};
 
 use super::error::{cat, num, Errs, PolicyErrors};

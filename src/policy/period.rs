@@ -1,5 +1,7 @@
 //! Periods (`"7 years"`, `"5 working_days"`): reading, writing, and plausibility bounds.
 
+use crate::prelude::*;
+
 use super::error::cat;
 use super::model::{Period, PeriodUnit};
 
@@ -63,9 +65,9 @@ impl Period {
     }
 }
 
-impl std::fmt::Display for Period {
+impl core::fmt::Display for Period {
     /// The JSON form, `"7 years"`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.text())
     }
 }

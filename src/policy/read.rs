@@ -1,6 +1,8 @@
 //! Reading helpers for `parse`: objects with known fields, typed values, enum names, and
 //! author-friendly reasons (with a "did you mean" for near-miss field names).
 
+use crate::prelude::*;
+
 use super::json::{Json as Value, Object};
 
 use super::error::{cat, char_count, index_path, join_str, key_path, Errs};

@@ -1,5 +1,7 @@
 //! Reading a retention rule (`{"kind": "after", "period": "2 years", "event": "paid_period_end"}`).
 
+use crate::prelude::*;
+
 use super::json::Json as Value;
 
 use super::error::{cat, join_str, Errs};

@@ -1,6 +1,8 @@
 //! Retention rules and periods as Dutch and English sentences ("2 jaar na afloop van de
 //! betaalde periode", "5 working days").
 
+use crate::prelude::*;
+
 use crate::i18n::Lang;
 
 use super::error::join_str;

@@ -1,6 +1,8 @@
 //! Checks of meaning on a read policy: references that resolve, unique ids, texts in every
 //! declared language, consent scope that fits the legal basis, and sane sizes.
 
+use crate::prelude::*;
+
 use super::error::{cat, char_count, join_str, num, index_path as at, key_path as key, Errs, PolicyError};
 use super::model::*;
 use super::validate_rules as rules;

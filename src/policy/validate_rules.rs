@@ -1,5 +1,7 @@
 //! The walk of `validate` over a policy, in document order.
 
+use crate::prelude::*;
+
 use super::error::{cat, char_count, num, index_path as at, key_path as key};
 use super::model::*;
 use super::validate::{reference, references, unique_ids, Ctx, LIMITS};

@@ -6,6 +6,8 @@
 //! restriction `{"categories": ["calls"]}` (empty or absent: everything);
 //! objection `{"purposes": ["newsletter"]}` or `{"purposes": ["direct_marketing"]}`.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use super::kind::{RequestKind, DIRECT_MARKETING};

@@ -1,6 +1,8 @@
 //! The erasure plan (C-C6): for one customer's stored values, what goes, what stays under a
 //! legal hold (with its reason and until-date) and what the policy says erasure leads to.
 
+use crate::prelude::*;
+
 use super::stored::{recipients_of, StoredValue, Subject};
 use super::RequestKind;
 use crate::policy::{Date, Id, Policy, RetentionEnd, Text};

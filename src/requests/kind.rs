@@ -1,5 +1,7 @@
 //! Request kinds (C-C1) and which of them count as direct marketing for objections (C-A11).
 
+use crate::prelude::*;
+
 use crate::policy::{Policy, PurposeKind, RequestKindName, RequestOffer};
 
 /// What a data subject asks for (GDPR Art. 15-21, C-C1).

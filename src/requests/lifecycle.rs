@@ -4,6 +4,8 @@
 //! (received or verified) can be cancelled by the subject; a verified one can be refused
 //! straight away. Anything else is an error (C-C2, C-C3).
 
+use crate::prelude::*;
+
 use super::RequestError;
 
 /// Longest reason for an extension or refusal, in characters.

@@ -2,6 +2,8 @@
 //! grouped by category and joined to the policy (purposes, legal basis, retention with the
 //! concrete date, recipients with third countries marked, source, rights, complaint authority).
 
+use crate::prelude::*;
+
 use serde_json::{json, Map, Value};
 
 use super::erasure::{Disposition, ErasurePlan, Kept};

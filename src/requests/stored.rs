@@ -1,6 +1,8 @@
 //! The values a backend holds about one customer, and how the policy's retention rules
 //! apply to each of them (the concrete date where the event date is known).
 
+use crate::prelude::*;
+
 use crate::policy::{Date, Id, Policy, Purpose, RetentionEnd, RetentionEvent, RetentionRule};
 
 /// One value stored about a customer, e.g. `account.phone = "+31 6 1234 5678"` or one invoice.

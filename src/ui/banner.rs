@@ -3,11 +3,13 @@
 //! (C-A3). Closing it or pressing Escape records nothing (C-A2). Also the floating
 //! "Privacy-instellingen" button that stays on the page (C-A7).
 
+use crate::prelude::*;
+
 use super::dom::Tree;
 use super::UiError;
 use crate::consent::{Notice, UiText};
-use gloo_events::EventListener;
-use std::rc::Rc;
+use crate::browser::events::Listener;
+use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, KeyboardEvent};
 
@@ -49,7 +51,7 @@ pub enum BannerEvent {
 /// The banner element and its listeners (dropped with it).
 pub struct Banner {
     pub el: Element,
-    _listeners: Vec<EventListener>,
+    _listeners: Vec<Listener>,
 }
 
 /// A button of ours; `class` decides the look.
@@ -92,10 +94,10 @@ impl Banner {
         let mut listeners = Vec::new();
         for (target, event) in targets {
             let on = on.clone();
-            listeners.push(EventListener::new(&target, "click", move |_| on(event)));
+            listeners.push(Listener::new(&target, "click", move |_| on(event)));
         }
         let on_key = on.clone();
-        listeners.push(EventListener::new(&el, "keydown", move |e| {
+        listeners.push(Listener::new(&el, "keydown", move |e| {
             if e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
                 on_key(BannerEvent::Dismiss);
             }

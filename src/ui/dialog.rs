@@ -5,12 +5,14 @@
 //! with its services, cookies and lifetimes, recipients and countries, retention and the
 //! controller (C-A6); "Keuze opslaan", "Alles accepteren", "Alles weigeren".
 
+use crate::prelude::*;
+
 use super::banner::{button, gpc_note};
 use super::dom::{self, Tree};
 use super::UiError;
 use crate::consent::{is_gpc_covered, Choice, Notice, NoticeLine, NoticePurpose, UiText};
-use gloo_events::{EventListener, EventListenerOptions};
-use std::rc::Rc;
+use crate::browser::events::Listener;
+use alloc::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
@@ -61,7 +63,7 @@ enum Control {
 /// An open (or openable) dialog with its listeners.
 pub struct Dialog {
     pub el: Element,
-    _listeners: Vec<EventListener>,
+    _listeners: Vec<Listener>,
 }
 
 fn call(el: &Element, method: &str) {
@@ -127,7 +129,7 @@ impl Dialog {
             (&reject_el, "click", Control::RejectAll),
         ] {
             let (on, dialog, switches) = (on.clone(), el.clone(), switches.clone());
-            listeners.push(EventListener::new(target, name, move |_| {
+            listeners.push(Listener::new(target, name, move |_| {
                 on(match control {
                     Control::Close => {
                         call(&dialog, "close");
@@ -143,12 +145,7 @@ impl Dialog {
             }));
         }
         let trap_root = el.clone();
-        listeners.push(EventListener::new_with_options(
-            &el,
-            "keydown",
-            EventListenerOptions::enable_prevent_default(),
-            move |e| trap_tab(&trap_root, e),
-        ));
+        listeners.push(Listener::new(&el, "keydown", move |e| trap_tab(&trap_root, &e)));
         Ok(Dialog { el, _listeners: listeners })
     }
 

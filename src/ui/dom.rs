@@ -3,6 +3,8 @@
 //! Every string from a policy, a server or a visitor goes in through [`El::text`] or
 //! [`El::attr`] (never as markup), so nothing they contain can become an element.
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
@@ -171,13 +173,9 @@ pub fn focus(el: &Element) {
 
 /// A per-mount unique id prefix for `id`/`aria-labelledby` pairs inside one shadow root.
 pub fn next_id(prefix: &'static str) -> String {
-    use std::cell::Cell;
-    thread_local!(static NEXT: Cell<u32> = const { Cell::new(0) });
-    let n = NEXT.with(|c| {
-        let n = c.get().wrapping_add(1);
-        c.set(n);
-        n
-    });
+    use core::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
     let mut id = String::from(prefix);
     id.push('-');
     push_u32(&mut id, n);

@@ -15,8 +15,8 @@ use crate::policy::{parse_policy, Policy};
 use crate::ui::dom::El;
 use crate::ui::store::{self, StoreView};
 use crate::ui::{panel, resolve_target, Mount};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use core::cell::{Cell, RefCell};
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// Problems with the options passed to [`mount`].

@@ -5,6 +5,8 @@
 //! message when a policy cannot be loaded. Views build their content with [`dom::El`] (the
 //! marketing page's with [`dom::Tree`]).
 
+use crate::prelude::*;
+
 pub mod banner;
 pub mod dialog;
 pub mod dom;

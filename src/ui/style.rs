@@ -8,7 +8,7 @@
 //! `prefers-color-scheme` and `prefers-reduced-motion` are honoured. Each view adds its rules
 //! as a `CSS` constant in its own file, listed in [`PARTS`].
 
-use std::cell::OnceCell;
+use core::cell::OnceCell;
 use web_sys::CssStyleSheet;
 
 /// Base rules: reset, theme tokens, typography, buttons, toggles, focus, layout primitives.
@@ -100,15 +100,21 @@ const PARTS: &[&str] = &[
 #[cfg(not(feature = "panel"))]
 const MARKETING_PAGE: &str = concat!(base_css!(), crate::ui::banner::banner_css!(), crate::ui::dialog::dialog_css!());
 
-thread_local! {
-    static SHEET: OnceCell<Option<CssStyleSheet>> = const { OnceCell::new() };
-}
+/// The stylesheet, built on first use and shared by every mount on the page.
+struct Shared(OnceCell<Option<CssStyleSheet>>);
+
+// SAFETY: wasm32 without the `atomics` target feature runs on one thread, so the cell is never
+// reached from two threads; with atomics this impl does not exist and the build fails.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for Shared {}
+
+static SHEET: Shared = Shared(OnceCell::new());
 
 /// The shared stylesheet, built once per page; `None` where constructable stylesheets are
 /// unsupported (then the widget renders unstyled but usable).
 pub fn sheet() -> Option<CssStyleSheet> {
-    SHEET.with(|cell| {
-        cell.get_or_init(|| {
+    SHEET.0
+        .get_or_init(|| {
             let sheet = CssStyleSheet::new().ok()?;
             #[cfg(feature = "panel")]
             sheet.replace_sync(&PARTS.concat()).ok()?;
@@ -117,5 +123,4 @@ pub fn sheet() -> Option<CssStyleSheet> {
             Some(sheet)
         })
         .clone()
-    })
 }

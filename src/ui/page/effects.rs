@@ -1,6 +1,8 @@
 //! What a decision does outside the widget: the vendor signals (C-B2), clearing a withdrawn
 //! purpose's cookies and storage keys (C-A7), and the proof-of-consent record (C-A8).
 
+use crate::prelude::*;
+
 use super::{PageOptions, WIDGET_VERSION};
 use crate::api::outbox;
 use crate::browser::{cookies, env, js, signals, storage};

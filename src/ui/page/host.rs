@@ -1,21 +1,13 @@
 //! The marketing page's widget host: a fixed element first in `<body>`, waiting for `<body>`,
-//! page-lifetime leftovers, and keeping focused page elements clear of the widget.
+//! and keeping focused page elements clear of the widget.
+
+use crate::prelude::*;
 
 use super::super::dom::{self, Tree};
 use super::super::Mount;
-use gloo_events::EventListener;
-use std::cell::RefCell;
+use crate::browser::events::Listener;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
-
-/// Page-lifetime things with no widget to own them: the "unavailable" mount and the
-/// `DOMContentLoaded` listeners waiting for `<body>`.
-pub(super) struct Kept {
-    pub(super) mounts: Vec<Mount>,
-    waiting: Vec<EventListener>,
-}
-
-thread_local!(pub(super) static KEPT: RefCell<Kept> = const { RefCell::new(Kept { mounts: Vec::new(), waiting: Vec::new() }) });
 
 /// The marketing page's widget host: a fixed element, first in `<body>` so that the banner
 /// comes first in the keyboard order.
@@ -38,8 +30,8 @@ pub(super) fn when_body(f: Box<dyn FnOnce()>) {
         f();
         return;
     }
-    let listener = EventListener::once(&doc, "DOMContentLoaded", move |_| f());
-    KEPT.with(|k| k.borrow_mut().waiting.push(listener));
+    // Waits for the rest of the page's life (no widget owns it): never removed.
+    core::mem::forget(Listener::once(&doc, "DOMContentLoaded", move |_| f()));
 }
 
 /// The id of the spacer at the end of `<body>`.

@@ -2,6 +2,8 @@
 //! signals, gates tags, shows the banner when a question is open, opens the dialog, records
 //! every decision through the outbox (C-A8) and tells the host page (events, `onChange`).
 
+use crate::prelude::*;
+
 mod effects;
 mod host;
 mod views;
@@ -14,9 +16,9 @@ use crate::api::outbox::Courier;
 use crate::browser::{cookies, env, gating::Gate, signals};
 use crate::consent::{self, question, Action, ConsentRecord, Decision, Notice};
 use crate::i18n::Lang;
-use gloo_events::EventListener;
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use crate::browser::events::Listener;
+use core::cell::RefCell;
+use alloc::rc::{Rc, Weak};
 use web_sys::Element;
 
 /// The widget version sent with each proof-of-consent record.
@@ -51,7 +53,7 @@ struct State {
     float: Option<Element>,
     gate: Option<Gate>,
     courier: Option<Courier>,
-    listeners: Vec<EventListener>,
+    listeners: Vec<Listener>,
     subscribers: Vec<(u32, js_sys::Function)>,
     next_subscriber: u32,
     ready: bool,
@@ -131,7 +133,8 @@ impl Page {
                 host::when_body(Box::new(move || {
                     if let Ok(mount) = host::page_mount() {
                         mount.show_unavailable();
-                        host::KEPT.with(|k| k.borrow_mut().mounts.push(mount));
+                        // The message stays for the page's life (no widget owns it).
+                        core::mem::forget(mount);
                     }
                 }));
             }

@@ -1,14 +1,16 @@
 //! The widget's own UI on the page: the floating button, the banner and the dialog, opened,
 //! closed and focused (C-A2, C-A7, C-D2).
 
+use crate::prelude::*;
+
 use super::{host, with, Page};
 use crate::browser::signals;
 use crate::consent::{Action, UiText};
 use crate::ui::banner::{button, Banner, BannerEvent};
 use crate::ui::dialog::{Dialog, DialogEvent};
 use crate::ui::dom;
-use gloo_events::EventListener;
-use std::rc::Rc;
+use crate::browser::events::Listener;
+use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -27,13 +29,12 @@ impl Page {
         if let Some(float) = &float {
             let w = weak.clone();
             let opener = float.clone();
-            listeners.push(EventListener::new(float, "click", move |_| with(&w, |p| p.open_dialog(Some(opener.clone())))));
+            listeners.push(Listener::new(float, "click", move |_| with(&w, |p| p.open_dialog(Some(opener.clone())))));
             mount.show(float);
         }
         if let Some(doc) = dom::document() {
             let w = weak.clone();
-            let options = gloo_events::EventListenerOptions::enable_prevent_default();
-            listeners.push(EventListener::new_with_options(&doc, "click", options, move |e| {
+            listeners.push(Listener::new(&doc, "click", move |e| {
                 let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
                 if let Some(opener) = target.and_then(|t| t.closest("[data-privacy-widget-open]").ok().flatten()) {
                     e.prevent_default();
@@ -47,7 +48,7 @@ impl Page {
             s.listeners = listeners;
             s.mount = Some(mount);
             s.ready = true;
-            std::mem::take(&mut s.pending)
+            core::mem::take(&mut s.pending)
         };
         if ask {
             self.show_banner();

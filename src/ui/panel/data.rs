@@ -10,7 +10,7 @@ use crate::requests::{latest_date, purposes_using, recipients_of, retention_of};
 use crate::ui::dom::El;
 use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 /// Renders the tab from the loaded data.
 pub fn render(state: &Rc<State>) {

@@ -12,7 +12,7 @@ use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
-use std::rc::Rc;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 /// Opens the form for `kind` in the requests tab, replacing any open form.

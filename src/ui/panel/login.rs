@@ -3,7 +3,7 @@
 use super::{util, State};
 use crate::i18n::t;
 use crate::ui::dom::{self, next_id, El};
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 /// Replaces the panel with the sign-in form and loads the demo customers into it.
 pub fn show(state: &Rc<State>) {

@@ -20,8 +20,8 @@ use crate::ui::dom::{self, El};
 use crate::ui::Mount;
 use client::{Client, Data, Me};
 use gloo_events::EventListener;
-use std::cell::RefCell;
-use std::rc::Rc;
+use core::cell::RefCell;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 pub use util::CSS;

@@ -10,7 +10,7 @@ use crate::requests::is_direct_marketing;
 use crate::ui::dom::{next_id, El};
 use crate::ui::store::text::Ctx;
 use crate::ui::UiError;
-use std::rc::Rc;
+use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 

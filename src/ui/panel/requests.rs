@@ -10,7 +10,7 @@ use crate::requests::{offered_kinds, RequestStatus};
 use crate::ui::dom::{self, El};
 use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
-use std::rc::Rc;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 /// Loads the list and renders the tab.

@@ -4,7 +4,7 @@
 use super::{util, State, Tab};
 use crate::i18n::t;
 use crate::ui::dom::{self, next_id, El};
-use std::rc::Rc;
+use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 

@@ -6,8 +6,8 @@ use crate::i18n::{t, Lang};
 use crate::ui::dom::El;
 use crate::ui::UiError;
 use gloo_events::EventListener;
-use std::future::Future;
-use std::rc::{Rc, Weak};
+use core::future::Future;
+use alloc::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 

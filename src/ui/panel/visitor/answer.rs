@@ -10,7 +10,7 @@ use crate::ui::dom::{self, next_id, El};
 use crate::ui::panel::client::{read_request, RequestRecord};
 use crate::ui::panel::forms;
 use crate::ui::UiError;
-use std::rc::Rc;
+use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 

@@ -8,7 +8,7 @@ use crate::i18n::{fill, t};
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::UiError;
 use serde_json::{json, Value};
-use std::rc::Rc;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 /// Shows the code step for request `id` filed for `email`, with an optional message to

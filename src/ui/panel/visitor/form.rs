@@ -13,8 +13,8 @@ use crate::ui::panel::{problems, requests};
 use crate::ui::store::text::Ctx;
 use crate::ui::UiError;
 use serde_json::json;
-use std::cell::RefCell;
-use std::rc::Rc;
+use core::cell::RefCell;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 /// The form's controls, kept for validation.

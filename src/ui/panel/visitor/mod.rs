@@ -18,8 +18,8 @@ use crate::ui::Mount;
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
 use serde_json::{json, Value};
-use std::cell::RefCell;
-use std::rc::Rc;
+use core::cell::RefCell;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 /// How often a submission that could not reach the server is tried again while the page is open.

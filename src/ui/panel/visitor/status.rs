@@ -11,7 +11,7 @@ use crate::ui::panel::client::{read_request, RequestRecord};
 use crate::ui::panel::requests;
 use crate::ui::store::text as st;
 use crate::ui::UiError;
-use std::rc::Rc;
+use alloc::rc::Rc;
 use web_sys::Element;
 
 /// Reads the status with `token` and shows it; `announce` says so in the live region.
