@@ -109,9 +109,10 @@ pub async fn demo_login(
     Ok(response)
 }
 
-/// `POST /api/v1/logout`: ends the session (if any) and clears the cookie.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+/// `POST /api/v1/logout` (empty body or `{}`): ends the session (if any) and clears the cookie.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
     guard::same_origin_json(&headers)?;
+    guard::only_members(&guard::json_object(&body)?, &[])?;
     if let Some(token) = session::cookie_token(&headers) {
         let hash = session::sha256(&[token.as_bytes()]);
         state.db.write(move |conn| store::delete_session(conn, &hash)).await?;

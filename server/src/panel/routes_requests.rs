@@ -344,9 +344,10 @@ pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(id): Pa
     Ok(Json(request_json(&state, row).await?))
 }
 
-/// `POST /api/v1/requests/{id}/cancel`: withdraws a pending request.
-pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+/// `POST /api/v1/requests/{id}/cancel` (empty body or `{}`): withdraws a pending request.
+pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, Problem> {
     guard::same_origin_json(&headers)?;
+    guard::only_members(&guard::json_object(&body)?, &[])?;
     let customer = session::require(&state, &headers).await?;
     own(&state, &customer, id.clone()).await?;
     let sites = state.sites.clone();
