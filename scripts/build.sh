@@ -114,9 +114,15 @@ rm -rf dist
 mkdir -p dist
 for name in privacy_widget_consent privacy_widget; do
   cp "$work/bindgen/${name}_bg.wasm" dist/
-  "$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none \
-    "$work/bindgen/$name.js" --outfile="dist/$name.js"
 done
+# The full module keeps every export (pages import it); the marketing page's glue is imported
+# only by the loader, which uses `default` (init) and `start`: bundling just those drops the
+# rest (`initSync`).
+"$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none \
+  "$work/bindgen/privacy_widget.js" --outfile="dist/privacy_widget.js"
+echo 'export { default, start } from "./privacy_widget_consent.js";' >"$work/bindgen/consent_entry.js"
+"$TOOLS/esbuild" --log-level=warning --minify --legal-comments=none --bundle --format=esm \
+  "$work/bindgen/consent_entry.js" --outfile="dist/privacy_widget_consent.js"
 shopt -s nullglob
 for src in js/*.js; do
   name=$(basename "$src")

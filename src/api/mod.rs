@@ -9,7 +9,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 #[cfg(feature = "panel")]
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Request, RequestCredentials, RequestInit, Response};
+use crate::browser::js;
+use js_sys::Object;
+use web_sys::{AbortController, Request, RequestInit, Response};
 
 /// How a call to the backend failed, in terms the UI can explain to a visitor. `Display`
 /// writes [`ApiError::message`]; the wasm paths use `message` (no formatting machinery).
@@ -91,16 +93,18 @@ pub fn send_json_then(method: &str, url: &str, body: &str, idempotency_key: Opti
 
 const ACCEPT: (&str, &str) = ("Accept", "application/json");
 
-fn get_init() -> RequestInit {
-    let init = RequestInit::new();
-    init.set_method("GET");
+/// A `RequestInit` as a plain object: the dictionary type's setters would each be an import in
+/// the marketing page's module.
+fn get_init() -> Object {
+    let init = Object::new();
+    js::set_str(&init, "method", "GET");
     init
 }
 
-fn json_init<'a>(method: &str, body: &str, idempotency_key: Option<&'a str>) -> (RequestInit, Vec<(&'static str, &'a str)>) {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_body(&JsValue::from_str(body));
+fn json_init<'a>(method: &str, body: &str, idempotency_key: Option<&'a str>) -> (Object, Vec<(&'static str, &'a str)>) {
+    let init = Object::new();
+    js::set_str(&init, "method", method);
+    js::set_str(&init, "body", body);
     let mut headers = vec![("Content-Type", "application/json"), ACCEPT];
     if let Some(key) = idempotency_key {
         headers.push(("Idempotency-Key", key));
@@ -109,12 +113,12 @@ fn json_init<'a>(method: &str, body: &str, idempotency_key: Option<&'a str>) -> 
 }
 
 /// The request with its abort signal, credentials and headers.
-fn prepare(url: &str, init: &RequestInit, headers: &[(&str, &str)]) -> Result<(web_sys::Window, AbortController, Request), ApiError> {
-    let window = web_sys::window().ok_or(ApiError::Unreachable)?;
+fn prepare(url: &str, init: &Object, headers: &[(&str, &str)]) -> Result<(web_sys::Window, AbortController, Request), ApiError> {
+    let window = js::window().ok_or(ApiError::Unreachable)?;
     let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
-    init.set_signal(Some(&controller.signal()));
-    init.set_credentials(RequestCredentials::SameOrigin);
-    let request = Request::new_with_str_and_init(url, init).map_err(|_| ApiError::Unreachable)?;
+    js::set(init, "signal", &controller.signal());
+    js::set_str(init, "credentials", "same-origin");
+    let request = Request::new_with_str_and_init(url, init.unchecked_ref::<RequestInit>()).map_err(|_| ApiError::Unreachable)?;
     for (name, value) in headers {
         request.headers().set(name, value).map_err(|_| ApiError::Unreachable)?;
     }
@@ -134,7 +138,7 @@ fn classify(outcome: Result<Reply, ApiError>, timed_out: bool) -> Result<Reply, 
 }
 
 #[cfg(feature = "panel")]
-async fn call(url: &str, init: RequestInit, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
+async fn call(url: &str, init: Object, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
     let (window, controller, request) = prepare(url, &init, headers)?;
     let abort = controller.clone();
     let timer = crate::browser::events::Timeout::new(TIMEOUT_MS, move || abort.abort());
@@ -174,7 +178,7 @@ fn when_settled(promise: &js_sys::Promise, f: Box<dyn FnOnce(JsValue)>) {
 
 /// [`call`] with a callback (no futures): fetch, then the body, with the same timeout and
 /// the same errors.
-fn call_then(url: &str, init: RequestInit, headers: &[(&str, &str)], done: Done) {
+fn call_then(url: &str, init: Object, headers: &[(&str, &str)], done: Done) {
     let (window, controller, request) = match prepare(url, &init, headers) {
         Ok(prepared) => prepared,
         Err(e) => return done(Err(e)),

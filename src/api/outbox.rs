@@ -205,7 +205,7 @@ impl Courier {
     /// Starts the courier.
     pub fn start() -> Courier {
         kick();
-        let online = web_sys::window().map(|w| Listener::new(&w, "online", |_| kick()));
+        let online = crate::browser::js::window().map(|w| Listener::new(&w, "online", |_| kick()));
         let timer = Interval::new(TICK_MS, || {
             let due = load().first().is_some_and(|e| e.next_try <= js_sys::Date::now());
             if due {

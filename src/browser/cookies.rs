@@ -5,16 +5,14 @@ use crate::prelude::*;
 
 use crate::consent::record::{pieces, split_at_byte};
 use crate::consent::{parent_domains, push_u64, wildcard_match, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlDocument;
 
-fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+fn document() -> Option<web_sys::Document> {
+    super::js::window()?.document()
 }
 
 /// Every `name=value` pair in `document.cookie`.
 pub fn all() -> Vec<(String, String)> {
-    let Some(cookie) = html_document().and_then(|d| d.cookie().ok()) else { return Vec::new() };
+    let Some(cookie) = document().and_then(|d| super::js::cookie(&d)) else { return Vec::new() };
     // Byte scans: `str::split(char)` would bring index panics (integer formatting) into the wasm.
     pieces(&cookie, b';')
         .filter_map(|pair| {
@@ -34,8 +32,8 @@ pub fn get(name: &str) -> Option<String> {
 }
 
 fn write(line: &str) {
-    if let Some(doc) = html_document() {
-        let _ = doc.set_cookie(line);
+    if let Some(doc) = document() {
+        super::js::set_cookie(&doc, line);
     }
 }
 

@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// Whether `navigator.globalPrivacyControl` is `true` (C-B1).
 pub fn gpc() -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = crate::browser::js::window() else { return false };
     js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("globalPrivacyControl"))
         .map(|v| v.as_bool() == Some(true))
         .unwrap_or(false)
@@ -22,7 +22,7 @@ pub fn now_secs() -> u64 {
 pub fn random_bytes() -> [u8; 16] {
     let mut out = [0u8; 16];
     let array = js_sys::Uint8Array::new_with_length(16);
-    let filled = web_sys::window()
+    let filled = crate::browser::js::window()
         .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("crypto")).ok())
         .filter(|c| !c.is_undefined())
         .and_then(|crypto| {
@@ -43,15 +43,15 @@ pub fn random_id() -> String {
 
 /// `location.hostname`, empty when unknown.
 pub fn hostname() -> String {
-    web_sys::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
+    crate::browser::js::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
 }
 
 /// `location.origin`, empty when unknown.
 pub fn origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    crate::browser::js::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 
 /// Whether the page is served over https (cookies then get `Secure`).
 pub fn is_https() -> bool {
-    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+    crate::browser::js::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
 }

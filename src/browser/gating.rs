@@ -6,11 +6,11 @@
 
 use crate::prelude::*;
 
-use core::cell::RefCell;
+use crate::browser::cell::PageCell;
 use alloc::rc::Rc;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, MutationObserver, MutationObserverInit};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, MutationObserver};
 
 /// Marks an element the widget has activated (value `1`), so it never runs twice.
 pub const ACTIVATED_ATTR: &str = "data-privacy-activated";
@@ -22,7 +22,8 @@ pub fn activate(doc: &Document, granted: &dyn Fn(&str) -> bool) -> usize {
     let Ok(list) = doc.query_selector_all(SELECTOR) else { return 0 };
     let mut n = 0;
     for i in 0..list.length() {
-        if let Some(el) = list.item(i).and_then(|node| node.dyn_into::<Element>().ok()) {
+        // A selector matches elements only: no type check.
+        if let Some(el) = list.item(i).map(JsCast::unchecked_into::<Element>) {
             if activate_one(doc, &el, granted) {
                 n += 1;
             }
@@ -89,17 +90,19 @@ fn activate_script(doc: &Document, old: &Element) -> bool {
 /// The live gate: activates on request and watches for gated elements added later.
 pub struct Gate {
     observer: Option<MutationObserver>,
-    _callback: Option<Closure<dyn FnMut(js_sys::Array, MutationObserver)>>,
-    granted: Rc<RefCell<Vec<String>>>,
+    _callback: Option<Closure<dyn FnMut()>>,
+    granted: Rc<PageCell<Vec<String>>>,
 }
 
 impl Gate {
     /// Starts watching `doc` for added elements; nothing is granted yet.
     pub fn watch(doc: &Document) -> Gate {
-        let granted: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
+        let granted: Rc<PageCell<Vec<String>>> = Rc::new(PageCell::new(Vec::new()));
         let seen = granted.clone();
         let doc_for_cb = doc.clone();
-        let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(move |_records, _obs| {
+        // The records and the observer the browser passes are not needed (the gate looks at
+        // the whole document): a closure without arguments shares its glue with the timers'.
+        let callback = Closure::<dyn FnMut()>::new(move || {
             let list = seen.borrow();
             if !list.is_empty() {
                 activate(&doc_for_cb, &|p: &str| list.iter().any(|g| g == p));
@@ -107,10 +110,11 @@ impl Gate {
         });
         let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).ok();
         if let (Some(obs), Some(root)) = (&observer, doc.document_element()) {
-            let init = MutationObserverInit::new();
-            init.set_child_list(true);
-            init.set_subtree(true);
-            let _ = obs.observe_with_options(&root, &init);
+            // A plain object: the dictionary type's setters would each be an import.
+            let init = js_sys::Object::new();
+            super::js::set(&init, "childList", &JsValue::TRUE);
+            super::js::set(&init, "subtree", &JsValue::TRUE);
+            let _ = obs.observe_with_options(&root, init.unchecked_ref());
         }
         Gate { observer, _callback: Some(callback), granted }
     }

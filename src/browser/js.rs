@@ -36,6 +36,10 @@ pub fn set_str(object: &Object, key: &str, value: &str) {
 
 #[wasm_bindgen]
 extern "C" {
+    /// `globalThis.window`, read once; `None` where there is none (a worker, a server).
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<web_sys::Window>;
+
     /// The document, with `createElement` bound without `catch`: it throws only for an
     /// invalid tag name, and ours are constants (`&'static str`) that the browser tests build,
     /// so no error path per element.
@@ -43,6 +47,49 @@ extern "C" {
     type Doc;
     #[wasm_bindgen(method, js_name = createElement)]
     fn create(this: &Doc, tag: &str) -> web_sys::Element;
+    /// `document.cookie`; throws where cookies are not allowed (an opaque origin).
+    #[wasm_bindgen(method, getter, catch)]
+    fn cookie(this: &Doc) -> Result<String, JsValue>;
+    #[wasm_bindgen(method, setter, js_name = cookie, catch)]
+    fn set_cookie(this: &Doc, line: &str) -> Result<(), JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `keydown` event's members, read without a type check: for a plain `Event` (a page can
+    /// dispatch one on our open shadow root) they are `undefined`, never an error.
+    #[wasm_bindgen(extends = web_sys::Event)]
+    type Keys;
+    #[wasm_bindgen(method, getter)]
+    fn key(this: &Keys) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = shiftKey)]
+    fn shift_key(this: &Keys) -> bool;
+}
+
+/// Whether `event` is a key press of `key` (`"Escape"`, `"Tab"`).
+pub fn is_key(event: &web_sys::Event, key: &str) -> bool {
+    event.unchecked_ref::<Keys>().key().as_string().is_some_and(|k| k == key)
+}
+
+/// Whether Shift was held (false for events without the member).
+pub fn shift_held(event: &web_sys::Event) -> bool {
+    event.unchecked_ref::<Keys>().shift_key()
+}
+
+/// The page's window. `web_sys::window()` finds it through `js_sys::global()`, which probes
+/// four globals and checks the type: more imports and code for the marketing page.
+pub fn window() -> Option<web_sys::Window> {
+    WINDOW.with(Clone::clone)
+}
+
+/// `document.cookie` (without the `HtmlDocument` type check).
+pub fn cookie(doc: &web_sys::Document) -> Option<String> {
+    doc.unchecked_ref::<Doc>().cookie().ok()
+}
+
+/// Writes one cookie line to `document.cookie`.
+pub fn set_cookie(doc: &web_sys::Document, line: &str) {
+    let _ = doc.unchecked_ref::<Doc>().set_cookie(line);
 }
 
 /// `doc.createElement(tag)` for a constant tag of ours (no error path, see `Doc`).

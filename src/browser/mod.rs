@@ -2,6 +2,7 @@
 //!
 //! One file per concern; everything that decides lives in `crate::consent`.
 
+pub mod cell;
 pub mod cookies;
 pub mod env;
 pub mod events;

@@ -6,7 +6,7 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 fn window_prop(name: &str) -> Option<JsValue> {
-    let w = web_sys::window()?;
+    let w = crate::browser::js::window()?;
     Reflect::get(&w, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
@@ -41,7 +41,7 @@ pub fn meta_consent(granted: bool) {
 /// Microsoft UET: `uetq.push('consent', 'update', {ad_storage})`, creating `window.uetq` as
 /// an array when absent so that the UET tag picks it up when it loads.
 pub fn microsoft_consent(granted: bool) {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = crate::browser::js::window() else { return };
     let queue = match window_prop("uetq") {
         Some(q) => q,
         None => {
@@ -75,10 +75,11 @@ pub fn data_layer_event(detail: &JsValue, entries: &[(ConsentModeType, bool)]) {
 
 /// Dispatches `CustomEvent(name, {detail})` on `window`.
 pub fn dispatch(name: &str, detail: &JsValue) {
-    let Some(w) = web_sys::window() else { return };
-    let init = web_sys::CustomEventInit::new();
-    init.set_detail(detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+    let Some(w) = crate::browser::js::window() else { return };
+    // A plain `CustomEventInit` object (the dictionary type's setter would be an import).
+    let init = Object::new();
+    set(&init, "detail", detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, init.unchecked_ref()) {
         let _ = w.dispatch_event(&event);
     }
 }

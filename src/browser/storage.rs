@@ -6,12 +6,12 @@ use crate::consent::wildcard_match;
 use web_sys::Storage;
 
 fn local() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    crate::browser::js::window()?.local_storage().ok().flatten()
 }
 
 /// Removes every localStorage and sessionStorage key matching one of `patterns`.
 pub fn clear_matching(patterns: &[&str]) -> usize {
-    let Some(window) = web_sys::window() else { return 0 };
+    let Some(window) = crate::browser::js::window() else { return 0 };
     let mut removed = 0;
     for store in [window.local_storage(), window.session_storage()] {
         if let Ok(Some(store)) = store {

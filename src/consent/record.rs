@@ -134,6 +134,13 @@ pub(crate) fn split_at_byte(text: &str, sep: u8) -> Option<(&str, &str)> {
     None
 }
 
+/// `text` without the `byte`s (ASCII) at its end, like `str::trim_end_matches(char)` without
+/// its generic searcher.
+pub fn trim_end_byte(text: &str, byte: u8) -> &str {
+    let n = text.bytes().rev().take_while(|b| *b == byte).count();
+    text.get(..text.len() - n).unwrap_or(text)
+}
+
 /// The pieces of `text` between each `sep` (an ASCII byte), like `str::split(char)` without
 /// its panic paths.
 pub(crate) fn pieces(text: &str, sep: u8) -> Pieces<'_> {
@@ -285,6 +292,17 @@ pub fn push_u64(out: &mut String, n: u64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trim_end_byte_drops_only_the_trailing_bytes() {
+        use super::trim_end_byte;
+        assert_eq!(trim_end_byte("/api/v1//", b'/'), "/api/v1");
+        assert_eq!(trim_end_byte("/api/v1", b'/'), "/api/v1");
+        assert_eq!(trim_end_byte("///", b'/'), "");
+        assert_eq!(trim_end_byte("", b'/'), "");
+        assert_eq!(trim_end_byte("shop.example.nl.", b'.'), "shop.example.nl");
+        assert_eq!(trim_end_byte("é/", b'/'), "é");
+    }
+
     use super::*;
 
     fn sample() -> ConsentRecord {

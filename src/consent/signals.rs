@@ -114,7 +114,7 @@ pub fn wildcard_match(pattern: &str, name: &str) -> bool {
 /// domain (`www.shop.example.nl` → itself, `shop.example.nl`, `example.nl`). An IP address or
 /// a single-label host gives just itself.
 pub fn parent_domains(host: &str) -> Vec<String> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = super::record::trim_end_byte(host, b'.').to_ascii_lowercase();
     // Byte scans (`pieces`, `split_at_byte`): `str::contains(char)` brings in the whole
     // substring searcher, `str::split(char)` and `Vec::insert` index panics (and so integer
     // formatting) into the wasm.

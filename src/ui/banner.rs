@@ -10,8 +10,7 @@ use super::UiError;
 use crate::consent::{Notice, UiText};
 use crate::browser::events::Listener;
 use alloc::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, KeyboardEvent};
+use web_sys::{Document, Element};
 
 /// Rules for the page host, the banner and the floating button.
 macro_rules! banner_css {
@@ -98,7 +97,7 @@ impl Banner {
         }
         let on_key = on.clone();
         listeners.push(Listener::new(&el, "keydown", move |e| {
-            if e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
+            if crate::browser::js::is_key(&e, "Escape") {
                 on_key(BannerEvent::Dismiss);
             }
         }));

@@ -14,7 +14,8 @@ use crate::consent::{is_gpc_covered, Choice, Notice, NoticeLine, NoticePurpose, 
 use crate::browser::events::Listener;
 use alloc::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlInputElement, KeyboardEvent, ShadowRoot};
+use web_sys::{Document, Element, HtmlInputElement, ShadowRoot};
+use crate::browser::js;
 
 /// Rules for the dialog.
 macro_rules! dialog_css {
@@ -173,7 +174,8 @@ fn focusables(dialog: &Element) -> Vec<Element> {
     let mut out = Vec::new();
     if let Ok(list) = dialog.query_selector_all("button:not([disabled]),input:not([disabled]),summary") {
         for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            // A selector matches elements only: no type check.
+            if let Some(el) = list.item(i).map(JsCast::unchecked_into::<Element>) {
                 out.push(el);
             }
         }
@@ -183,18 +185,20 @@ fn focusables(dialog: &Element) -> Vec<Element> {
 
 /// Keeps Tab and Shift+Tab inside the dialog (C-D2).
 fn trap_tab(dialog: &Element, event: &web_sys::Event) {
-    let Some(key) = event.dyn_ref::<KeyboardEvent>() else { return };
-    if key.key() != "Tab" {
+    if !js::is_key(event, "Tab") {
         return;
     }
+    let shift = js::shift_held(event);
     let items = focusables(dialog);
     let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
-    let active = dialog.get_root_node().dyn_into::<ShadowRoot>().ok().and_then(|r| r.active_element());
+    // The dialog's root is our shadow root; detached, it is the dialog, whose `activeElement`
+    // is undefined (`None`): no type check needed.
+    let active = dialog.get_root_node().unchecked_into::<ShadowRoot>().active_element();
     let inside = active.as_ref().is_some_and(|a| items.contains(a));
-    if key.shift_key() && (!inside || active.as_ref() == Some(first)) {
+    if shift && (!inside || active.as_ref() == Some(first)) {
         event.prevent_default();
         dom::focus(last);
-    } else if !key.shift_key() && (!inside || active.as_ref() == Some(last)) {
+    } else if !shift && (!inside || active.as_ref() == Some(last)) {
         event.prevent_default();
         dom::focus(first);
     }
@@ -256,7 +260,8 @@ fn purpose_section(
         .attr("name", &purpose.id)
         .attr("data-pw", "switch")
         .flag("disabled", locked);
-    let input = input_el.element().dyn_ref::<HtmlInputElement>().cloned();
+    // Created as an `input` just above.
+    let input = Some(input_el.element().unchecked_ref::<HtmlInputElement>().clone());
     if let Some(input) = &input {
         input.set_checked(checked);
     }

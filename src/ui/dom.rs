@@ -10,7 +10,7 @@ use web_sys::{Document, Element, HtmlElement};
 
 /// The page's document; `None` only outside a window (workers), where the widget cannot run.
 pub fn document() -> Option<Document> {
-    web_sys::window().and_then(|w| w.document())
+    crate::browser::js::window().and_then(|w| w.document())
 }
 
 /// An element under construction (the control-panel views), built with chained calls:
@@ -164,11 +164,10 @@ pub fn clear(node: &web_sys::Node) {
     }
 }
 
-/// Moves keyboard focus to `el` when it is an HTML element.
+/// Moves keyboard focus to `el`. No type check (one import less): HTML, SVG and MathML
+/// elements all have `focus()`, and the binding catches the error of one that has not.
 pub fn focus(el: &Element) {
-    if let Some(h) = el.dyn_ref::<HtmlElement>() {
-        let _ = h.focus();
-    }
+    let _ = el.unchecked_ref::<HtmlElement>().focus();
 }
 
 /// A per-mount unique id prefix for `id`/`aria-labelledby` pairs inside one shadow root.

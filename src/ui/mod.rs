@@ -25,7 +25,7 @@ use dom::Tree;
 #[cfg(feature = "panel")]
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, ShadowRoot, ShadowRootInit};
 
 /// What can go wrong while mounting or rendering. `Display` writes [`UiError::message`].
 #[derive(Debug, thiserror::Error)]
@@ -85,9 +85,13 @@ impl Mount {
                 root
             }
             (Some(_), _) | (None, Some(_)) => return Err(UiError::AlreadyMounted),
-            (None, None) => host
-                .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-                .map_err(|_| UiError::ShadowUnsupported)?,
+            (None, None) => {
+                // `{mode: "open"}` as a plain object (the dictionary type and its enum would
+                // bring their own glue into the marketing page's module).
+                let init = js_sys::Object::new();
+                crate::browser::js::set_str(&init, "mode", "open");
+                host.attach_shadow(wasm_bindgen::JsCast::unchecked_ref::<ShadowRootInit>(&init)).map_err(|_| UiError::ShadowUnsupported)?
+            }
         };
         if let Some(sheet) = style::sheet() {
             root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
@@ -154,7 +158,7 @@ pub fn detect_lang(host: &Element) -> Lang {
     if let Some(lang) = chosen(dom::document().and_then(|d| d.document_element()).and_then(|h| h.get_attribute("lang"))) {
         return lang;
     }
-    if let Some(window) = web_sys::window() {
+    if let Some(window) = crate::browser::js::window() {
         for tag in window.navigator().languages().iter() {
             if let Some(lang) = chosen(tag.as_string()) {
                 return lang;

@@ -71,7 +71,7 @@ pub(super) fn record_proof(opts: &PageOptions, record: &ConsentRecord, gpc: bool
     js::set(&body, "purposes", &purposes);
     js::set_str(&body, "site", &opts.site);
     js::set_str(&body, "widget_version", WIDGET_VERSION);
-    let mut url = opts.api.trim_end_matches('/').to_string();
+    let mut url = crate::consent::trim_end_byte(&opts.api, b'/').to_string();
     url.push_str("/consents");
     outbox::enqueue("consent", &url, &js::stringify(&body).unwrap_or_default(), &env::random_id());
     outbox::kick();

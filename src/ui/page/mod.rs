@@ -17,7 +17,7 @@ use crate::browser::{cookies, env, gating::Gate, signals};
 use crate::consent::{self, question, Action, ConsentRecord, Decision, Notice};
 use crate::i18n::Lang;
 use crate::browser::events::Listener;
-use core::cell::RefCell;
+use crate::browser::cell::PageCell;
 use alloc::rc::{Rc, Weak};
 use web_sys::Element;
 
@@ -62,7 +62,7 @@ struct State {
 
 /// The running widget on a marketing page; clones share it.
 #[derive(Clone)]
-pub struct Page(Rc<RefCell<State>>);
+pub struct Page(Rc<PageCell<State>>);
 
 impl Page {
     /// Starts the widget: loading happens in the background; the handle works at once.
@@ -71,7 +71,7 @@ impl Page {
             let html = dom::document().and_then(|d| d.document_element());
             html.map(|h| super::detect_lang(&h)).unwrap_or(Lang::Nl)
         });
-        let page = Page(Rc::new(RefCell::new(State {
+        let page = Page(Rc::new(PageCell::new(State {
             options,
             notice: None,
             lang,
@@ -99,7 +99,7 @@ impl Page {
         page
     }
 
-    fn weak(&self) -> Weak<RefCell<State>> {
+    fn weak(&self) -> Weak<PageCell<State>> {
         Rc::downgrade(&self.0)
     }
 
@@ -109,7 +109,7 @@ impl Page {
         if !s.options.notice_url.is_empty() {
             return s.options.notice_url.clone();
         }
-        let mut url = s.options.api.trim_end_matches('/').to_string();
+        let mut url = crate::consent::trim_end_byte(&s.options.api, b'/').to_string();
         for part in ["/sites/", &s.options.site, "/notice?lang=", s.lang.tag()] {
             url.push_str(part);
         }
@@ -340,7 +340,7 @@ impl Page {
     }
 }
 
-fn with(weak: &Weak<RefCell<State>>, f: impl FnOnce(&Page)) {
+fn with(weak: &Weak<PageCell<State>>, f: impl FnOnce(&Page)) {
     if let Some(state) = weak.upgrade() {
         f(&Page(state));
     }

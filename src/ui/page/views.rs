@@ -35,7 +35,9 @@ impl Page {
         if let Some(doc) = dom::document() {
             let w = weak.clone();
             listeners.push(Listener::new(&doc, "click", move |e| {
-                let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+                // No type check: for a target that is no element (the document), `closest` is
+                // missing and its binding returns the error, which is ignored.
+                let target = e.target().map(JsCast::unchecked_into::<Element>);
                 if let Some(opener) = target.and_then(|t| t.closest("[data-privacy-widget-open]").ok().flatten()) {
                     e.prevent_default();
                     with(&w, |p| p.open_dialog(Some(opener.clone())));
