@@ -61,7 +61,8 @@ export function markdown({ meta, profiles, budget }) {
       `${meta.cores} cores (load average ${meta.loadStart.toFixed(1)} at the start, ${meta.loadEnd.toFixed(1)} at the end), ` +
       `${meta.throttle > 1 ? `CPU throttled ${meta.throttle}×` : "no CPU throttling"}, viewport 1280×800; ` +
       `${meta.runs} cold loads per tool and network profile (new browser context, HTTP cache disabled, tools interleaved), ` +
-      `all three served by one loopback server with gzip -9.`,
+      `all three served by one loopback server with the same gzip (zopfli, as the widget's build ships its .gz files; ` +
+      `plain gzip -9 adds about 6 % to every tool).`,
   );
   for (const { label, summary } of profiles) {
     out();
