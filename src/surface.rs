@@ -141,4 +141,6 @@ pub mod testing {
     pub use crate::browser::storage::clear_matching as clear_storage;
     pub use crate::ui::banner::{Banner, BannerEvent};
     pub use crate::ui::dialog::{Dialog, DialogEvent};
+    pub use crate::browser::cell::PageCell;
+    pub use crate::browser::events::{Interval, Listener, Timeout};
 }
