@@ -40,7 +40,7 @@ fn activate_one(doc: &Document, el: &Element, granted: &dyn Fn(&str) -> bool) ->
     let Some(purposes) = el.get_attribute("data-purpose") else { return false };
     // One purpose or several, space-separated: every one must be granted.
     let mut ids = purposes.split_ascii_whitespace().peekable();
-    if ids.peek().is_none() || !ids.all(|p| granted(p)) {
+    if ids.peek().is_none() || !ids.all(granted) {
         return false;
     }
     let tag = el.tag_name();

@@ -245,7 +245,7 @@ impl Reader {
             self.fail(&at, "expected an object of texts");
             return Vec::new();
         };
-        UI_NAMES.iter().map(|name| self.string(&ui, &at, *name)).collect()
+        UI_NAMES.iter().map(|name| self.string(&ui, &at, name)).collect()
     }
 }
 

@@ -10,8 +10,11 @@ mod store;
 #[cfg(any(feature = "panel", not(feature = "browser")))]
 mod visitor;
 
+/// One language's messages of an area: `(key, text)`.
+type Table = &'static [(&'static str, &'static str)];
+
 /// Every area's `(NL, EN)` tables, searched in order.
-pub(super) const AREAS: &[(&[(&str, &str)], &[(&str, &str)])] = &[
+pub(super) const AREAS: &[(Table, Table)] = &[
     (common::NL, common::EN),
     (consent::NL, consent::EN),
     #[cfg(any(feature = "panel", not(feature = "browser")))]
