@@ -141,6 +141,9 @@ pub mod testing {
     pub use crate::browser::storage::clear_matching as clear_storage;
     pub use crate::ui::banner::{Banner, BannerEvent};
     pub use crate::ui::dialog::{Dialog, DialogEvent};
+    // Only in the tests' build: re-exported, they grow the marketing page's module (~70 B).
+    #[cfg(feature = "std")]
     pub use crate::browser::cell::PageCell;
+    #[cfg(feature = "std")]
     pub use crate::browser::events::{Interval, Listener, Timeout};
 }
