@@ -287,3 +287,42 @@ fn the_new_visitor_paths_are_cross_origin_paths() {
     assert!(!is_cross_origin_path(&format!("/api/v1/visitor-requests/{t}/other")));
     assert!(!is_cross_origin_path("/api/v1/visitor-requests//cancel"));
 }
+
+#[tokio::test]
+async fn the_answer_mail_links_to_the_status_for_another_device() {
+    // C-C3/C-C4: the answer reaches the verified address wherever it is read; the link carries a
+    // token of its own in the fragment (never sent to a server), stored only as a hash.
+    let env = Env::new().await;
+    let (id, first_token) = verified(&env, JAN, "access", json!({}), "vd-1").await;
+    complete(&env, &id);
+    let all = env.get("/demo/outbox", "").await.json()["messages"].as_array().unwrap().clone();
+    let mail = all.iter().find(|m| m["to"] == JAN && m["body"].as_str().unwrap().contains("beantwoord")).expect("an answer mail");
+    let body = mail["body"].as_str().unwrap();
+    let prefix = format!("{PAGE}#pw-status=");
+    let at = body.find(&prefix).unwrap_or_else(|| panic!("a link to the page with the token: {body}")) + prefix.len();
+    let token: String = body[at..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(token.len(), 64, "{body}");
+    assert_ne!(token, first_token, "a token of its own, not the browser's");
+    // It opens the status and the answer, as the browser's token does.
+    let status = env.get(&format!("/api/v1/visitor-requests/{token}"), "").await;
+    assert_eq!(status.status, 200, "{}", status.text());
+    assert_eq!((status.json()["id"].as_str(), status.json()["status"].as_str()), (Some(id.as_str()), Some("completed")));
+    let mine = env.get(&format!("/api/v1/visitor-requests/{token}/package"), "").await;
+    let theirs = env.get(&format!("/api/v1/visitor-requests/{first_token}/package"), "").await;
+    assert_eq!((mine.status, mine.json()), (theirs.status, theirs.json()));
+    // Only hashes are stored.
+    let stored: Vec<Vec<u8>> = env.db().column("SELECT token_hash FROM visitor_status_tokens WHERE request_id = ?1", params![&id]);
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|h| h.len() == 32 && !h.windows(token.len()).any(|w| w == token.as_bytes())));
+    // Without a page to link to, the mail names the privacy page and carries no token.
+    let r = file(&env, FATIMA, "access", json!({}), "vd-2", "10.8.4.1").await;
+    let other = r.json()["id"].as_str().unwrap().to_owned();
+    let code = env.code_for(FATIMA).await;
+    assert_eq!(env.post(&format!("/api/v1/requests/{other}/verify"), "", &json!({"code": code}), &[]).await.status, 200);
+    complete(&env, &other);
+    let all = env.get("/demo/outbox", "").await.json()["messages"].as_array().unwrap().clone();
+    let plain = all.iter().find(|m| m["to"] == FATIMA && m["body"].as_str().unwrap().contains("beantwoord")).expect("an answer mail");
+    assert!(!plain["body"].as_str().unwrap().contains("pw-status"), "{}", plain["body"]);
+    let tokens: i64 = env.db().one("SELECT COUNT(*) FROM visitor_status_tokens WHERE request_id = ?1", params![&other]);
+    assert_eq!(tokens, 1);
+}

@@ -99,6 +99,39 @@ pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, acto
     sr::get(conn, id)?.ok_or(StepError::NotFound)
 }
 
+/// The member of a request's outcome (and its package) that says no personal data is linked
+/// to the request's address.
+pub const NO_PERSONAL_DATA: &str = "no_personal_data";
+
+/// Answers a just verified request whose address is linked to no customer (C-C3): there is
+/// nothing to look up, so the system starts and completes it at once. Access and export get a
+/// package saying that no personal data is held (with the controller, purposes, recipients,
+/// rights and the authority, as every package: C-C4); the other kinds complete with nothing to
+/// change. The visitor is mailed that the answer is ready, as for any answer.
+pub fn answer_unlinked(conn: &Conn, sites: &Sites, id: &str, now: i64, today: Date) -> Result<RequestRow, StepError> {
+    apply_step(conn, sites, id, &RequestStep::Start, "system", now, today)?;
+    apply_step(conn, sites, id, &RequestStep::Complete, "system", now, today)
+}
+
+/// Whether the request was answered with "no personal data is linked to this address".
+pub fn no_personal_data(row: &RequestRow) -> bool {
+    row.result
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<Value>(r).ok())
+        .is_some_and(|r| r[NO_PERSONAL_DATA] == Value::Bool(true))
+}
+
+/// The access/export package for an address linked to no customer: no categories, the rest as
+/// in every package, and a sentence saying so in the package's language.
+fn no_data_package(policy: &Policy, row: &RequestRow, today: Date) -> Value {
+    let lang = package_lang(policy);
+    let nobody = privacy_widget::requests::Subject { plan: None, events: Vec::new() };
+    let mut package = data_package(policy, &nobody, &[], row.kind.name(), today, lang);
+    package[NO_PERSONAL_DATA] = Value::Bool(true);
+    package["note"] = Value::String(privacy_widget::i18n::t(lang, "visitor.no_data").to_owned());
+    package
+}
+
 /// What happens as soon as a request is verified: an objection to direct marketing switches
 /// every marketing opt-in off at once (C-A11).
 pub fn on_verified(conn: &Conn, policy: &Policy, row: &RequestRow, customer: i64, now: i64) -> Result<(), DbError> {
@@ -127,7 +160,9 @@ pub fn marketing_off(conn: &Conn, policy: &Policy, customer: i64, source: &str, 
 
 fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDetails, today: Date, now: i64) -> Result<(), StepError> {
     let Some(customer) = row.customer_id.map(|id| store::customer_by_id(conn, id)).transpose()?.flatten() else {
-        sr::set_outcome(conn, &row.id, None, Some(&json!({"note": "no customer data found"}).to_string()))?;
+        // Nothing is linked to the address: that is the answer (Art. 15(1): whether or not).
+        let package = row.kind.yields_package().then(|| no_data_package(policy, row, today).to_string());
+        sr::set_outcome(conn, &row.id, package.as_deref(), Some(&json!({ NO_PERSONAL_DATA: true }).to_string()))?;
         return Ok(());
     };
     let lang = package_lang(policy);

@@ -2,13 +2,16 @@
 //! step that completes or refuses the request (also when the operator command, a separate
 //! process, takes it), and sent by the server to the verified address. The mail names the
 //! company, the kind of request and the page to read the answer on; never any of the data.
+//! The link to that page carries a fresh status token for the request in its fragment
+//! (`#pw-status=…`, [`STATUS_FRAGMENT`]), so the answer opens on any device and the token never
+//! reaches a server log; only its hash is stored, like the token the verification gave.
 
 use std::{
     sync::{Arc, Weak},
     time::Duration,
 };
 
-use super::{store_visitor as sv, Mail, Panel};
+use super::{store_requests as sr, store_visitor as sv, Mail, Panel};
 use crate::{
     db::{Db, DbError},
     sites::Sites,
@@ -19,8 +22,12 @@ pub const INTERVAL: Duration = Duration::from_secs(3);
 /// Mails sent per look.
 const BATCH: i64 = 50;
 
+/// The fragment name the widget's status view reads a status token from.
+pub const STATUS_FRAGMENT: &str = "pw-status";
+
 /// The mail for one queued answer: Dutch first, then English (the code mail does the same).
-pub fn compose(queued: &sv::QueuedMail, company: &str, now: i64) -> Mail {
+/// With a `token`, the page link opens the request's status on any device.
+pub fn compose(queued: &sv::QueuedMail, company: &str, token: Option<&str>, now: i64) -> Mail {
     let (nl_state, en_state) = match queued.status.as_str() {
         "refused" => ("afgewezen; u leest daar de reden en waar u een klacht kunt indienen", "refused; you can read the reason there and where you can complain"),
         _ => ("beantwoord", "answered"),
@@ -34,12 +41,19 @@ pub fn compose(queued: &sv::QueuedMail, company: &str, now: i64) -> Mail {
         "objection" => ("bezwaar", "objection"),
         _ => ("privacyverzoek", "privacy request"),
     };
-    let (nl_where, en_where) = match &queued.page {
-        Some(page) => (
+    let (nl_where, en_where) = match (&queued.page, token) {
+        (Some(page), Some(token)) => {
+            let link = format!("{page}#{STATUS_FRAGMENT}={token}");
+            (
+                format!("Bekijk het antwoord via deze link, op elk apparaat: {link}\nWie de link heeft, kan het antwoord lezen: stuur hem niet door."),
+                format!("See the answer through this link, on any device: {link}\nAnyone with the link can read the answer: do not forward it."),
+            )
+        }
+        (Some(page), None) => (
             format!("Bekijk het antwoord op {page} op het apparaat waarmee u het verzoek heeft bevestigd."),
             format!("See the answer at {page} on the device you confirmed the request with."),
         ),
-        None => (
+        (None, _) => (
             "Bekijk het antwoord op de privacypagina waar u het verzoek deed, op het apparaat waarmee u het heeft bevestigd.".to_owned(),
             "See the answer on the privacy page where you made the request, on the device you confirmed it with.".to_owned(),
         ),
@@ -69,7 +83,16 @@ pub async fn drain(db: &Db, sites: &Sites, panel: &Panel) -> Result<usize, DbErr
             .map(|s| s.policy.text(&s.policy.controller.name, s.policy.default_language()).to_owned())
             .unwrap_or_else(|| q.site.clone());
         let now = crate::time::now_ms();
-        if panel.mailer.send(compose(&q, &company, now)).await.is_none() {
+        // A token of its own for the link (kept as a hash; without a page there is no link).
+        let token = match (&q.page, super::session::new_token()) {
+            (Some(_), Ok((token, hash))) => {
+                let request = q.request.clone();
+                db.write(move |conn| sr::add_status_token(conn, &request, &hash, now)).await?;
+                Some(token)
+            }
+            _ => None,
+        };
+        if panel.mailer.send(compose(&q, &company, token.as_deref(), now)).await.is_none() {
             tracing::error!(request = %q.request, "answer mail not delivered; kept queued");
             break;
         }

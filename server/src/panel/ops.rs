@@ -1,7 +1,9 @@
 //! The operator's `requests` command: list data-subject requests and move them on (start,
 //! extend with a reason, complete, refuse with a reason) on the server's own database file.
 //! Completing access/export builds the data package from the stored data; completing an
-//! erasure deletes what may go and keeps legal-hold data restricted.
+//! erasure deletes what may go and keeps legal-hold data restricted. A visitor's request whose
+//! address is linked to no customer was answered at verification ("no personal data held");
+//! the list and `show` say so.
 
 use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -145,6 +147,10 @@ async fn act(db: &Db, sites: &Arc<Sites>, action: &RequestsAction) -> Result<Str
 }
 
 fn outcome_summary(row: &sr::RequestRow) -> String {
+    if complete::no_personal_data(row) {
+        let answer = if row.kind.yields_package() { "; the package says so" } else { "; nothing to change" };
+        return format!("\nno personal data is linked to this address{answer}");
+    }
     if let Some(p) = row.package.as_deref().and_then(|p| serde_json::from_str::<Value>(p).ok()) {
         let cats = p["categories"].as_array().map_or(0, Vec::len);
         let values: usize = p["categories"].as_array().into_iter().flatten().map(|c| c["values"].as_array().map_or(0, Vec::len)).sum();
@@ -171,7 +177,9 @@ async fn list(db: &Db, site: Option<String>, status: &[String]) -> Result<String
             for r in rows {
                 let who = match (r.customer_id, &r.email) {
                     (Some(id), _) => store::customer_by_id(conn, id)?.map_or_else(|| id.to_string(), |c| c.handle),
-                    (None, Some(e)) => format!("{e} (unverified)"),
+                    (None, Some(e)) if r.status == RequestStatus::Received => format!("{e} (unverified)"),
+                    (None, Some(e)) if complete::no_personal_data(&r) => format!("{e} (no personal data held)"),
+                    (None, Some(e)) => format!("{e} (no customer)"),
                     (None, None) => "-".into(),
                 };
                 out.push((r, who));
@@ -211,7 +219,10 @@ async fn show(db: &Db, id: String) -> Result<String, String> {
         .read(move |conn| {
             let Some(row) = sr::get(conn, &id)? else { return Ok(None) };
             let events = sr::events(conn, &id)?;
-            Ok(Some(sr::to_json(&row, &events, None)))
+            let mut json = sr::to_json(&row, &events, None);
+            json["email"] = row.email.clone().map_or(Value::Null, Value::String);
+            json[complete::NO_PERSONAL_DATA] = Value::Bool(complete::no_personal_data(&row));
+            Ok(Some(json))
         })
         .await
         .map_err(|e| e.to_string())?;

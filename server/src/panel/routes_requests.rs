@@ -83,8 +83,9 @@ enum Filed {
 }
 
 /// `POST /api/v1/requests` (Idempotency-Key required). Logged in: `{kind, details}`, verified at
-/// once (C-C3). Visitor: `{site, email, kind, details}`: stored unverified and a code is sent;
-/// the answer is the same whether or not the address belongs to a customer.
+/// once (C-C3). Visitor: `{site, email, kind, details}`: stored unverified and a code is sent to
+/// the address; the reply, and the mail, are the same whether or not the address belongs to a
+/// customer.
 pub async fn create(
     State(state): State<AppState>,
     Extension(panel): Extension<Arc<Panel>>,
@@ -161,10 +162,10 @@ pub async fn create(
                 }
                 // The new code supersedes the address's earlier unverified requests here.
                 store_visitor::supersede_unverified(conn, &site_id, email, now)?;
-                // Mail only an address already known (C-C3); the answer does not say which.
-                if store::customer_by_email(conn, &site_id, email)?.is_some() {
-                    send = Some((email.clone(), code.clone()));
-                }
+                // Every address gets its code, known or not: the person asking gets an answer
+                // even when nothing is held (Art. 15(1)), and neither the reply nor its timing
+                // says whether the address is a customer's.
+                send = Some((email.clone(), code.clone()));
             }
             let status = if cust.is_some() { RequestStatus::Verified } else { RequestStatus::Received };
             let steps: &[(RequestStatus, &str)] = if cust.is_some() {
@@ -278,12 +279,21 @@ pub async fn verify(
             }
             match codes::check(conn, &id, &code, &ip, now)? {
                 Verdict::Correct => {
-                    let stepped = step_in(conn, &sites, &id, &RequestStep::Verify, "subject")?;
+                    let mut stepped = step_in(conn, &sites, &id, &RequestStep::Verify, "subject")?;
                     if stepped.is_ok() {
                         sr::add_status_token(conn, &id, &token_hash, now)?;
                         // Where the answer mail will point (only a page the site allows).
                         if let Some(page) = routes_visitor::page_to_keep(&sites, &row.site, &host, page.as_deref()) {
                             store_visitor::set_page(conn, &token_hash, &page)?;
+                        }
+                    }
+                    // An address linked to no customer is answered at once: nothing is held.
+                    // (Should that be refused, the request stays verified for the operator.)
+                    if stepped.as_ref().is_ok_and(|r| r.customer_id.is_none()) {
+                        match complete::answer_unlinked(conn, &sites, &id, now, store::today()) {
+                            Ok(row) => stepped = Ok(row),
+                            Err(StepError::Db(e)) => return Err(e),
+                            Err(other) => tracing::error!(request = %id, error = %other, "cannot answer an unlinked request"),
                         }
                     }
                     Ok(Ok(stepped))
@@ -294,8 +304,10 @@ pub async fn verify(
         .await?;
     match outcome {
         Ok(Ok(row)) => {
+            let no_data = complete::no_personal_data(&row);
             let mut body = request_json(&state, row).await?;
             body["status_token"] = Value::String(token);
+            body[complete::NO_PERSONAL_DATA] = Value::Bool(no_data);
             let mut response = Json(body).into_response();
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(response)

@@ -42,11 +42,13 @@ async fn by_token(state: &AppState, token: &str) -> Result<sr::RequestRow, Probl
 }
 
 /// What a token holder sees: kind, status, dates, timeline, the complaint after a refusal,
-/// whether it can still be cancelled and whether an answer can be downloaded; never the
-/// details, the e-mail address or the answer itself.
+/// whether it can still be cancelled, whether an answer can be downloaded and whether it was
+/// answered with "no personal data is linked to this address"; never the details, the e-mail
+/// address or the answer itself.
 async fn visitor_json(state: &AppState, row: sr::RequestRow) -> Result<Response, Problem> {
     let can_cancel = row.status.is_pending();
     let package_available = row.kind.yields_package() && complete::package_ready(&row);
+    let no_data = complete::no_personal_data(&row);
     let full = request_json(state, row).await?;
     let mut body = serde_json::Map::new();
     for key in ["id", "site", "kind", "status", "received_on", "due_on", "extended", "timeline", "complaint"] {
@@ -56,6 +58,7 @@ async fn visitor_json(state: &AppState, row: sr::RequestRow) -> Result<Response,
     }
     body.insert("can_cancel".into(), Value::Bool(can_cancel));
     body.insert("package_available".into(), Value::Bool(package_available));
+    body.insert(complete::NO_PERSONAL_DATA.into(), Value::Bool(no_data));
     Ok(no_store(Json(Value::Object(body)).into_response()))
 }
 
