@@ -134,10 +134,12 @@ impl Date {
         Some(date)
     }
 
-    /// The date a period after this one. Hours round up to whole days (72 hours = 3 days).
+    /// The date a period after this one. Minutes and hours round up to whole days (72 hours =
+    /// 3 days, 1 minute = 1 day).
     pub fn add_period(self, period: Period) -> Option<Date> {
         let n = i64::from(period.amount);
         match period.unit {
+            PeriodUnit::Minutes => self.add_days((n + 1439) / 1440),
             PeriodUnit::Hours => self.add_days((n + 23) / 24),
             PeriodUnit::Days => self.add_days(n),
             PeriodUnit::WorkingDays => self.add_working_days(period.amount),

@@ -38,7 +38,7 @@ pub struct Date {
 }
 
 /// A length of time, written in JSON as `"<amount> <unit>"`, e.g. `"7 years"`,
-/// `"3 months"`, `"5 working_days"`, `"72 hours"`. Units: `hours`, `days`, `working_days`,
+/// `"3 months"`, `"5 working_days"`, `"72 hours"`, `"1 minute"`. Units: `minutes`, `hours`, `days`, `working_days`,
 /// `weeks`, `months`, `years` (singular forms accepted too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
@@ -49,6 +49,8 @@ pub struct Period {
 /// The unit of a [`Period`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodUnit {
+    /// For short-lived cookies (Google Analytics' `_gat` lives one minute).
+    Minutes,
     Hours,
     Days,
     /// Monday to Friday; public holidays are not modelled.

@@ -6,12 +6,13 @@ use super::error::cat;
 use super::model::{Period, PeriodUnit};
 
 /// The unit names a period may use (singular forms are accepted too).
-pub const UNIT_NAMES: &str = "hours, days, working_days, weeks, months or years";
+pub const UNIT_NAMES: &str = "minutes, hours, days, working_days, weeks, months or years";
 
 impl PeriodUnit {
     /// The unit's canonical (plural) JSON name.
     pub fn name(self) -> &'static str {
         match self {
+            PeriodUnit::Minutes => "minutes",
             PeriodUnit::Hours => "hours",
             PeriodUnit::Days => "days",
             PeriodUnit::WorkingDays => "working_days",
@@ -24,6 +25,7 @@ impl PeriodUnit {
     /// Reads a unit name, plural or singular.
     pub fn from_name(name: &str) -> Option<PeriodUnit> {
         Some(match name {
+            "minutes" | "minute" => PeriodUnit::Minutes,
             "hours" | "hour" => PeriodUnit::Hours,
             "days" | "day" => PeriodUnit::Days,
             "working_days" | "working_day" => PeriodUnit::WorkingDays,
@@ -37,6 +39,7 @@ impl PeriodUnit {
     /// The most of this unit a period may hold (about a thousand years).
     pub fn max_amount(self) -> u32 {
         match self {
+            PeriodUnit::Minutes => 525_960_000,
             PeriodUnit::Hours => 8_766_000,
             PeriodUnit::Days | PeriodUnit::WorkingDays => 365_250,
             PeriodUnit::Weeks => 52_180,

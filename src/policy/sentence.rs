@@ -12,12 +12,14 @@ use super::model::*;
 pub fn period_words(period: Period, lang: Lang) -> String {
     let one = period.amount == 1;
     let unit = match (lang, period.unit) {
+        (Lang::Nl, PeriodUnit::Minutes) => if one { "minuut" } else { "minuten" },
         (Lang::Nl, PeriodUnit::Hours) => "uur",
         (Lang::Nl, PeriodUnit::Days) => if one { "dag" } else { "dagen" },
         (Lang::Nl, PeriodUnit::WorkingDays) => if one { "werkdag" } else { "werkdagen" },
         (Lang::Nl, PeriodUnit::Weeks) => if one { "week" } else { "weken" },
         (Lang::Nl, PeriodUnit::Months) => if one { "maand" } else { "maanden" },
         (Lang::Nl, PeriodUnit::Years) => "jaar",
+        (Lang::En, PeriodUnit::Minutes) => if one { "minute" } else { "minutes" },
         (Lang::En, PeriodUnit::Hours) => if one { "hour" } else { "hours" },
         (Lang::En, PeriodUnit::Days) => if one { "day" } else { "days" },
         (Lang::En, PeriodUnit::WorkingDays) => if one { "working day" } else { "working days" },

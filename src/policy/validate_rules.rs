@@ -336,6 +336,7 @@ fn rights(c: &mut Ctx, r: &Rights, langs: &[Lang]) {
 
 fn exceeds_a_month(p: Period) -> bool {
     match p.unit {
+        PeriodUnit::Minutes => p.amount > 31 * 24 * 60,
         PeriodUnit::Hours => p.amount > 31 * 24,
         PeriodUnit::Days => p.amount > 31,
         PeriodUnit::WorkingDays => p.amount > 23,

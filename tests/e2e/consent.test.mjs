@@ -297,7 +297,7 @@ describe("preferences dialog", () => {
     assert.equal(await focused(page), "close", "Tab wraps to the first control");
     // C-A6: per purpose the services with cookies and lifetimes, recipients with country, retention, controller.
     const text = await dialog.textContent();
-    for (const expected of ["Google Analytics", "_ga (2 jaar)", "_gid (24 uur)", "_fbp", "buiten de EU", "Bewaartermijn", "Verwerkingsverantwoordelijke", "Ontvangers", "Altijd aan"]) {
+    for (const expected of ["Google Analytics", "_ga (2 jaar)", "_gid (24 uur)", "_gat (1 minuut)", "_fbp", "buiten de EU", "Bewaartermijn", "Verwerkingsverantwoordelijke", "Ontvangers", "Altijd aan"]) {
       assert.ok(text.includes(expected), `dialog mentions ${expected}`);
     }
     const violations = await axe(page);

@@ -58,6 +58,9 @@ fn periods_add_in_their_unit() {
     let p = |s: &str| Period::parse(s).unwrap();
     assert_eq!(d("2024-05-01").add_period(p("72 hours")), Some(d("2024-05-04")));
     assert_eq!(d("2024-05-01").add_period(p("25 hours")), Some(d("2024-05-03")));
+    assert_eq!(d("2024-05-01").add_period(p("1 minute")), Some(d("2024-05-02")));
+    assert_eq!(d("2024-05-01").add_period(p("1440 minutes")), Some(d("2024-05-02")));
+    assert_eq!(d("2024-05-01").add_period(p("1441 minutes")), Some(d("2024-05-03")));
     assert_eq!(d("2024-05-01").add_period(p("2 weeks")), Some(d("2024-05-15")));
     assert_eq!(d("2024-05-01").add_period(p("10 days")), Some(d("2024-05-11")));
     assert_eq!(d("2024-05-03").add_period(p("1 working_day")), Some(d("2024-05-06")));
@@ -69,9 +72,11 @@ fn periods_read_and_write() {
     assert_eq!(Period::parse("1 year"), Ok(Period { amount: 1, unit: PeriodUnit::Years }));
     assert_eq!(Period::parse("5 working_days").unwrap().to_string(), "5 working_days");
     assert_eq!(Period::parse("1 month").unwrap().to_string(), "1 months");
+    assert_eq!(Period::parse("1 minute"), Ok(Period { amount: 1, unit: PeriodUnit::Minutes }));
+    assert_eq!(Period::parse("10 minutes").unwrap().to_string(), "10 minutes");
     assert_eq!(
         Period::parse("7 jaar"),
-        Err("unknown unit \"jaar\" in period \"7 jaar\" (use hours, days, working_days, weeks, months or years)".into())
+        Err("unknown unit \"jaar\" in period \"7 jaar\" (use minutes, hours, days, working_days, weeks, months or years)".into())
     );
     assert!(Period::parse("7years").unwrap_err().contains("write \"<amount> <unit>\""));
     assert!(Period::parse("-1 days").unwrap_err().contains("not a whole number"));

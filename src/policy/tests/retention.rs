@@ -100,6 +100,9 @@ fn periods_in_words() {
     assert_eq!(period_words(p("5 working_days"), Lang::Nl), "5 werkdagen");
     assert_eq!(period_words(p("5 working_days"), Lang::En), "5 working days");
     assert_eq!(period_words(p("1 working_day"), Lang::Nl), "1 werkdag");
+    assert_eq!(period_words(p("1 minute"), Lang::Nl), "1 minuut");
+    assert_eq!(period_words(p("1 minute"), Lang::En), "1 minute");
+    assert_eq!(period_words(p("5 minutes"), Lang::Nl), "5 minuten");
     assert_eq!(period_words(p("72 hours"), Lang::Nl), "72 uur");
     assert_eq!(period_words(p("1 month"), Lang::En), "1 month");
     assert_eq!(period_words(p("2 weeks"), Lang::Nl), "2 weken");
