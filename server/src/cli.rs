@@ -29,6 +29,11 @@ pub struct Cli {
     /// Log every request at info (else at debug; it costs throughput).
     #[arg(long = "log-requests", global = true)]
     pub log_requests: bool,
+    /// Every this many seconds, look whether a policy file changed (modification time, size,
+    /// added or removed) and reload the policies if so; 0 turns the polling off. SIGHUP always
+    /// reloads them. A file that fails validation is logged and its site keeps its last policy.
+    #[arg(long = "policy-poll", global = true, env = "PW_POLICY_POLL", value_name = "SECONDS", default_value_t = crate::config::DEFAULT_POLICY_POLL.as_secs())]
+    pub policy_poll: u64,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -89,6 +94,7 @@ impl Cli {
             no_demo: self.no_demo,
             trusted_proxies: self.trusted_proxy.clone(),
             log_requests: self.log_requests,
+            policy_poll: Some(self.policy_poll),
         };
         crate::config::Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }

@@ -1,7 +1,8 @@
 //! privacy-widget-server: the reference backend of privacy-widget (axum + SQLite).
 //!
 //! [`app`] builds the whole HTTP application from an [`AppState`]; [`serve`] opens the
-//! database, loads the site policies, binds and runs it until SIGINT/SIGTERM.
+//! database, loads the site policies, binds and runs it until SIGINT/SIGTERM, reloading the
+//! policies on SIGHUP and when their files change ([`reload`]).
 
 pub mod cli;
 pub mod client;
@@ -11,10 +12,13 @@ pub mod cors;
 pub mod db;
 pub mod health;
 pub mod limits;
+pub mod live;
 pub mod notice;
 pub mod panel;
+pub mod policy_docs;
 pub mod policy_source;
 pub mod problem;
+pub mod reload;
 pub mod serve;
 pub mod sites;
 pub mod state;
@@ -47,7 +51,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// The application: API routes, the widget at `/widget/`, the demo site at `/`, and the
+/// The application: API routes, the widget at `/widget/`, the demo site at `/` (its
+/// `/policies/{site}.json` from the policies being served, [`policy_docs`]), and the
 /// layers every request passes (body limits, timeout, panic guard, rate limits, CORS, client
 /// address, headers, compression, traces).
 pub fn app(state: AppState) -> Router {
@@ -66,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(state.clone(), policy_docs::serve))
         .layer(middleware::from_fn_with_state(state.clone(), limits::enforce))
         .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
         .layer(middleware::from_fn_with_state(state.clone(), client::record))

@@ -24,6 +24,7 @@ pub fn parse(text: &str) -> Result<Site, Vec<String>> {
         purposes,
         allowed_origins: Vec::new(),
         file: Default::default(),
+        source: Arc::from(text),
         policy: Arc::new(policy),
     })
 }

@@ -7,7 +7,7 @@ use crate::{
     config::{ConfigError, Settings},
     db::{Db, DbError},
     limits::Limiter,
-    notice::Notices,
+    live::LiveSites,
     sites::{Sites, SitesError},
     state::{AppState, Config},
 };
@@ -46,18 +46,14 @@ pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
         })
         .await?;
     tracing::info!(sites = registered.len(), db = %db.describe(), "ready");
-    Ok(AppState {
-        db,
-        notices: Arc::new(Notices::new(&registered)),
-        sites: Arc::new(registered),
-        config: Arc::new(Config { www: args.www.clone(), widget_dir: args.widget_dir.clone() }),
-        limiter: Arc::new(Limiter::new(settings.limits.clone())),
-        settings: Arc::new(settings),
-    })
+    let config = Config { www: args.www.clone(), widget_dir: args.widget_dir.clone() };
+    let limiter = Limiter::new(settings.limits.clone());
+    Ok(AppState::new(db, Arc::new(LiveSites::new(registered)), config, settings, limiter))
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and the
-/// queued writes before returning.
+/// queued writes before returning. Meanwhile the policies are reloaded on SIGHUP and when a
+/// policy file changes (looked at every `policy_poll`, unless zero).
 pub async fn serve(args: &ServeArgs) -> Result<(), StartError> {
     serve_with(Settings::from_args(args)?).await
 }
@@ -75,6 +71,8 @@ pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
     // The handlers are installed before the "listening" line: a SIGTERM right after it (a
     // supervisor, a test) must stop the server gracefully, not by the default action.
     let shutdown = shutdown_signal();
+    let poll = Some(state.settings.policy_poll).filter(|every| !every.is_zero());
+    let watcher = crate::reload::watch(crate::reload::Reloader::new(&state), poll);
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "privacy-widget-server listening on http://{local}/");
@@ -87,6 +85,7 @@ pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
         .await
         .map_err(StartError::Serve);
     tracing::info!("stopping: requests finished, flushing writes");
+    watcher.abort();
     db.close().await;
     result
 }

@@ -35,6 +35,8 @@ pub struct Site {
     pub allowed_origins: Vec<String>,
     /// The file it came from.
     pub file: PathBuf,
+    /// The file's text as validated (what `GET /policies/{site}.json` serves).
+    pub source: Arc<str>,
     /// The whole policy document, parsed and validated.
     pub policy: Arc<Policy>,
 }
@@ -54,6 +56,17 @@ pub fn gpc_governed(kind: PurposeKind) -> bool {
     matches!(kind, PurposeKind::Advertising | PurposeKind::PersonalisedAds | PurposeKind::AudienceSharing)
 }
 
+/// The policy files in the policies folder `dir`: every `*.json` but the schema, sorted.
+pub fn policy_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.file_name().is_some_and(|n| n != SCHEMA_FILE))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// All loaded sites by id.
 #[derive(Debug, Clone, Default)]
 pub struct Sites {
@@ -64,19 +77,14 @@ impl Sites {
     /// Loads every `*.json` in `dir` except the schema; a missing folder means no sites.
     pub fn load(dir: &Path) -> Result<Sites, SitesError> {
         let mut errors = Vec::new();
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .filter(|p| p.file_name().is_some_and(|n| n != SCHEMA_FILE))
-                .collect(),
+        let files = match policy_files(dir) {
+            Ok(files) => files,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 tracing::warn!(dir = %dir.display(), "no policies folder: no sites");
                 Vec::new()
             }
             Err(e) => return Err(SitesError(vec![format!("{}: {e}", dir.display())])),
         };
-        files.sort();
         let mut sites = Sites::default();
         for file in files {
             let text = match std::fs::read_to_string(&file) {
@@ -172,6 +180,11 @@ impl Sites {
             Arc::make_mut(site).earlier_versions = earlier;
         }
         Ok(())
+    }
+
+    /// Adds `site`, or replaces the site of the same id.
+    pub fn insert(&mut self, site: Arc<Site>) {
+        self.by_id.insert(site.id.clone(), site);
     }
 
     /// A site by id.

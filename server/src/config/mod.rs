@@ -7,6 +7,7 @@ mod validate;
 use std::{
     net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use serde::Deserialize;
@@ -77,6 +78,9 @@ pub struct SiteSettings {
     pub allowed_origins: Vec<String>,
 }
 
+/// How often the policy files are looked at for changes unless `--policy-poll` says otherwise.
+pub const DEFAULT_POLICY_POLL: Duration = Duration::from_secs(5);
+
 /// Everything the server is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -95,6 +99,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpRange>,
     /// Log every request at info (else at debug).
     pub log_requests: bool,
+    /// How often the policy files are looked at for changes (then reloaded); zero: only on SIGHUP.
+    pub policy_poll: Duration,
     pub limits: Limits,
     pub sites: Vec<SiteSettings>,
 }
@@ -112,6 +118,7 @@ impl Default for Settings {
             admin_token: None,
             trusted_proxies: Vec::new(),
             log_requests: false,
+            policy_poll: DEFAULT_POLICY_POLL,
             limits: Limits::default(),
             sites: Vec::new(),
         }
@@ -133,6 +140,8 @@ pub struct Overrides {
     pub trusted_proxies: Vec<String>,
     /// `--log-requests`.
     pub log_requests: bool,
+    /// `--policy-poll` / `PW_POLICY_POLL`, in seconds.
+    pub policy_poll: Option<u64>,
 }
 
 /// The file as written; every member optional, unknown members refused.

@@ -2,7 +2,8 @@
 //! browser-consent part of the site's validated policy in one language, compiled by
 //! `privacy_widget::consent::Notice`. The marketing-page module reads only this, never the
 //! whole policy. Each (site, language) is compiled once, on its first request, and kept as
-//! bytes: plain, gzip and brotli, each with a strong `ETag` (the hash of those bytes).
+//! bytes: plain, gzip and brotli, each with a strong `ETag` (the hash of those bytes). A
+//! reloaded policy starts its site's cache afresh ([`Notices::renew`]): new body, new `ETag`.
 
 mod cli;
 mod encoded;
@@ -24,7 +25,7 @@ use crate::{
     state::AppState,
 };
 pub use cli::{run, NoticeArgs};
-pub use encoded::{Coding, Encoded};
+pub use encoded::{none_match, Coding, Encoded};
 
 /// `Cache-Control` of a notice: kept, but revalidated on every use, so that a new policy
 /// version is seen at once while an unchanged one costs a 304.
@@ -71,7 +72,7 @@ impl SiteNotices {
 /// The notices of every loaded site.
 #[derive(Default)]
 pub struct Notices {
-    by_site: BTreeMap<String, SiteNotices>,
+    by_site: BTreeMap<String, Arc<SiteNotices>>,
 }
 
 impl Notices {
@@ -81,6 +82,22 @@ impl Notices {
             .iter()
             .map(|site| {
                 let notices = SiteNotices { policy: site.policy.clone(), compiled: Default::default() };
+                (site.id.clone(), Arc::new(notices))
+            })
+            .collect();
+        Notices { by_site }
+    }
+
+    /// Notices for `sites` after a reload: a site whose policy is the same `Arc` as here keeps
+    /// what is compiled; a changed or new one is compiled anew on its first request.
+    pub fn renew(&self, sites: &Sites) -> Notices {
+        let by_site = sites
+            .iter()
+            .map(|site| {
+                let notices = match self.by_site.get(&site.id) {
+                    Some(kept) if Arc::ptr_eq(&kept.policy, &site.policy) => kept.clone(),
+                    _ => Arc::new(SiteNotices { policy: site.policy.clone(), compiled: Default::default() }),
+                };
                 (site.id.clone(), notices)
             })
             .collect();

@@ -82,7 +82,7 @@ impl Panel {
     /// built, or by the first panel request if it was built outside a runtime).
     fn wake(self: &Arc<Self>, state: &AppState) {
         if self.mail_loop.get().is_none() {
-            notify::start(self, &state.db, &state.sites);
+            notify::start(self, &state.db, &state.live);
         }
     }
 

@@ -14,6 +14,7 @@ use std::{
 use super::{store_requests as sr, store_visitor as sv, Mail, Panel};
 use crate::{
     db::{Db, DbError},
+    live::LiveSites,
     sites::Sites,
 };
 
@@ -105,20 +106,21 @@ pub async fn drain(db: &Db, sites: &Sites, panel: &Panel) -> Result<usize, DbErr
 
 /// Starts the loop that sends queued mails, once per [`Panel`]; it ends with the panel or the
 /// database.
-pub fn start(panel: &Arc<Panel>, db: &Db, sites: &Arc<Sites>) {
+pub fn start(panel: &Arc<Panel>, db: &Db, live: &Arc<LiveSites>) {
     // Without a runtime (an app built outside one) the first request starts it instead.
     if tokio::runtime::Handle::try_current().is_err() || panel.mail_loop.set(()).is_err() {
         return;
     }
     let weak: Weak<Panel> = Arc::downgrade(panel);
-    let (db, sites) = (db.clone(), Arc::clone(sites));
+    let (db, live) = (db.clone(), Arc::clone(live));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(INTERVAL);
         loop {
             tick.tick().await;
             let Some(panel) = weak.upgrade() else { return };
             let _one = panel.draining.lock().await;
-            match drain(&db, &sites, &panel).await {
+            // The policies as served now (they may have been reloaded since the last look).
+            match drain(&db, &live.current().sites, &panel).await {
                 Ok(_) => {}
                 Err(DbError::Closed) => return,
                 Err(e) => tracing::error!(error = %e, "answer mails: cannot read the queue"),
