@@ -4,7 +4,8 @@
 //! consent for the old version is answered 409; an invalid edit or a removed file is logged,
 //! naming the file and the JSON path, and the site keeps its last valid policy (also the
 //! document the control panel reads at `/policies/{site}.json`); the control panel's routes join
-//! the data to the new policy.
+//! the data to the new policy. In process: a new site's file is served, a second file for a
+//! served site is refused.
 #![cfg(unix)]
 
 mod common;
@@ -272,4 +273,30 @@ fn the_control_panel_joins_the_customers_data_to_the_reloaded_policy() {
     // The same generation in the document the panel reads and the notice the marketing pages read.
     assert_eq!(server.document_version("pcextreme"), next);
     assert_eq!(server.notice("pcextreme").0, next);
+}
+
+#[tokio::test]
+async fn a_new_sites_file_is_served_and_a_second_file_for_a_served_site_is_refused() {
+    let fx = Fixture::new();
+    let (app, state) = fx.app().await;
+    let folder = fx.args.www.join("policies");
+    let mut other = policy("a");
+    other["site"] = json!("othersite");
+    std::fs::write(folder.join("othersite.json"), other.to_string()).unwrap();
+    std::fs::write(folder.join("zz-copy.json"), policy("9").to_string()).unwrap();
+
+    let outcome = privacy_widget_server::reload::Reloader::new(&state).reload().await.unwrap();
+    assert_eq!(outcome.updated, ["othersite new site -> \"a\""]);
+    assert_eq!(outcome.refused.len(), 1, "{outcome:?}");
+    assert!(outcome.refused[0].contains("zz-copy.json: site: \"testsite\" is already defined in"), "{outcome:?}");
+    // The router built before the reload serves the new generation.
+    let version = |site: &'static str| {
+        let app = app.clone();
+        async move {
+            let r = common::get(&app, &format!("/api/v1/sites/{site}/notice"), &[]).await;
+            (r.status.as_u16(), r.json()["version"].as_str().map(str::to_owned))
+        }
+    };
+    assert_eq!(version("othersite").await, (200, Some("a".to_owned())));
+    assert_eq!(version(SITE).await, (200, Some("1".to_owned())), "the duplicate changed nothing");
 }

@@ -39,6 +39,8 @@ pub struct Reloader {
     configured: Vec<SiteSettings>,
     db: Db,
     live: Arc<LiveSites>,
+    /// One reload at a time (each builds on the generation the last one left).
+    running: tokio::sync::Mutex<()>,
 }
 
 impl Reloader {
@@ -49,6 +51,7 @@ impl Reloader {
             configured: state.settings.sites.clone(),
             db: state.db.clone(),
             live: state.live.clone(),
+            running: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -62,16 +65,19 @@ impl Reloader {
     /// Reads every policy file again and serves what is valid. Fails only when the database
     /// cannot record the new versions; then nothing changes.
     pub async fn reload(&self) -> Result<Outcome, DbError> {
-        let (dir, configured) = (self.dir.clone(), self.configured.clone());
-        let (candidates, refused_files) = tokio::task::spawn_blocking(move || scan(&dir, &configured))
-            .await
-            .unwrap_or_else(|_| (Vec::new(), vec![(PathBuf::new(), vec!["the policy reader stopped".to_owned()])]));
-        let previous = self.live.current().sites.clone();
+        let _one = self.running.lock().await;
         let mut outcome = Outcome::default();
+        let (dir, configured) = (self.dir.clone(), self.configured.clone());
+        let Ok((candidates, refused_files)) = tokio::task::spawn_blocking(move || scan(&dir, &configured)).await else {
+            tracing::error!("policies not reloaded: the policy reader stopped");
+            outcome.refused.push("the policy reader stopped".to_owned());
+            return Ok(outcome);
+        };
+        let previous = self.live.current().sites.clone();
         for (file, errors) in &refused_files {
             let keeps = previous.iter().find(|s| &s.file == file).map_or_else(
                 || "not loaded".to_owned(),
-                |s| format!("site \"{}\" keeps version \"{}\"", s.id, s.version),
+                |s| format!("site {:?} keeps version {:?}", s.id, s.version),
             );
             for error in errors {
                 let line = format!("{}: {error}", file.display());
@@ -94,10 +100,10 @@ impl Reloader {
         for old in previous.iter().filter(|old| !defined.contains(&old.id)) {
             if !old.file.exists() {
                 let line = format!("{}: removed", old.file.display());
-                tracing::warn!(file = %old.file.display(), "policy file removed: site \"{}\" keeps version \"{}\"", old.id, old.version);
+                tracing::warn!(file = %old.file.display(), "policy file removed: site {:?} keeps version {:?}", old.id, old.version);
                 outcome.refused.push(line);
             } else if !refused_files.iter().any(|(f, _)| f == &old.file) {
-                tracing::warn!(file = %old.file.display(), "no policy file defines site \"{}\" any more: it keeps version \"{}\"", old.id, old.version);
+                tracing::warn!(file = %old.file.display(), "no policy file defines site {:?} any more: it keeps version {:?}", old.id, old.version);
             }
         }
         if changed.is_empty() {
@@ -112,9 +118,9 @@ impl Reloader {
             .await?;
         let mut next = (*previous).clone();
         for site in registered.iter() {
-            let from = previous.get(&site.id).map_or_else(|| "new site".to_owned(), |o| format!("\"{}\"", o.version));
-            tracing::info!(file = %site.file.display(), "policy reloaded: site \"{}\" {from} -> \"{}\"", site.id, site.version);
-            outcome.updated.push(format!("{} {from} -> \"{}\"", site.id, site.version));
+            let from = previous.get(&site.id).map_or_else(|| "new site".to_owned(), |o| format!("{:?}", o.version));
+            tracing::info!(file = %site.file.display(), "policy reloaded: site {:?} {from} -> {:?}", site.id, site.version);
+            outcome.updated.push(format!("{} {from} -> {:?}", site.id, site.version));
             next.insert(site.clone());
         }
         self.live.replace(next);
@@ -146,7 +152,7 @@ fn scan(dir: &Path, configured: &[SiteSettings]) -> (Vec<Site>, Vec<(PathBuf, Ve
         let Some(file) = &conf.policy else { continue };
         match read(file) {
             Ok(site) if site.id == conf.id => sites.push(Site { file: file.clone(), ..site }),
-            Ok(site) => refused.push((file.clone(), vec![format!("site: \"{}\", but the configuration names it for \"{}\"", site.id, conf.id)])),
+            Ok(site) => refused.push((file.clone(), vec![format!("site: {:?}, but the configuration names it for {:?}", site.id, conf.id)])),
             Err(errors) => refused.push((file.clone(), errors)),
         }
     }
@@ -174,7 +180,7 @@ fn choose(candidates: Vec<Site>, previous: &Sites, configured: &[SiteSettings], 
         let mut list = list.into_iter();
         let Some(mut site) = list.next() else { continue };
         for other in list {
-            let line = format!("{}: site: \"{id}\" is already defined in {}", other.file.display(), site.file.display());
+            let line = format!("{}: site: {id:?} is already defined in {}", other.file.display(), site.file.display());
             tracing::error!(file = %other.file.display(), "policy refused: {line}");
             outcome.refused.push(line);
         }
@@ -191,7 +197,7 @@ fn warn_unversioned_change(old: Option<&Site>, new: &Site) {
     if old.policy.purposes != new.policy.purposes || old.policy.recipients != new.policy.recipients {
         tracing::warn!(
             file = %new.file.display(),
-            "site \"{}\": purposes or recipients changed but the version is still \"{}\": visitors are not asked again until the version changes (C-A9)",
+            "site {:?}: purposes or recipients changed but the version is still {:?}: visitors are not asked again until the version changes (C-A9)",
             new.id,
             new.version
         );
