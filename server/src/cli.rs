@@ -69,7 +69,8 @@ pub struct ServeArgs {
     /// The demo site folder served at `/`.
     #[arg(long, env = "PW_WWW", default_value = "www")]
     pub www: PathBuf,
-    /// The folder of the site policies (`*.json`, validated on start); default `<www>/policies`.
+    /// The folder of the site policies (`*.json`, validated on start and reloaded on SIGHUP or
+    /// when a file changes, see --policy-poll); default `<www>/policies`.
     #[arg(long, env = "PW_POLICIES")]
     pub policies: Option<PathBuf>,
     /// The built widget folder served at `/widget/`.

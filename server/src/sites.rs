@@ -1,5 +1,6 @@
 //! The sites the server knows: their policy documents from the policies folder (`--policies`,
-//! default `<www>/policies`, `*.json`), validated on start.
+//! default `<www>/policies`, `*.json`), validated on start and again on each reload
+//! ([`crate::reload`]).
 
 use std::{
     collections::BTreeMap,
