@@ -1,7 +1,7 @@
 //! The command line: `privacy-widget-server [serve] --addr … --db … --www … --policies … --widget …`,
 //! `privacy-widget-server requests …` and `privacy-widget-server notice <policy.json> [--lang nl]`.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -29,11 +29,12 @@ pub struct Cli {
     /// Log every request at info (else at debug; it costs throughput).
     #[arg(long = "log-requests", global = true)]
     pub log_requests: bool,
-    /// Every this many seconds, look whether a policy file changed (modification time, size,
-    /// added or removed) and reload the policies if so; 0 turns the polling off. SIGHUP always
-    /// reloads them. A file that fails validation is logged and its site keeps its last policy.
-    #[arg(long = "policy-poll", global = true, env = "PW_POLICY_POLL", value_name = "SECONDS", default_value_t = crate::config::DEFAULT_POLICY_POLL.as_secs())]
-    pub policy_poll: u64,
+    /// Every this many seconds (default 5; fractions allowed), look whether a policy file
+    /// changed (modification time, size, added or removed) and reload the policies if so; 0
+    /// turns the polling off. SIGHUP always reloads them. A file that fails validation is
+    /// logged and its site keeps its last valid policy.
+    #[arg(long = "policy-poll", global = true, env = "PW_POLICY_POLL", value_name = "SECONDS", value_parser = poll_interval)]
+    pub policy_poll: Option<Duration>,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -95,7 +96,7 @@ impl Cli {
             no_demo: self.no_demo,
             trusted_proxies: self.trusted_proxy.clone(),
             log_requests: self.log_requests,
-            policy_poll: Some(self.policy_poll),
+            policy_poll: self.policy_poll,
         };
         crate::config::Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }
@@ -108,5 +109,13 @@ impl Cli {
             Some(Command::Serve(args)) => Some(args),
             Some(Command::Requests(_) | Command::Notice(_)) => None,
         }
+    }
+}
+
+/// `--policy-poll`: seconds, whole or not, zero or more (at most a day).
+fn poll_interval(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if (0.0..=86_400.0).contains(&seconds) => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err("must be a number of seconds from 0 (off) to 86400".to_owned()),
     }
 }

@@ -140,8 +140,8 @@ pub struct Overrides {
     pub trusted_proxies: Vec<String>,
     /// `--log-requests`.
     pub log_requests: bool,
-    /// `--policy-poll` / `PW_POLICY_POLL`, in seconds.
-    pub policy_poll: Option<u64>,
+    /// `--policy-poll` / `PW_POLICY_POLL`.
+    pub policy_poll: Option<Duration>,
 }
 
 /// The file as written; every member optional, unknown members refused.

@@ -151,8 +151,8 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
     }
     s.demo = raw.demo.unwrap_or(true) && !overrides.no_demo;
     s.log_requests = raw.log_requests.unwrap_or(false) || overrides.log_requests;
-    if let Some(seconds) = overrides.policy_poll {
-        s.policy_poll = std::time::Duration::from_secs(seconds);
+    if let Some(every) = overrides.policy_poll {
+        s.policy_poll = every;
     }
     s.smtp = smtp(raw.smtp, &mut errors);
     if let Some(token) = raw.admin_token {
