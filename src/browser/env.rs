@@ -51,6 +51,23 @@ pub fn origin() -> String {
     crate::browser::js::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 
+/// Takes `name`'s value from the address's fragment (`#name=value`) and removes the fragment
+/// from the address bar with `history.replaceState`, so that it is neither kept in the history
+/// nor shared by copying the address. `None` when the fragment does not name it.
+pub fn take_fragment(name: &str) -> Option<String> {
+    let window = crate::browser::js::window()?;
+    let location = window.location();
+    let hash = location.hash().ok()?;
+    let value = hash.strip_prefix('#')?.strip_prefix(name)?.strip_prefix('=')?;
+    let value = value.split('&').next().unwrap_or_default().to_owned();
+    let mut clean = location.pathname().unwrap_or_default();
+    clean.push_str(&location.search().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    }
+    Some(value)
+}
+
 /// Whether the page is served over https (cookies then get `Secure`).
 pub fn is_https() -> bool {
     crate::browser::js::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")

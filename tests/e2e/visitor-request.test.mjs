@@ -1,7 +1,9 @@
 // A visitor who is not logged in files a data-subject request on a company's privacy page
 // (C-C1), proves control of the e-mail address with the mailed six-digit code (C-C3), and follows
 // the request's status and due date (C-C2) across a reload and the operator's steps. An unknown
-// address gets the same answer and never a code (no account enumeration). Keyboard only, axe
+// address gets the same answer and its code too (no account enumeration), and once verified the
+// answer "no personal data is linked to this address" (C-C4: Art. 15(1) whether or not). The
+// answer mail's link opens the status in another browser (the token in the fragment). Keyboard only, axe
 // clean in every state (C-D5, C-D6), under the strict CSP. Once the operator completes an access
 // request the visitor reads and downloads the answer with the status token only (C-C4), and
 // told by a mail without data; a pending request can be withdrawn after a confirmation.
@@ -194,7 +196,7 @@ describe("visitor request on the privacy page", () => {
     }
   });
 
-  test("an unknown address gets the same answer and never a code", async () => {
+  test("an unknown address gets the same answer and a code, like a known one", async () => {
     const unknown = "niet-bekend@example.com";
     const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
     try {
@@ -203,7 +205,7 @@ describe("visitor request on the privacy page", () => {
       const sent = await page.locator(`${V} .pw-code-sent`).innerText();
       assert.match(sent, /code van 6 cijfers gestuurd naar niet-bekend@example\.com/);
       const known = seedOf("pcextreme").customers[1].email;
-      assert.ok(!(await outbox(suite.server.url)).some((m) => m.to === unknown), "no code for an unknown address");
+      assert.ok((await outbox(suite.server.url)).some((m) => m.to === unknown), "mailed like any address");
       await quiet(page);
       await enterCode(page, "123456");
       await announced(page, "nog 4 keer");
@@ -219,6 +221,72 @@ describe("visitor request on the privacy page", () => {
       assert.equal((await stepText()).replace(known, "ADDRESS"), unknownText);
     } finally {
       await context.close();
+    }
+  });
+
+  test("an unknown address is answered 'no personal data'; the mail's link opens it in a fresh browser", async () => {
+    const unknown = "nooit-klant@example.org";
+    const privacy = `${suite.server.url}/sites/pcextreme/privacy/`;
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    try {
+      await page.goto(privacy, { waitUntil: "load" });
+      await fileRequest(page, "access", unknown);
+      await quiet(page);
+      await enterCode(page, await codeFor(suite.server.url, unknown));
+      await announced(page, "Verzoek ontvangen");
+      const card = `${V} .pw-visitor-status`;
+      await page.locator(`${card}[data-status=completed]`).waitFor();
+      // C-C4 / C-C2: answered at once, in plain words, with the package to read or download.
+      assert.match(await page.locator(`${V} .pw-visitor-summary`).innerText(), /geen persoonsgegevens die aan dit e-mailadres gekoppeld zijn/);
+      await quiet(page);
+      await press(page, `${card} .pw-show-answer`);
+      await announced(page, "Het antwoord staat hieronder");
+      assert.match(await page.locator(`${card} .pw-package .pw-no-data`).innerText(), /geen persoonsgegevens/);
+      await noViolations(page, "unknown address answered");
+      const [row] = sql(suite.server.db, `SELECT id, status FROM requests WHERE email = '${unknown}'`);
+      assert.equal(row.status, "completed");
+    } finally {
+      await context.close();
+    }
+
+    // The answer mail carries a link with a status token in the fragment.
+    let mail;
+    for (let i = 0; i < 50 && !mail; i++) {
+      mail = (await outbox(suite.server.url)).find((m) => m.to === unknown && /beantwoord/.test(m.body));
+      if (!mail) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(mail, "an answer mail");
+    const link = mail.body.match(/(https?:\/\/\S+#pw-status=[0-9a-f]{64})/)?.[1];
+    assert.ok(link && link.startsWith(privacy), `a link to the privacy page: ${mail.body}`);
+
+    // Another device: a fresh browser with nothing stored opens the link and sees the answer.
+    const other = await openPage(suite.browser, { csp: STRICT_CSP });
+    try {
+      const requests = [];
+      other.page.on("request", (r) => requests.push(r.url()));
+      await other.page.goto(link, { waitUntil: "load" });
+      const card = `${V} .pw-visitor-status`;
+      await other.page.locator(`${card}[data-status=completed]`).waitFor();
+      assert.match(await other.page.locator(`${V} .pw-visitor-summary`).innerText(), /geen persoonsgegevens/);
+      assert.equal(other.page.url(), privacy, "the token is taken out of the address bar");
+      assert.ok(requests.every((u) => !u.includes("#")), "the fragment never goes to the server");
+      const stored = await other.page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY);
+      assert.match(stored, /"stage":"status"/, "kept on this device like a verified request");
+      assert.match(stored, /"id":"r_[0-9a-f]+"/);
+      await other.page.reload({ waitUntil: "load" });
+      await other.page.locator(`${card}[data-status=completed]`).waitFor();
+      await noViolations(other.page, "status opened from the mail link");
+
+      // A damaged link says so in plain words.
+      const broken = await other.context.newPage();
+      await broken.goto(`${privacy}#pw-status=1234`, { waitUntil: "load" });
+      const alert = broken.locator(`${V} .pw-unavailable[role=alert]`);
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /link is onvolledig of beschadigd/);
+      assert.equal(broken.url(), privacy);
+      await noViolations(broken, "damaged link");
+    } finally {
+      await other.context.close();
     }
   });
 
@@ -425,6 +493,21 @@ describe("visitor request on the privacy page", () => {
       assert.ok(mail, "an answer mail");
       assert.match(mail.body, /\/sites\/manetti\/privacy\//);
       for (const v of me.values.map((v) => String(v.value)).filter((v) => v.length > 4)) assert.ok(!mail.body.includes(v), `no ${v} in the mail`);
+
+      // Its link opens the same answer in a fresh browser (another device).
+      const link = mail.body.match(/(https?:\/\/\S+#pw-status=[0-9a-f]{64})/)?.[1];
+      assert.ok(link, `a link with the token: ${mail.body}`);
+      const device = await openPage(suite.browser, { csp: STRICT_CSP });
+      try {
+        await device.page.goto(link, { waitUntil: "load" });
+        await device.page.locator(`${card}[data-status=completed][data-request=${id}]`).waitFor();
+        await device.page.locator(`${card} .pw-show-answer`).click();
+        const there = (await device.page.locator(`${card} .pw-package`).innerText()).replace(/\s+/g, " ");
+        assert.ok(there.includes(me.values.find((v) => v.field === "name").value), there);
+        assert.doesNotMatch(device.page.url(), /#/);
+      } finally {
+        await device.context.close();
+      }
     } finally {
       await context.close();
     }

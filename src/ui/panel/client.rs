@@ -71,6 +71,8 @@ pub struct RequestRecord {
     /// What was asked: the request's `details` as filed (categories, purposes, field and new
     /// value, note); shown as text only.
     pub details: Value,
+    /// Answered with "no personal data is linked to this address" (a visitor's request).
+    pub no_personal_data: bool,
 }
 
 /// The backend's base URL and the site.
@@ -318,5 +320,6 @@ pub fn read_request(v: &Value) -> Option<RequestRecord> {
         due_on: date(&["due_on", "due"]),
         timeline,
         details: v.get("details").filter(|d| d.is_object()).cloned().unwrap_or(Value::Null),
+        no_personal_data: v.get("no_personal_data").and_then(Value::as_bool).unwrap_or(false),
     })
 }

@@ -388,6 +388,9 @@ pub fn package_answer(lang: Lang, text: &str) -> Result<Element, UiError> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|_| UiError::Dom)?;
     let view = El::new("section")?.class("pw-stack pw-package").attr("tabindex", "-1").attr("aria-label", t(lang, "panel.requests.answer"));
     let mut view = view.child(El::new("h5")?.text(t(lang, "panel.requests.answer")));
+    if v.get("no_personal_data").and_then(|n| n.as_bool()) == Some(true) {
+        view = view.child(El::new("p")?.class("pw-no-data").text(t(lang, "visitor.no_data")));
+    }
     let empty = Vec::new();
     for c in v.get("categories").and_then(|c| c.as_array()).unwrap_or(&empty) {
         let label = c.get("label").and_then(|l| l.as_str()).unwrap_or("");

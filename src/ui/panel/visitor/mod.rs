@@ -2,7 +2,10 @@
 //! data-subject request with their e-mail address (C-C1), proves control of the address with
 //! the six-digit code the server mails (C-C3), and follows the request's status and due date
 //! (C-C2). What the visitor is in the middle of is kept in localStorage for this site, so that a
-//! reload keeps the code step or the status; "forget" removes it. No ID document is ever asked.
+//! reload keeps the code step or the status; "forget" removes it. The link in the answer mail
+//! (`#pw-status=<token>`) opens the status on another device: the token is taken from the
+//! fragment, kept like a verified one, and removed from the address bar. No ID document is ever
+//! asked.
 
 mod answer;
 mod code;
@@ -24,6 +27,13 @@ use web_sys::Element;
 
 /// How often a submission that could not reach the server is tried again while the page is open.
 const RETRY_MS: u32 = 5_000;
+/// The fragment of the answer mail's link (`#pw-status=<token>`), as the server writes it.
+const STATUS_FRAGMENT: &str = "pw-status";
+
+/// Whether `token` has the form of a status token (64 hex digits).
+fn is_status_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
 
 /// A running visitor view; dropping it drops every listener and timer.
 pub struct VisitorView {
@@ -102,7 +112,15 @@ impl VisitorView {
             listeners: RefCell::new(Vec::new()),
             retry: RefCell::new(None),
         });
+        // A link from the answer mail carries a status token: it opens that request here too.
+        let linked = crate::browser::env::take_fragment(STATUS_FRAGMENT);
+        if let Some(token) = &linked {
+            if is_status_token(token) {
+                state.save(&Saved::Status { id: String::new(), token: token.clone() });
+            }
+        }
         match state.saved() {
+            _ if linked.as_deref().is_some_and(|tok| !is_status_token(tok)) => status::notice(&state, t(state.lang, "visitor.link_broken")),
             Some(Saved::Status { token, .. }) => util::spawn(&state, |s| async move { status::load(&s, &token, false).await }),
             Some(Saved::Code { id, email, .. }) => code::show(&state, &id, &email, None),
             Some(Saved::Pending { .. }) => {

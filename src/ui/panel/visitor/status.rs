@@ -22,6 +22,10 @@ pub async fn load(state: &Rc<Visitor>, token: &str, announce: bool) {
     let record = result.as_ref().ok().and_then(|body| serde_json::from_str(body).ok()).and_then(|v| read_request(&v));
     match (result, record) {
         (Ok(_), Some(record)) => {
+            // A token from a mail link is saved before its request id is known.
+            if matches!(state.saved(), Some(Saved::Status { id, token: saved }) if saved == token && id != record.id) {
+                state.save(&Saved::Status { id: record.id.clone(), token: token.to_owned() });
+            }
             show(state, &record, false);
             if announce {
                 state.mount.announce(t(state.lang, "visitor.refreshed"));
@@ -53,6 +57,7 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
     let _ = step.append_child(&heading);
     let due = r.due_on.map(|d| st::date(lang, d)).unwrap_or_else(|| "—".to_string());
     let text = match r.status.as_str() {
+        "completed" if r.no_personal_data => t(lang, "visitor.no_data_text").to_string(),
         "completed" => t(lang, "visitor.completed_text").to_string(),
         "cancelled" => t(lang, "visitor.cancelled_text").to_string(),
         "refused" => t(lang, "visitor.refused_text").to_string(),
@@ -87,7 +92,7 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
 
 /// A message instead of the status (not reachable, or no longer known), with refresh and
 /// forget.
-fn notice(state: &Rc<Visitor>, message: &str) {
+pub fn notice(state: &Rc<Visitor>, message: &str) {
     let Some(step) = state.fresh() else { return };
     let built = (|| -> Result<(), UiError> {
         let _ = step.append_child(&El::new("p")?.class("pw-unavailable").attr("role", "alert").text(message).build());
