@@ -144,6 +144,7 @@ const MEANING_ONLY: &[&str] = &[
     "40-duplicate-field-ids",
     "47-no-plans-declared",
     "49-period-too-long",
+    "53-opt-out-scope",
 ];
 
 #[test]

@@ -231,3 +231,93 @@ async fn an_objection_to_direct_marketing_switches_every_marketing_opt_in_off() 
     let r = env.send_json("PUT", "/api/v1/me/preferences", &lisa, &json!({"policy_version": v2["policy_version"], "object_to_direct_marketing": true}), &[]).await;
     assert_eq!(granted(&r.json()), ["support_access"]);
 }
+
+/// The granted flag, source and stored-change count of `purpose` for a customer.
+async fn choice(env: &Env, cookie: &str, purpose: &str) -> (Value, Value, Value) {
+    let prefs = env.get("/api/v1/me/preferences", cookie).await.json();
+    let p = prefs["preferences"].as_array().unwrap().iter().find(|p| p["purpose"] == purpose).unwrap().clone();
+    (p["granted"].clone(), p["source"].clone(), p["consent"].clone())
+}
+
+fn stored(env: &Env, handle: &str, purpose: &str) -> Vec<(i64, String)> {
+    env.db()
+        .rows(
+            "SELECT p.granted, p.source FROM preference_changes p JOIN customers c ON c.id = p.customer_id \
+             WHERE c.handle = ?1 AND p.purpose = ?2 ORDER BY p.id",
+            &[handle.into(), purpose.into()],
+        )
+        .iter()
+        .map(|r| (i64::from(r.get::<bool>(0).unwrap()), r.get::<String>(1).unwrap()))
+        .collect()
+}
+
+#[tokio::test]
+async fn opt_out_marketing_mail_is_on_until_turned_off_and_the_change_is_proven() {
+    // Host-Tracker's company news goes to the order address unless the customer turns it off
+    // (Telecommunicatiewet 11.7(3)); turning it off is free, at once, and recorded (C-A11, C-A8).
+    let env = Env::new().await;
+    let olga = env.login("host-tracker", "olga-petrenko").await;
+    assert_eq!(choice(&env, &olga, "company_news").await, (json!(true), Value::Null, json!("account_opt_out")));
+    assert!(stored(&env, "olga-petrenko", "company_news").is_empty(), "the default is not a stored choice");
+    let version = env.get("/api/v1/me/preferences", &olga).await.json()["policy_version"].clone();
+    // Saying "on" to what is already on stores nothing.
+    let r = env.send_json("PUT", "/api/v1/me/preferences", &olga, &json!({"policy_version": version, "preferences": {"company_news": true}}), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(stored(&env, "olga-petrenko", "company_news").is_empty());
+    let r = env.send_json("PUT", "/api/v1/me/preferences", &olga, &json!({"policy_version": version, "preferences": {"company_news": false}}), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let p = r.json()["preferences"].as_array().unwrap().iter().find(|p| p["purpose"] == "company_news").unwrap().clone();
+    assert_eq!((p["granted"].clone(), p["source"].clone(), p["policy_version"].clone()), (json!(false), json!("control_panel"), version.clone()));
+    assert!(p["changed_at"].is_string());
+    assert_eq!(stored(&env, "olga-petrenko", "company_news"), [(0, "control_panel".to_owned())]);
+    // Off stays off after signing in again; another customer still receives it.
+    let olga = env.login("host-tracker", "olga-petrenko").await;
+    assert_eq!(choice(&env, &olga, "company_news").await.0, json!(false));
+    let mark = env.login("host-tracker", "mark-jansen").await;
+    assert_eq!(choice(&env, &mark, "company_news").await.0, json!(true));
+    // The objection switch turns it off too.
+    let r = env.send_json("PUT", "/api/v1/me/preferences", &mark, &json!({"policy_version": version, "object_to_direct_marketing": true}), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(choice(&env, &mark, "company_news").await, (json!(false), json!("objection"), json!("account_opt_out")));
+
+    // Webanizr's newsletter: on for a paying customer with no stored choice, never for a free one.
+    let pieter = env.login("webanizr", "pieter-visser").await;
+    assert_eq!(choice(&env, &pieter, "newsletter").await.0, json!(false));
+}
+
+#[tokio::test]
+async fn an_objection_request_and_an_erasure_turn_opt_out_marketing_mail_off() {
+    // C-A11: an objection to direct marketing always wins, also over mail sent by default.
+    // Host-Tracker's text offers no objection; here its policy does (served after a reload).
+    let env = Env::new().await;
+    let file = env.www.join("policies/host-tracker.json");
+    let mut policy: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    policy["version"] = json!("2018-05-23-objection");
+    policy["rights"]["requests"].as_array_mut().unwrap().push(json!({"kind": "objection"}));
+    std::fs::write(&file, policy.to_string()).unwrap();
+    let outcome = privacy_widget_server::reload::Reloader::new(&env.state).reload().await.unwrap();
+    assert!(outcome.refused.is_empty(), "{outcome:?}");
+
+    let olga = env.login("host-tracker", "olga-petrenko").await;
+    assert_eq!(choice(&env, &olga, "company_news").await.0, json!(true));
+    let r = env.file(&olga, "obj-dm", "objection", json!({"purposes": ["direct_marketing"]})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    // Off as soon as the objection is received, recorded with its source.
+    assert_eq!(choice(&env, &olga, "company_news").await, (json!(false), json!("objection"), json!("account_opt_out")));
+    assert!(env.ops(&["start", &id]).0);
+    let (ok, _, err) = env.ops(&["complete", &id]);
+    assert!(ok, "{err}");
+    assert_eq!(stored(&env, "olga-petrenko", "company_news"), [(0, "objection".to_owned())]);
+    assert_eq!(choice(&env, &olga, "company_news").await.0, json!(false));
+
+    // An erased customer receives nothing either, though they never turned it off.
+    let sanne = env.login("host-tracker", "sanne-bakker").await;
+    let r = env.file(&sanne, "er-ht", "erasure", json!({"confirm": true})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    assert!(env.ops(&["start", &id]).0);
+    let (ok, _, err) = env.ops(&["complete", &id]);
+    assert!(ok, "{err}");
+    assert_eq!(stored(&env, "sanne-bakker", "company_news"), [(0, "erasure".to_owned())]);
+}

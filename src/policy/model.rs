@@ -225,7 +225,8 @@ pub struct Purpose {
     /// Recipient ids that receive data for this purpose.
     pub recipients: Vec<Id>,
     pub retention: RetentionRule,
-    /// Whether and where consent is asked. Must not be `none` when `legal_basis` is `consent`.
+    /// Whether and where consent is asked. Must not be `none` when `legal_basis` is `consent`;
+    /// `account_opt_out` only for marketing mail on `legitimate_interest`.
     pub consent: ConsentScope,
     /// Plans for which this purpose applies / the opt-in is offered; empty means every plan.
     pub eligible_plans: Vec<Id>,
@@ -290,6 +291,29 @@ pub enum ConsentScope {
     Browser,
     /// `"account"`: an opt-in bound to the customer's account, stored server-side.
     Account,
+    /// `"account_opt_out"`: marketing mail sent to customers unless they turn it off, bound to
+    /// the account and stored server-side like `account` (Telecommunicatiewet 11.7(3): existing
+    /// customers, similar products, a free and easy way to object). Only for kinds `newsletter`
+    /// and `product_mail` with legal basis `legitimate_interest`.
+    AccountOptOut,
+}
+
+impl ConsentScope {
+    /// Whether the choice is bound to the customer's account (an opt-in or an opt-out), shown
+    /// as a switch in the control panel.
+    pub fn is_account(self) -> bool {
+        matches!(self, ConsentScope::Account | ConsentScope::AccountOptOut)
+    }
+
+    /// Whether the purpose is in effect for a customer: the customer's last stored choice if
+    /// there is one, else on only for an opt-out purpose the customer's plan is eligible for
+    /// (an opt-in starts off, C-A2).
+    pub fn granted(self, stored: Option<bool>, eligible: bool) -> bool {
+        match stored {
+            Some(granted) => granted,
+            None => self == ConsentScope::AccountOptOut && eligible,
+        }
+    }
 }
 
 /// How long data is kept: data, not prose, so it can render in any language and

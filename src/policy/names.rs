@@ -53,7 +53,7 @@ names!(LegalBasis, LEGAL_BASES, [
     Unspecified = "unspecified",
 ]);
 
-names!(ConsentScope, CONSENT_SCOPES, [None = "none", Browser = "browser", Account = "account"]);
+names!(ConsentScope, CONSENT_SCOPES, [None = "none", Browser = "browser", Account = "account", AccountOptOut = "account_opt_out"]);
 
 names!(RetentionEvent, RETENTION_EVENTS, [
     Collection = "collection",

@@ -198,7 +198,26 @@ fn consent_fits_basis(c: &mut Ctx, path: &str, p: &Purpose) {
             &scope,
             cat(&["consent \"", p.consent.name(), "\" asks for consent, so legal_basis must be \"consent\" (not \"", p.legal_basis.name(), "\")"]),
         ),
+        ConsentScope::AccountOptOut => opt_out_fits(c, path, &scope, p),
         _ => {}
+    }
+}
+
+/// `account_opt_out` is marketing mail sent until the customer turns it off (Telecommunicatiewet
+/// 11.7(3)): only for a newsletter or product mailing, on legitimate interest, never on consent.
+fn opt_out_fits(c: &mut Ctx, path: &str, scope: &str, p: &Purpose) {
+    let mail = matches!(p.kind, PurposeKind::Newsletter | PurposeKind::ProductMail);
+    if !mail && !c.poisoned(&key(path, "kind")) {
+        c.report(
+            scope,
+            cat(&["consent \"account_opt_out\" is only for marketing mail: kind must be \"newsletter\" or \"product_mail\" (not \"", p.kind.name(), "\")"]),
+        );
+    }
+    if p.legal_basis != LegalBasis::LegitimateInterest {
+        c.report(
+            scope,
+            cat(&["consent \"account_opt_out\" sends until the customer opts out, so legal_basis must be \"legitimate_interest\" (not \"", p.legal_basis.name(), "\")"]),
+        );
     }
 }
 

@@ -1,7 +1,8 @@
 // The control panel of each seed company (C-C1..C-C7, C-A11, C-D2, C-D5, C-D6): keyboard sign-in,
 // every stored value shown with its retention, opt-ins that persist (UI, API and database),
-// eligibility per plan, the objection switch, every offered request kind from form to operator
-// completion, error states, export and access answers; axe-core on every view and form.
+// eligibility per plan, marketing mail sent unless turned off, the objection switch, every
+// offered request kind from form to operator completion, error states, export and access
+// answers; axe-core on every view and form.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -53,7 +54,7 @@ describe("control panel", () => {
       }
     });
 
-    const optins = policyOf(site).purposes.filter((p) => p.consent === "account");
+    const optins = policyOf(site).purposes.filter((p) => p.consent === "account" || p.consent === "account_opt_out");
     if (optins.length > 0) {
       test(`${site}: each opt-in toggles with the keyboard and persists (UI, API, database)`, async () => {
         const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
@@ -99,6 +100,46 @@ describe("control panel", () => {
       const reason = await page.evaluate((id) => document.querySelector("privacy-widget").shadowRoot.getElementById(id).textContent, described);
       assert.match(reason, /Niet beschikbaar met uw abonnement/);
       await noViolations(page, "opt-ins with an ineligible one");
+    } finally {
+      await context.close();
+    }
+  });
+
+  // C-A11 (Telecommunicatiewet 11.7(3)): Host-Tracker's company news goes to customers unless they
+  // turn it off: a switch that is on by default, a plain sentence saying so, and turning it off
+  // with the keyboard is stored at once (C-D5, C-D6).
+  test("host-tracker: company news is on until the customer turns it off, and says so", async () => {
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    try {
+      await signIn(page, suite.server.url, "host-tracker", "olga-petrenko");
+      await openTab(page, "optins");
+      const sw = page.locator(`${W} input[role=switch][data-purpose=company_news]`);
+      assert.equal(await sw.isChecked(), true, "on by default");
+      assert.equal(await sw.isDisabled(), false);
+      const described = await sw.getAttribute("aria-describedby");
+      const description = () => page.evaluate((id) => document.querySelector("privacy-widget").shadowRoot.getElementById(id).textContent, described);
+      assert.match(await description(), /We sturen dit aan klanten, tenzij u het uitzet\. Uitzetten is gratis en werkt meteen\./);
+      await noViolations(page, "opt-ins with an opt-out purpose");
+      await sw.focus();
+      await quiet(page);
+      await page.keyboard.press("Space");
+      await announced(page, "Voorkeuren opgeslagen");
+      assert.equal(await page.locator(`${W} input[role=switch][data-purpose=company_news]`).isChecked(), false);
+      const after = (await api(page, "/api/v1/me/preferences")).body.preferences.find((x) => x.purpose === "company_news");
+      assert.equal(after.granted, false);
+      assert.equal(after.consent, "account_opt_out");
+      const rows = sql(suite.server.db, "SELECT p.granted, p.source FROM preference_changes p JOIN customers c ON c.id = p.customer_id WHERE c.handle = 'olga-petrenko' AND p.purpose = 'company_news'");
+      assert.deepEqual(rows, [{ granted: 0, source: "control_panel" }], "one stored change, the turning off");
+      await noViolations(page, "opt-out purpose turned off");
+      // The same sentence in English.
+      await page.evaluate(() => document.querySelector("privacy-widget").setAttribute("lang", "en"));
+      await page.locator(`${W} .pw-tab`, { hasText: "Permissions" }).waitFor();
+      await openTab(page, "optins");
+      const en = page.locator(`${W} input[role=switch][data-purpose=company_news]`);
+      await en.waitFor({ state: "attached" });
+      const enText = await page.evaluate((id) => document.querySelector("privacy-widget").shadowRoot.getElementById(id).textContent, await en.getAttribute("aria-describedby"));
+      assert.match(enText, /We send this to customers unless you turn it off\. Turning it off is free and takes effect at once\./);
+      assert.equal(await en.isChecked(), false, "still off");
     } finally {
       await context.close();
     }

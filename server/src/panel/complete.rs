@@ -145,12 +145,14 @@ pub fn on_verified(conn: &Conn, policy: &Policy, row: &RequestRow, customer: i64
     Ok(())
 }
 
-/// Switches every direct-marketing account opt-in off (only those currently on); returns which.
+/// Switches every direct-marketing account purpose off (only those currently on); returns which.
+/// An opt-out purpose with no stored choice counts as on whatever the plan, so the objection is
+/// stored and still holds if the customer later moves to a plan that receives it (C-A11).
 pub fn marketing_off(conn: &Conn, policy: &Policy, customer: i64, source: &str, now: i64) -> Result<Vec<String>, DbError> {
     let current = store::preferences(conn, customer)?;
     let mut switched = Vec::new();
-    for p in policy.purposes.iter().filter(|p| p.consent == ConsentScope::Account && is_direct_marketing(p.kind)) {
-        if current.get(&p.id).is_some_and(|c| c.granted) {
+    for p in policy.purposes.iter().filter(|p| p.consent.is_account() && is_direct_marketing(p.kind)) {
+        if p.consent.granted(current.get(&p.id).map(|c| c.granted), true) {
             store::insert_preference(conn, customer, &p.id, false, &policy.version, source, now)?;
             switched.push(p.id.clone());
         }
@@ -228,7 +230,7 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDeta
             let mut off = marketing_off_if(conn, policy, &customer, &row.details, now)?;
             for t in &targets {
                 if let privacy_widget::requests::ObjectionTarget::Purpose(id) = t {
-                    let is_opt_in = policy.purpose(id).is_some_and(|p| p.consent == ConsentScope::Account);
+                    let is_opt_in = policy.purpose(id).is_some_and(|p| p.consent.is_account());
                     if is_opt_in && !off.contains(id) {
                         store::insert_preference(conn, customer.id, id, false, &policy.version, "objection", now)?;
                         off.push(id.clone());
@@ -256,6 +258,10 @@ fn all_opt_ins_off(conn: &Conn, policy: &Policy, customer: &Customer, now: i64) 
     for (purpose, pref) in current.iter().filter(|(_, p)| p.granted) {
         let _ = pref;
         store::insert_preference(conn, customer.id, purpose, false, &policy.version, "erasure", now)?;
+    }
+    // Opt-out purposes never chosen are on by default: switched off too.
+    for p in policy.purposes.iter().filter(|p| p.consent == ConsentScope::AccountOptOut && !current.contains_key(&p.id)) {
+        store::insert_preference(conn, customer.id, &p.id, false, &policy.version, "erasure", now)?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use axum::{
 };
 use privacy_widget::{
     i18n::Lang,
-    policy::{ConsentScope, Policy},
+    policy::Policy,
     requests::{data_package, erasure_plan_json, is_direct_marketing, plan_erasure},
 };
 use serde_json::{json, Value};
@@ -226,15 +226,17 @@ async fn preferences_json(state: &AppState, customer: &Customer, lang: Lang) -> 
     let list: Vec<Value> = policy
         .purposes
         .iter()
-        .filter(|p| p.consent == ConsentScope::Account)
+        .filter(|p| p.consent.is_account())
         .map(|p| {
             let state = current.get(&p.id);
+            let eligible = eligible(p, customer);
             json!({
-                "purpose": p.id, "kind": p.kind.name(),
+                "purpose": p.id, "kind": p.kind.name(), "consent": p.consent.name(),
                 "label": policy.text(&p.label, lang.tag()),
                 "description": p.description.as_ref().map(|d| policy.text(d, lang.tag())),
-                "granted": state.is_some_and(|s| s.granted),
-                "eligible": eligible(p, customer),
+                // An opt-out purpose is on until the customer turns it off (C-A11).
+                "granted": p.consent.granted(state.map(|s| s.granted), eligible),
+                "eligible": eligible,
                 "direct_marketing": is_direct_marketing(p.kind),
                 "changed_at": state.map(|s| crate::time::rfc3339_ms(s.changed_at_ms)),
                 "source": state.map(|s| s.source.clone()),
@@ -249,7 +251,9 @@ fn eligible(p: &privacy_widget::policy::Purpose, c: &Customer) -> bool {
     p.eligible_plans.is_empty() || c.plan.as_ref().is_some_and(|plan| p.eligible_plans.contains(plan))
 }
 
-/// `GET /api/v1/me/preferences`: the account opt-ins the policy declares.
+/// `GET /api/v1/me/preferences`: the account opt-ins and opt-outs the policy declares, each with
+/// its effective state (an `account_opt_out` purpose without a stored choice is on for an
+/// eligible customer).
 pub async fn preferences(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -260,8 +264,9 @@ pub async fn preferences(
 }
 
 /// `PUT /api/v1/me/preferences {policy_version, preferences: {id: bool}, object_to_direct_marketing?}`:
-/// each change is appended with time, version shown and source `control_panel`; an objection to
-/// direct marketing switches every marketing opt-in off at once (C-A11).
+/// each change of the effective state is appended with time, version shown and source
+/// `control_panel` (turning an opt-out purpose off is stored like any other change); an objection
+/// to direct marketing switches every marketing opt-in and opt-out purpose off at once (C-A11).
 pub async fn put_preferences(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -292,7 +297,8 @@ pub async fn put_preferences(
             false
         }
     };
-    let mut changes: Vec<(String, bool)> = Vec::new();
+    // (purpose, wanted state, its state when nothing is stored)
+    let mut changes: Vec<(String, bool, bool)> = Vec::new();
     let empty = serde_json::Map::new();
     let wanted = match body.get("preferences") {
         None => &empty,
@@ -309,13 +315,13 @@ pub async fn put_preferences(
             continue;
         };
         match policy.purpose(id) {
-            Some(p) if p.consent == ConsentScope::Account => {
+            Some(p) if p.consent.is_account() => {
                 if granted && !eligible(p, &customer) {
                     errors.push(FieldError::new(field, "not available on this customer's plan"));
                 } else if granted && object && is_direct_marketing(p.kind) {
                     errors.push(FieldError::new(field, "cannot be granted together with an objection to direct marketing"));
                 } else {
-                    changes.push((id.clone(), granted));
+                    changes.push((id.clone(), granted, p.consent.granted(None, eligible(p, &customer))));
                 }
             }
             _ => errors.push(FieldError::new(field, "not an account opt-in of this site")),
@@ -331,8 +337,8 @@ pub async fn put_preferences(
         .db
         .write(move |conn| {
             let current = store::preferences(conn, id)?;
-            for (purpose, granted) in &changes {
-                if current.get(purpose).map(|c| c.granted) != Some(*granted) {
+            for (purpose, granted, default) in &changes {
+                if current.get(purpose).map_or(*default, |c| c.granted) != *granted {
                     store::insert_preference(conn, id, purpose, *granted, &pol.version, "control_panel", now)?;
                 }
             }

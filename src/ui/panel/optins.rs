@@ -1,6 +1,8 @@
-//! "Toestemmingen": the opt-ins bound to the account (purposes with `consent: account`), with
-//! eligibility per plan (shown disabled with the reason), each change stored on the server and
-//! announced; an objection to direct marketing switches every marketing opt-in off at once (C-A11).
+//! "Toestemmingen": the choices bound to the account (purposes with `consent: account`, and
+//! marketing mail with `consent: account_opt_out`, on until the customer turns it off, with a
+//! sentence saying so), with eligibility per plan (shown disabled with the reason), each change
+//! stored on the server and announced; an objection to direct marketing switches every marketing
+//! opt-in and opt-out purpose off at once (C-A11).
 
 use super::client::Preference;
 use super::{problems, util, State, Tab};
@@ -50,7 +52,7 @@ fn build(state: &Rc<State>, panel: &Element, prefs: &[Preference]) -> Result<(),
     let policy = state.policy.clone();
     let ctx = Ctx::new(&policy, lang);
     let plan = plan(state);
-    let purposes: Vec<&Purpose> = policy.purposes.iter().filter(|p| p.consent == ConsentScope::Account).collect();
+    let purposes: Vec<&Purpose> = policy.purposes.iter().filter(|p| p.consent.is_account()).collect();
     let _ = panel.append_child(&El::new("p")?.text(t(lang, "panel.optins.intro")).build());
     if purposes.is_empty() {
         let _ = panel.append_child(&El::new("p")?.text(t(lang, "panel.optins.none")).build());
@@ -76,6 +78,11 @@ fn build(state: &Rc<State>, panel: &Element, prefs: &[Preference]) -> Result<(),
         let mut desc = El::new("span")?.class("pw-muted").attr("id", &desc_id).class("pw-block");
         if let Some(d) = &p.description {
             desc = desc.child(ctx.el("span", d)?);
+        }
+        if p.consent == ConsentScope::AccountOptOut && can {
+            // Sent unless turned off (Telecommunicatiewet 11.7(3)): said plainly, with the free
+            // and immediate way out (C-A11).
+            desc = desc.child(El::new("span")?.class("pw-opt-out pw-block").text(t(lang, "panel.optins.opt_out")));
         }
         if !can {
             let plans: Vec<&str> = p.eligible_plans.iter().filter_map(|id| policy.plan(id)).map(|pl| ctx.text(&pl.label)).collect();

@@ -63,8 +63,14 @@ pub fn render(policy: &Policy, lang: Lang) -> Result<StoreView, UiError> {
     let mut purposes = El::new("section")?
         .class("pw-section pw-stack")
         .child(El::new("div")?.class("pw-row").child(El::new("h3")?.text(t(lang, "store.purposes"))).child(toggle));
-    for with_consent in [false, true] {
-        let members: Vec<_> = policy.purposes.iter().filter(|p| (p.consent != ConsentScope::None) == with_consent).collect();
+    // Needed for the service, only with consent, and marketing mail sent unless turned off.
+    let groups = [
+        ("store.group.service", &[ConsentScope::None][..]),
+        ("store.group.consent", &[ConsentScope::Browser, ConsentScope::Account][..]),
+        ("store.group.opt_out", &[ConsentScope::AccountOptOut][..]),
+    ];
+    for (heading, scopes) in groups {
+        let members: Vec<_> = policy.purposes.iter().filter(|p| scopes.contains(&p.consent)).collect();
         if members.is_empty() {
             continue;
         }
@@ -72,7 +78,7 @@ pub fn render(policy: &Policy, lang: Lang) -> Result<StoreView, UiError> {
         for p in members {
             list = list.child(purpose::purpose(&ctx, p)?);
         }
-        let heading = if with_consent { t(lang, "store.group.consent") } else { t(lang, "store.group.service") };
+        let heading = t(lang, heading);
         purposes = purposes.child(El::new("h4")?.class("pw-group").text(heading)).child(list);
     }
 

@@ -36,6 +36,7 @@ pub fn purpose(ctx: &Ctx, p: &Purpose) -> Result<El, UiError> {
         ConsentScope::None => None,
         ConsentScope::Browser => Some(t(lang, "store.consent.browser")),
         ConsentScope::Account => Some(t(lang, "store.consent.account")),
+        ConsentScope::AccountOptOut => Some(t(lang, "store.consent.account_opt_out")),
     };
     if let Some(c) = consent {
         dl = text::row(dl, t(lang, "store.consent"), El::new("span")?.text(c))?;
