@@ -3,7 +3,9 @@
 # against a real server (temp database, free port, the demo site in www/): no 5xx, and every
 # response must match the spec (status, content type, headers, schema). It runs signed in as a
 # seed customer (ST_SITE, ST_CUSTOMER; default pcextreme's jan-de-vries) through the panel's own
-# sign-in call, so the control-panel operations reach their handlers instead of a 401.
+# sign-in call, so the control-panel operations reach their handlers instead of a 401, and with
+# visitor requests filed and verified (codes from the demo outbox) so that verify and the
+# visitor-requests/{token} operations reach theirs instead of a 404.
 #   scripts/schemathesis.sh                 builds the debug server, runs ~30 s
 #   PW_SERVER=path/to/binary scripts/schemathesis.sh
 #   ST_MAX_EXAMPLES=300 scripts/schemathesis.sh   more examples per operation (default 100)
@@ -72,7 +74,32 @@ PW_DONE_REQUEST=$(curl -sS -X POST "$base/api/v1/requests" -H "Origin: $base" \
   sed -n 's/^{.*"id":"\(r_[0-9a-f]*\)".*/\1/p')
 [ -n "$PW_DONE_REQUEST" ] && operator start "$PW_DONE_REQUEST" && operator complete "$PW_DONE_REQUEST" ||
   { echo "cannot complete an access request of $ST_CUSTOMER" >&2; exit 1; }
-export PW_SESSION PW_LOGOUT_SESSION PW_DONE_REQUEST
+# Visitor requests (not logged in), so that verify and the three visitor-requests/{token}
+# operations reach their handlers instead of a 404: one left unverified for verifyRequest (the
+# generated codes are wrong: 422, then 429 per IP); an access request of an address linked to no
+# customer, verified with the code from the demo outbox (answered at once: status and package
+# 200); and a pending erasure of a customer, verified, for the cancel (200, then 200 again).
+# visitor_file EMAIL KIND DETAILS KEY: files and prints the request id.
+visitor_file() {
+  curl -sS -X POST "$base/api/v1/requests" -H "Origin: $base" -H "Content-Type: application/json" \
+    -H "Idempotency-Key: $4" --data "{\"site\":\"$ST_SITE\",\"email\":\"$1\",\"kind\":\"$2\",\"details\":$3}" | jq -er .id
+}
+# visitor_token EMAIL ID: verifies request ID with the newest code mailed to EMAIL; prints the token.
+visitor_token() {
+  local code
+  code=$(curl -sS "$base/demo/outbox" | jq -er --arg to "$1" '[.messages[] | select(.to == $to)][0].body' | grep -o '[0-9]\{6\}' | head -1)
+  curl -sS -X POST "$base/api/v1/requests/$2/verify" -H "Origin: $base" -H "Content-Type: application/json" \
+    --data "{\"code\":\"$code\"}" | jq -er .status_token
+}
+ST_VISITOR=${ST_VISITOR:-$(jq -er --arg c "$ST_CUSTOMER" '.customers[] | select(.id == $c) | .email' "server/seed/$ST_SITE.json")}
+{
+  PW_VERIFY_REQUEST=$(visitor_file "contract-unverified@example.org" access '{}' contract-v1) &&
+    answered=$(visitor_file "contract-nobody@example.org" access '{}' contract-v2) &&
+    PW_VISITOR_TOKEN=$(visitor_token "contract-nobody@example.org" "$answered") &&
+    pending=$(visitor_file "$ST_VISITOR" erasure '{"confirm":true}' contract-v3) &&
+    PW_CANCEL_TOKEN=$(visitor_token "$ST_VISITOR" "$pending")
+} || { echo "cannot file and verify the visitor requests" >&2; exit 1; }
+export PW_SESSION PW_LOGOUT_SESSION PW_DONE_REQUEST PW_VERIFY_REQUEST PW_VISITOR_TOKEN PW_CANCEL_TOKEN
 
 # The session goes where the spec's `session` security scheme says (the pw_session cookie) on
 # the operations that declare it; it is never generated (negative cases would spend the
@@ -92,6 +119,22 @@ headers = { Cookie = "pw_session=${PW_LOGOUT_SESSION}" }
 [[operations]]
 include-operation-id = "requestPackage"
 parameters = { id = "${PW_DONE_REQUEST}" }
+
+[[operations]]
+include-operation-id = "verifyRequest"
+parameters = { id = "${PW_VERIFY_REQUEST}" }
+
+[[operations]]
+include-operation-id = "visitorRequestStatus"
+parameters = { token = "${PW_VISITOR_TOKEN}" }
+
+[[operations]]
+include-operation-id = "visitorRequestPackage"
+parameters = { token = "${PW_VISITOR_TOKEN}" }
+
+[[operations]]
+include-operation-id = "cancelVisitorRequest"
+parameters = { token = "${PW_CANCEL_TOKEN}" }
 TOML
 
 # Check left out: positive_data_acceptance (a schema-valid body may still name a site, customer
@@ -112,6 +155,18 @@ set -e
 me_status() { curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: pw_session=$1" "$base/api/v1/me"; }
 if [ "$(me_status "$PW_SESSION")" != 200 ]; then
   echo "the session of $ST_CUSTOMER ended during the pass" >&2
+  rc=1
+fi
+# The visitor operations reached their handlers: the answered request still reads and
+# downloads with its token, and the pending one was cancelled through its own.
+visitor_status() { curl -sS "$base/api/v1/visitor-requests/$1" | jq -r .status; }
+if [ "$(visitor_status "$PW_VISITOR_TOKEN")" != completed ] ||
+  [ "$(curl -sS -o /dev/null -w '%{http_code}' "$base/api/v1/visitor-requests/$PW_VISITOR_TOKEN/package")" != 200 ]; then
+  echo "the answered visitor request no longer reads with its token" >&2
+  rc=1
+fi
+if [ "$(visitor_status "$PW_CANCEL_TOKEN")" != cancelled ]; then
+  echo "cancelVisitorRequest never cancelled the pending visitor request" >&2
   rc=1
 fi
 if [ "$(me_status "$PW_LOGOUT_SESSION")" != 401 ]; then

@@ -66,6 +66,11 @@ async fn every_endpoint_keeps_customers_apart() {
     let r = env.post("/api/v1/requests", &a, &json!({"site": "manetti", "kind": "access", "details": {}}), &[("idempotency-key", "a-other-site")]).await;
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["errors"][0]["field"], "site");
+    // ... nor with a site that is not a string (found by the contract pass: `{"site": {}}` was 201).
+    for site in [json!({}), json!(null), json!(7)] {
+        let r = env.post("/api/v1/requests", &a, &json!({"site": site, "kind": "access", "details": {}}), &[("idempotency-key", "a-site-type")]).await;
+        assert_eq!((r.status.as_u16(), r.json()["errors"][0]["field"].as_str()), (422, Some("site")), "{site}: {}", r.text());
+    }
     // A's cancel of its own pending request works; B's request stays.
     let own = env.file(&a, "a-own", "access", json!({})).await.json()["id"].as_str().unwrap().to_owned();
     let c = env.post(&format!("/api/v1/requests/{own}/cancel"), &a, &json!({}), &[]).await;

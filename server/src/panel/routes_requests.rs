@@ -103,6 +103,9 @@ pub async fn create(
     panel.wake(&state);
     let body = parsed?;
     guard::only_members(&body, &["site", "email", "kind", "details"])?;
+    if body.get("site").is_some_and(|s| !s.is_string()) {
+        return Err(problems::field("site", "must be a string"));
+    }
     let visitor_email = body.get("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
     let customer = match visitor_email {
         Some(_) => None,
