@@ -6,12 +6,12 @@
 # sign-in call, so the control-panel operations reach their handlers instead of a 401, and with
 # visitor requests filed and verified (codes from the demo outbox) so that verify and the
 # visitor-requests/{token} operations reach theirs instead of a 404.
-#   scripts/schemathesis.sh                 builds the debug server, runs ~30 s
+#   scripts/schemathesis.sh                 builds the debug server, runs ~40 s
 #   PW_SERVER=path/to/binary scripts/schemathesis.sh
 #   ST_MAX_EXAMPLES=300 scripts/schemathesis.sh   more examples per operation (default 100)
 #   ST_MAX_TIME=600 scripts/schemathesis.sh       keep fuzzing with new examples for 600 s
 # One pass: every operation through the coverage phase (the spec's boundary and invalid values)
-# and ST_MAX_EXAMPLES fuzzed cases each, seeded (the same ~2,300 cases every run). (A --max-time
+# and ST_MAX_EXAMPLES fuzzed cases each, seeded (about 2,150 cases every run). (A --max-time
 # is a budget that schemathesis always spends, repeating the fuzzing until it runs out.)
 # schemathesis comes from scripts/setup.sh (a venv in .tools/schemathesis).
 set -euo pipefail
