@@ -3,8 +3,8 @@
 // policies from a temp folder (--policies) holding the five seeds with a PCextreme variant that
 // offers restriction and objection (version bumped; its "service rating" purpose rests on
 // legitimate interest, so that the form offers a specific purpose to object to). The page's
-// policy file is routed to the same variant, so page and server agree; the last suite makes them
-// disagree and checks that the server refuses, naming the field, and the customer is told.
+// policy file is routed to the same variant, so page and server agree; the last suite routes it
+// to the seed, making them disagree, and checks that the server refuses, naming the field, and the customer is told.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -382,6 +382,9 @@ describe("page on the seed policy, server on the variant", () => {
   test("the page offers only its policy's kinds; an opt-in change under the old version is refused (409) and nothing is stored", async () => {
     const { context, page } = await openPage(browser, { csp: STRICT_CSP });
     try {
+      // The server sends /policies/pcextreme.json from the policy it serves (the variant), so a
+      // page on an older copy of the file (a separately hosted page, say) is routed to the seed.
+      await routePolicy(page, policyOf(SITE));
       await signIn(page, server.url, SITE, "fatima-el-amrani");
       await openTab(page, "requests");
       const kinds = await page.locator(`${W} .pw-request-form`).evaluate((slot) =>
