@@ -90,7 +90,7 @@ fn preflight(origin: Option<String>, headers: &HeaderMap, allowed_methods: &'sta
     let headers_ok = headers
         .get("access-control-request-headers")
         .and_then(|v| v.to_str().ok())
-        .map_or(true, |list| {
+        .is_none_or(|list| {
             list.split(',')
                 .map(|h| h.trim().to_ascii_lowercase())
                 .all(|h| h.is_empty() || ALLOW_HEADERS.split(", ").any(|a| a == h))

@@ -138,7 +138,7 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
     }
     let mut stale = false;
     if let Some(site) = site {
-        if !language.is_empty() && !site.languages.iter().any(|l| *l == language) {
+        if !language.is_empty() && !site.languages.contains(&language) {
             errors.push(FieldError::new("language", "not a language of the site's policy"));
         }
         if !policy_version.is_empty() && policy_version != site.version {
