@@ -362,6 +362,38 @@ describe("page and server disagree: the server refuses an objection its policy d
       await context.close();
     }
   });
+
+  test("an opt-in the server does not offer (same version, the page's copy differs) is refused by name, in plain words", async () => {
+    // The page's copy of the policy has one more account opt-in than the server's, under the
+    // same version (an edited file served before the version was bumped): the server refuses
+    // it naming `preferences.partner_offers`, and the customer hears which choice was not saved.
+    const seed = policyOf(SITE);
+    const newsletter = seed.purposes.find((p) => p.id === "newsletter");
+    const extra = { ...newsletter, id: "partner_offers", label: { nl: "Aanbiedingen van partners", en: "Partner offers" } };
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    try {
+      await routePolicy(page, { ...seed, purposes: [...seed.purposes, extra] });
+      await signIn(page, server.url, SITE, "jan-de-vries");
+      await openTab(page, "optins");
+      const before = await preferences(page);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes("/api/v1/me/preferences") && r.request().method() === "PUT"),
+        press(page, `${W} input[data-purpose=partner_offers]`, "Space"),
+      ]);
+      assert.equal(response.status(), 422);
+      assert.deepEqual((await response.json()).errors.map((e) => e.field), ["preferences.partner_offers"]);
+      await announced(page, "Niet opgeslagen: Aanbiedingen van partners wordt hier niet (meer) aangeboden; laad de pagina opnieuw.");
+      const status = await page.locator(`${W} [role=status]`).textContent();
+      assert.doesNotMatch(status, /not an account opt-in|preferences\./, `no server jargon: ${status}`);
+      assert.equal(await page.locator(`${W} input[data-purpose=partner_offers]`).isChecked(), false, "the switch shows what is stored");
+      await noViolations(page, "an opt-in refused by name");
+      const after = await preferences(page);
+      assert.equal(after.partner_offers, undefined, "nothing stored for it");
+      for (const [id, p] of Object.entries(before)) assert.equal(after[id].granted, p.granted, `${id} unchanged`);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("page on the seed policy, server on the variant", () => {

@@ -169,12 +169,45 @@ async fn save(state: &Rc<State>, changes: Vec<(String, bool)>, object: bool) {
                 }
                 Ok(prefs) => {
                     show(state, &prefs);
-                    state.mount.announce(util::api_error(state.lang, &e));
+                    match refused_text(state, &e) {
+                        Some(text) => {
+                            problems::log(&e);
+                            state.mount.announce(&text);
+                        }
+                        None => state.mount.announce(util::api_error(state.lang, &e)),
+                    }
                 }
                 Err(_) => state.mount.announce(util::api_error(state.lang, &e)),
             }
         }
     }
+}
+
+/// The opt-ins a refusal names (`preferences.newsletter`), each with why in the customer's
+/// words: `Niet opgeslagen: Nieuwsbrief is niet beschikbaar met uw abonnement.` `None` when the
+/// refusal names none (then the general message is said).
+fn refused_text(state: &State, e: &crate::api::ApiError) -> Option<String> {
+    let lang = state.lang;
+    let ctx = Ctx::new(&state.policy, lang);
+    let parts: Vec<String> = problems::field_problems(e)
+        .iter()
+        .filter_map(|p| {
+            let id = p.field.strip_prefix("preferences.")?;
+            let label = state.policy.purpose(id).map_or(id, |x| ctx.text(&x.label));
+            let key = if p.reason.contains("plan") {
+                "panel.optins.refused_plan"
+            } else if p.reason.contains("objection") {
+                "panel.optins.refused_objection"
+            } else {
+                "panel.optins.refused_unknown"
+            };
+            Some(fill(t(lang, key), &[("purpose", label)]))
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    Some(fill(t(lang, "panel.optins.refused"), &[("list", &parts.join("; "))]))
 }
 
 /// What the customer tried to change, in words (`Nieuwsbrief: aan`).
