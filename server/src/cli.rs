@@ -35,6 +35,11 @@ pub struct Cli {
     /// logged and its site keeps its last valid policy.
     #[arg(long = "policy-poll", global = true, env = "PW_POLICY_POLL", value_name = "SECONDS", value_parser = poll_interval)]
     pub policy_poll: Option<Duration>,
+    /// Days (default 30; fractions allowed) a visitor's status token keeps working after its
+    /// request is closed (completed, refused or cancelled); then it answers as an unknown token.
+    /// Replaces `visitor_token_days` of the file.
+    #[arg(long = "visitor-token-days", global = true, env = "PW_VISITOR_TOKEN_DAYS", value_name = "DAYS", value_parser = token_days)]
+    pub visitor_token_days: Option<Duration>,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -97,6 +102,7 @@ impl Cli {
             trusted_proxies: self.trusted_proxy.clone(),
             log_requests: self.log_requests,
             policy_poll: self.policy_poll,
+            visitor_token_lifetime: self.visitor_token_days,
         };
         crate::config::Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }
@@ -118,4 +124,13 @@ fn poll_interval(text: &str) -> Result<Duration, String> {
         Ok(seconds) if (0.0..=86_400.0).contains(&seconds) => Ok(Duration::from_secs_f64(seconds)),
         _ => Err("must be a number of seconds from 0 (off) to 86400".to_owned()),
     }
+}
+
+/// `--visitor-token-days`: days, whole or not, above 0 and at most ten years.
+fn token_days(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(crate::config::visitor_token_lifetime)
+        .ok_or_else(|| "must be a number of days above 0 and at most 3650".to_owned())
 }

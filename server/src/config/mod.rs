@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::cli::ServeArgs;
 
-pub use validate::{origin_reason, IpRange};
+pub use validate::{origin_reason, visitor_token_lifetime, IpRange};
 
 /// Why the settings are not usable: the source and every problem, one line each.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +81,13 @@ pub struct SiteSettings {
 /// How often the policy files are looked at for changes unless `--policy-poll` says otherwise.
 pub const DEFAULT_POLICY_POLL: Duration = Duration::from_secs(5);
 
+/// How long a visitor's status token keeps working after its request is closed unless
+/// `visitor_token_days` says otherwise: 30 days.
+pub const DEFAULT_VISITOR_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 86_400);
+
+/// The longest `visitor_token_days` accepted (ten years).
+pub const MAX_VISITOR_TOKEN_DAYS: f64 = 3650.0;
+
 /// Everything the server is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -101,6 +108,9 @@ pub struct Settings {
     pub log_requests: bool,
     /// How often the policy files are looked at for changes (then reloaded); zero: only on SIGHUP.
     pub policy_poll: Duration,
+    /// How long a visitor's status token keeps working once its request is closed (completed,
+    /// refused or cancelled); while the request is open it always works.
+    pub visitor_token_lifetime: Duration,
     pub limits: Limits,
     pub sites: Vec<SiteSettings>,
 }
@@ -119,6 +129,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             log_requests: false,
             policy_poll: DEFAULT_POLICY_POLL,
+            visitor_token_lifetime: DEFAULT_VISITOR_TOKEN_LIFETIME,
             limits: Limits::default(),
             sites: Vec::new(),
         }
@@ -142,6 +153,8 @@ pub struct Overrides {
     pub log_requests: bool,
     /// `--policy-poll` / `PW_POLICY_POLL`.
     pub policy_poll: Option<Duration>,
+    /// `--visitor-token-days` / `PW_VISITOR_TOKEN_DAYS`.
+    pub visitor_token_lifetime: Option<Duration>,
 }
 
 /// The file as written; every member optional, unknown members refused.
@@ -157,6 +170,8 @@ pub(crate) struct RawFile {
     pub admin_token: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
     pub log_requests: Option<bool>,
+    /// Days (fractions allowed) a visitor's status token works after its request is closed.
+    pub visitor_token_days: Option<f64>,
     pub smtp: Option<RawSmtp>,
     pub limits: Option<RawLimits>,
     #[serde(default)]

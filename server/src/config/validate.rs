@@ -4,9 +4,10 @@
 use std::{
     collections::BTreeSet,
     net::{IpAddr, SocketAddr},
+    time::Duration,
 };
 
-use super::{Limits, Overrides, Rate, RawFile, RawLimits, RawSmtp, Settings, SiteSettings, Smtp};
+use super::{MAX_VISITOR_TOKEN_DAYS, Limits, Overrides, Rate, RawFile, RawLimits, RawSmtp, Settings, SiteSettings, Smtp};
 
 /// An address or a CIDR block (`10.0.0.0/8`, `::1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +118,15 @@ pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>)
     if let Some(v) = get("PW_LOG_REQUESTS") {
         raw.log_requests = Some(matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"));
     }
+    if let Some(v) = get("PW_VISITOR_TOKEN_DAYS") {
+        // Not a number: NaN, which [`build`] refuses under the key's name.
+        raw.visitor_token_days = Some(v.trim().parse().unwrap_or(f64::NAN));
+    }
+}
+
+/// `visitor_token_days` as a lifetime: more than 0 and at most [`MAX_VISITOR_TOKEN_DAYS`] days.
+pub fn visitor_token_lifetime(days: f64) -> Option<Duration> {
+    (days > 0.0 && days <= MAX_VISITOR_TOKEN_DAYS).then(|| Duration::from_secs_f64(days * 86_400.0))
 }
 
 /// Validates everything, collecting `key: reason` for each problem.
@@ -153,6 +163,16 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
     s.log_requests = raw.log_requests.unwrap_or(false) || overrides.log_requests;
     if let Some(every) = overrides.policy_poll {
         s.policy_poll = every;
+    }
+    match (overrides.visitor_token_lifetime, raw.visitor_token_days) {
+        (Some(lifetime), _) => s.visitor_token_lifetime = lifetime,
+        (None, Some(days)) => match visitor_token_lifetime(days) {
+            Some(lifetime) => s.visitor_token_lifetime = lifetime,
+            None => errors.push(format!(
+                "visitor_token_days: must be a number of days above 0 and at most {MAX_VISITOR_TOKEN_DAYS} (PW_VISITOR_TOKEN_DAYS, --visitor-token-days)"
+            )),
+        },
+        (None, None) => {}
     }
     s.smtp = smtp(raw.smtp, &mut errors);
     if let Some(token) = raw.admin_token {

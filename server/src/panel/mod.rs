@@ -16,6 +16,7 @@ mod routes_requests;
 mod routes_visitor;
 mod seed;
 mod session;
+mod status_token;
 mod store;
 mod store_requests;
 mod store_visitor;
@@ -64,6 +65,9 @@ pub struct Panel {
     mail_loop: std::sync::OnceLock<()>,
     /// One drain of the answer-mail queue at a time (the loop and the demo outbox page).
     draining: tokio::sync::Mutex<()>,
+    /// How long a status token works after its request is closed, in ms (the answer mail says
+    /// until when its link works).
+    token_lifetime_ms: i64,
 }
 
 impl Panel {
@@ -106,6 +110,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         seeded: OnceCell::new(),
         mail_loop: std::sync::OnceLock::new(),
         draining: tokio::sync::Mutex::new(()),
+        token_lifetime_ms: status_token::lifetime_ms(state.settings.visitor_token_lifetime),
     });
     panel.wake(state);
     Router::new()

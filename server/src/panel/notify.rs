@@ -4,7 +4,9 @@
 //! company, the kind of request and the page to read the answer on; never any of the data.
 //! The link to that page carries a fresh status token for the request in its fragment
 //! (`#pw-status=…`, [`STATUS_FRAGMENT`]), so the answer opens on any device and the token never
-//! reaches a server log; only its hash is stored, like the token the verification gave.
+//! reaches a server log; only its hash is stored, like the token the verification gave. The
+//! mail says until when the answer can be read: the tokens stop working a set time after the
+//! request was closed ([`super::status_token`]).
 
 use std::{
     sync::{Arc, Weak},
@@ -12,6 +14,8 @@ use std::{
 };
 
 use super::{store_requests as sr, store_visitor as sv, Mail, Panel};
+use privacy_widget::policy::Date;
+
 use crate::{
     db::{Db, DbError},
     live::LiveSites,
@@ -26,9 +30,27 @@ const BATCH: i64 = 50;
 /// The fragment name the widget's status view reads a status token from.
 pub const STATUS_FRAGMENT: &str = "pw-status";
 
+const MONTHS_NL: [&str; 12] =
+    ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+const MONTHS_EN: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/// The last whole day (UTC) before `expires_ms`, written in Dutch and in English
+/// (`21 december 2026`, `21 December 2026`). Naming the day before the one the tokens stop on
+/// keeps the promise for readers east of UTC too (the end of that day in the Netherlands is still
+/// before the expiry).
+pub fn last_day(expires_ms: i64) -> Option<(String, String)> {
+    let date = Date::from_days(expires_ms.div_euclid(86_400_000) - 1)?;
+    let month = usize::from(date.month).checked_sub(1)?;
+    let (nl, en) = (MONTHS_NL.get(month)?, MONTHS_EN.get(month)?);
+    Some((format!("{} {nl} {}", date.day, date.year), format!("{} {en} {}", date.day, date.year)))
+}
+
 /// The mail for one queued answer: Dutch first, then English (the code mail does the same).
-/// With a `token`, the page link opens the request's status on any device.
-pub fn compose(queued: &sv::QueuedMail, company: &str, token: Option<&str>, now: i64) -> Mail {
+/// With a `token`, the page link opens the request's status on any device. `until` is when the
+/// tokens of the request stop working (UTC ms); the mail names the last day the answer can be
+/// read.
+pub fn compose(queued: &sv::QueuedMail, company: &str, token: Option<&str>, until: Option<i64>, now: i64) -> Mail {
     let (nl_state, en_state) = match queued.status.as_str() {
         "refused" => ("afgewezen; u leest daar de reden en waar u een klacht kunt indienen", "refused; you can read the reason there and where you can complain"),
         _ => ("beantwoord", "answered"),
@@ -42,12 +64,17 @@ pub fn compose(queued: &sv::QueuedMail, company: &str, token: Option<&str>, now:
         "objection" => ("bezwaar", "objection"),
         _ => ("privacyverzoek", "privacy request"),
     };
+    let last = until.and_then(last_day);
     let (nl_where, en_where) = match (&queued.page, token) {
         (Some(page), Some(token)) => {
             let link = format!("{page}#{STATUS_FRAGMENT}={token}");
+            let (nl_until, en_until) = match &last {
+                Some((nl, en)) => (format!("\nDe link werkt tot en met {nl}."), format!("\nThe link works until the end of {en}.")),
+                None => (String::new(), String::new()),
+            };
             (
-                format!("Bekijk het antwoord via deze link, op elk apparaat: {link}\nWie de link heeft, kan het antwoord lezen: stuur hem niet door."),
-                format!("See the answer through this link, on any device: {link}\nAnyone with the link can read the answer: do not forward it."),
+                format!("Bekijk het antwoord via deze link, op elk apparaat: {link}{nl_until}\nWie de link heeft, kan het antwoord lezen: stuur hem niet door."),
+                format!("See the answer through this link, on any device: {link}{en_until}\nAnyone with the link can read the answer: do not forward it."),
             )
         }
         (Some(page), None) => (
@@ -58,6 +85,11 @@ pub fn compose(queued: &sv::QueuedMail, company: &str, token: Option<&str>, now:
             "Bekijk het antwoord op de privacypagina waar u het verzoek deed, op het apparaat waarmee u het heeft bevestigd.".to_owned(),
             "See the answer on the privacy page where you made the request, on the device you confirmed it with.".to_owned(),
         ),
+    };
+    // Without a link of its own the browser's token shows the answer, for as long.
+    let (nl_where, en_where) = match (&last, token.is_some() && queued.page.is_some()) {
+        (Some((nl, en)), false) => (format!("{nl_where}\nDat kan tot en met {nl}."), format!("{en_where}\nYou can do so until the end of {en}.")),
+        _ => (nl_where, en_where),
     };
     Mail {
         site: queued.site.clone(),
@@ -93,7 +125,8 @@ pub async fn drain(db: &Db, sites: &Sites, panel: &Panel) -> Result<usize, DbErr
             }
             _ => None,
         };
-        if panel.mailer.send(compose(&q, &company, token.as_deref(), now)).await.is_none() {
+        let until = q.closed_at_ms.map(|at| at.saturating_add(panel.token_lifetime_ms));
+        if panel.mailer.send(compose(&q, &company, token.as_deref(), until, now)).await.is_none() {
             tracing::error!(request = %q.request, "answer mail not delivered; kept queued");
             break;
         }

@@ -2,7 +2,9 @@
 //! (C-C3): read that one request's status, cancel it while it is pending, and download the
 //! answer of a completed access or export request (C-C4, C-C5). The token is the only key: it
 //! is looked up by its SHA-256 (the stored form), so the lookup's timing says nothing about
-//! the token, and it reaches no other request. Unknown, malformed and foreign tokens are 404.
+//! the token, and it reaches no other request. Unknown, malformed and foreign tokens are 404,
+//! and so is a token whose request was closed longer ago than the tokens' lifetime
+//! ([`status_token`]): the same answer, so it tells nothing about the request.
 
 use axum::{
     body::Bytes,
@@ -20,7 +22,7 @@ use super::{
     routes_me::attachment,
     routes_requests::{request_json, step_in, step_problem},
     session::sha256,
-    store_requests as sr, Panel,
+    status_token, store_requests as sr, Panel,
 };
 use crate::{problem::Problem, sites::Sites, state::AppState};
 
@@ -35,10 +37,16 @@ fn token_hash(token: &str) -> Result<[u8; 32], Problem> {
     Ok(sha256(&[token.to_ascii_lowercase().as_bytes()]))
 }
 
-/// The one request the token was issued for, or 404.
+/// The tokens' lifetime after a request is closed, in milliseconds.
+fn lifetime_ms(state: &AppState) -> i64 {
+    status_token::lifetime_ms(state.settings.visitor_token_lifetime)
+}
+
+/// The one request the token was issued for, or 404 (also once the token has expired).
 async fn by_token(state: &AppState, token: &str) -> Result<sr::RequestRow, Problem> {
     let hash = token_hash(token)?;
-    state.db.read(move |conn| sr::by_status_token(conn, &hash)).await?.ok_or_else(problems::not_found)
+    let (now, lifetime) = (crate::time::now_ms(), lifetime_ms(state));
+    state.db.read(move |conn| status_token::request(conn, &hash, now, lifetime)).await?.ok_or_else(problems::not_found)
 }
 
 /// What a token holder sees: kind, status, dates, timeline, the complaint after a refusal,
@@ -87,10 +95,11 @@ pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(toke
     guard::only_members(&guard::json_object(&body)?, &[])?;
     let hash = token_hash(&token)?;
     let sites = state.sites.clone();
+    let (now, lifetime) = (crate::time::now_ms(), lifetime_ms(&state));
     let outcome = state
         .db
         .write(move |conn| {
-            let Some(row) = sr::by_status_token(conn, &hash)? else { return Ok(Err(complete::StepError::NotFound)) };
+            let Some(row) = status_token::request(conn, &hash, now, lifetime)? else { return Ok(Err(complete::StepError::NotFound)) };
             if row.status == RequestStatus::Cancelled {
                 return Ok(Ok(row));
             }

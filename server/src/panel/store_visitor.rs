@@ -43,7 +43,8 @@ pub fn queue_mail(conn: &Conn, request: &str, status: RequestStatus, now: i64) -
     Ok(())
 }
 
-/// A queued mail with what it needs: (mail id, site, address, kind, status, page).
+/// A queued mail with what it needs: (mail id, site, address, kind, status, page, when the
+/// request reached that status).
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
     pub id: i64,
@@ -53,13 +54,16 @@ pub struct QueuedMail {
     pub kind: String,
     pub status: String,
     pub page: Option<String>,
+    /// When the request reached `status` (UTC ms): the tokens' lifetime counts from there.
+    pub closed_at_ms: Option<i64>,
 }
 
 /// Mails not yet sent, oldest first (at most `limit`).
 pub fn unsent(conn: &Conn, limit: i64) -> Result<Vec<QueuedMail>, DbError> {
     let rows = conn.query(
         "SELECT m.id, r.id, r.site, r.email, r.kind, m.status, \
-         (SELECT t.page_url FROM visitor_status_tokens t WHERE t.request_id = r.id AND t.page_url IS NOT NULL ORDER BY t.created_at_ms DESC LIMIT 1) \
+         (SELECT t.page_url FROM visitor_status_tokens t WHERE t.request_id = r.id AND t.page_url IS NOT NULL ORDER BY t.created_at_ms DESC LIMIT 1), \
+         (SELECT MAX(e.at_ms) FROM request_events e WHERE e.request_id = r.id AND e.status = m.status) \
          FROM visitor_mails m JOIN requests r ON r.id = m.request_id \
          WHERE m.sent_at_ms IS NULL AND r.email IS NOT NULL ORDER BY m.id LIMIT ?1",
         params![limit],
@@ -74,6 +78,7 @@ pub fn unsent(conn: &Conn, limit: i64) -> Result<Vec<QueuedMail>, DbError> {
                 kind: r.get(4)?,
                 status: r.get(5)?,
                 page: r.get(6)?,
+                closed_at_ms: r.get(7)?,
             })
         })
         .collect()
