@@ -92,6 +92,16 @@ impl Env {
         reply::send(&self.app, b.body(body).unwrap()).await
     }
 
+    /// A same-origin call whose body is `raw` bytes declared `application/json`.
+    pub async fn call_raw(&self, method: &str, path: &str, cookie: &str, raw: &'static [u8]) -> Reply {
+        let mut b = Request::builder().method(method).uri(path).header("host", HOST);
+        if !cookie.is_empty() {
+            b = b.header("cookie", cookie);
+        }
+        b = b.header("content-type", "application/json").header("origin", ORIGIN);
+        reply::send(&self.app, b.body(Body::from(raw)).unwrap()).await
+    }
+
     pub async fn get(&self, path: &str, cookie: &str) -> Reply {
         self.call("GET", path, cookie, None, &[]).await
     }
