@@ -17,6 +17,9 @@ pub mod consent;
 pub mod i18n;
 pub mod policy;
 pub mod requests;
+/// The typed panel/server bodies: natively (the server, the tests) and in the panel build only.
+#[cfg(any(not(target_arch = "wasm32"), feature = "panel"))]
+pub mod wire;
 
 #[cfg(feature = "browser")]
 mod api;

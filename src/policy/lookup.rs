@@ -135,7 +135,7 @@ impl Policy {
     }
 
     /// The offer for a request kind, if the policy makes one.
-    pub fn request_offer(&self, kind: RequestKindName) -> Option<&RequestOffer> {
+    pub fn request_offer(&self, kind: RequestKind) -> Option<&RequestOffer> {
         self.rights.requests.iter().find(|r| r.kind == kind)
     }
 }

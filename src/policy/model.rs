@@ -434,7 +434,7 @@ pub struct Rights {
 /// A request kind the site offers, with its promise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestOffer {
-    pub kind: RequestKindName,
+    pub kind: RequestKind,
     /// The company's own promised response time, shorter than the legal month (`"5 working_days"`).
     pub response_time: Option<Period>,
     /// What happens as a result, e.g. "verwijdering beëindigt de dienstverlening".
@@ -442,21 +442,46 @@ pub struct RequestOffer {
     pub description: Option<Text>,
 }
 
-/// The request kinds (C-C1). JSON strings as noted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RequestKindName {
-    /// `"access"`
+/// What a data subject asks for (GDPR Art. 15-21, C-C1): the one request-kind type of the crate,
+/// used by the policy's `rights.requests[].kind`, the request rules (`crate::requests`) and the
+/// wire bodies. Its JSON names (`names::REQUEST_KINDS`, serde) are the ones noted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// `"access"`: a copy of the data and the facts about its processing (Art. 15, C-C4).
     Access,
-    /// `"export"`
+    /// `"export"`: the data the subject provided, machine-readable (Art. 20, C-C5).
     Export,
-    /// `"rectification"`
+    /// `"rectification"`: correcting one field (Art. 16, C-C7).
     Rectification,
-    /// `"erasure"`
+    /// `"erasure"`: deleting everything that may be deleted (Art. 17, C-C6).
     Erasure,
-    /// `"restriction"`
+    /// `"restriction"`: keeping the data but no longer using it (Art. 18).
     Restriction,
-    /// `"objection"`
+    /// `"objection"`: stopping processing for a purpose, or all direct marketing (Art. 21).
     Objection,
+}
+
+/// Every request kind in the order the widget lists them.
+pub const REQUEST_KINDS_ALL: [RequestKind; 6] = [
+    RequestKind::Access,
+    RequestKind::Export,
+    RequestKind::Rectification,
+    RequestKind::Erasure,
+    RequestKind::Restriction,
+    RequestKind::Objection,
+];
+
+impl RequestKind {
+    /// Reads a JSON name (`"erasure"`).
+    pub fn from_name(name: &str) -> Option<RequestKind> {
+        REQUEST_KINDS_ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether completing a request of this kind hands the subject a data package.
+    pub fn yields_package(self) -> bool {
+        matches!(self, RequestKind::Access | RequestKind::Export)
+    }
 }
 
 /// A breach-notification promise.

@@ -69,7 +69,7 @@ names!(RetentionEvent, RETENTION_EVENTS, [
 
 names!(Vendor, VENDORS, [Google = "google", Meta = "meta", Microsoft = "microsoft", Other = "other"]);
 
-names!(RequestKindName, REQUEST_KINDS, [
+names!(RequestKind, REQUEST_KINDS, [
     Access = "access",
     Export = "export",
     Rectification = "rectification",

@@ -218,7 +218,7 @@ fn rights(o: &Obj, e: &mut Errs) -> Rights {
             RequestOffer {
                 kind: o
                     .req_with("kind", e, |v, p, e| name_of(v, p, e, "request kind", REQUEST_KINDS))
-                    .unwrap_or(RequestKindName::Access),
+                    .unwrap_or(RequestKind::Access),
                 response_time: o.opt_with("response_time", e, super::read::period),
                 consequences: o.opt_text("consequences", e),
                 description: o.opt_text("description", e),

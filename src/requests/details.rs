@@ -61,7 +61,7 @@ impl RequestDetails {
     /// The kind itself must be one the policy offers.
     pub fn parse(kind: RequestKind, details: &Value, policy: &Policy) -> Result<RequestDetails, Vec<DetailError>> {
         let mut errors = Vec::new();
-        if kind.offer(policy).is_none() {
+        if policy.request_offer(kind).is_none() {
             errors.push(DetailError::new("kind", "this site does not offer this kind of request"));
         }
         let empty = Map::new();

@@ -36,7 +36,7 @@ fn working_day_start(received: Date, period: Period) -> Date {
 
 /// The due date of a request of `kind` under `policy`'s promises.
 pub fn due_date_for(policy: &Policy, kind: RequestKind, received: Date) -> Result<Date, RequestError> {
-    due_date(received, kind.offer(policy).and_then(|o| o.response_time))
+    due_date(received, policy.request_offer(kind).and_then(|o| o.response_time))
 }
 
 /// The new due date when the deadline is extended on `today`: two months after the legal

@@ -93,7 +93,7 @@ pub fn plan_erasure(policy: &Policy, subject: &Subject, values: &[StoredValue], 
             disposition,
         });
     }
-    let consequences = RequestKind::Erasure.offer(policy).and_then(|o| o.consequences.clone());
+    let consequences = policy.request_offer(RequestKind::Erasure).and_then(|o| o.consequences.clone());
     ErasurePlan { values: planned, consequences, notify }
 }
 

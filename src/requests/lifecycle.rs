@@ -11,8 +11,9 @@ use super::RequestError;
 /// Longest reason for an extension or refusal, in characters.
 pub const MAX_REASON_CHARS: usize = 2000;
 
-/// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a request stands. Its JSON names ([`REQUEST_STATUSES`], serde) are snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     /// Filed by a visitor who is not logged in; counts only once verified (C-C3).
     Received,
@@ -197,6 +198,10 @@ mod tests {
         for (name, status) in REQUEST_STATUSES {
             assert_eq!(status.name(), *name);
             assert_eq!(RequestStatus::from_name(name), Some(*status));
+            // serde writes and reads the same names (the wire bodies use it).
+            let json = serde_json::to_string(status).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<RequestStatus>(&json).unwrap(), *status);
         }
         assert_eq!(RequestStatus::from_name("done"), None);
     }

@@ -8,7 +8,6 @@ use serde_json::{json, Map, Value};
 
 use super::erasure::{Disposition, ErasurePlan, Kept};
 use super::stored::{latest_date, purposes_using, recipients_of, retention_of, StoredValue, Subject};
-use super::RequestKind;
 use crate::i18n::Lang;
 use crate::policy::{Date, Location, Policy, RetentionEnd, Text};
 
@@ -117,7 +116,7 @@ pub fn data_package(policy: &Policy, subject: &Subject, values: &[StoredValue], 
             })
         })
         .collect();
-    let rights: Vec<&str> = policy.rights.requests.iter().map(|o| RequestKind::from(o.kind).name()).collect();
+    let rights: Vec<&str> = policy.rights.requests.iter().map(|o| o.kind.name()).collect();
     let authority = &policy.controller.supervisory_authority;
     json!({
         "format": PACKAGE_FORMAT,

@@ -122,5 +122,5 @@ fn lookups_and_texts() {
     let t = Text::ByLang([("nl".to_string(), "Naam".to_string())].into_iter().collect());
     assert_eq!(t.get("en", "nl"), "Naam");
     assert_eq!(Text::Plain("x".into()).get("en", "nl"), "x");
-    assert_eq!(p.request_offer(RequestKindName::Erasure).and_then(|o| o.response_time).map(|t| t.to_string()), Some("5 working_days".into()));
+    assert_eq!(p.request_offer(RequestKind::Erasure).and_then(|o| o.response_time).map(|t| t.to_string()), Some("5 working_days".into()));
 }

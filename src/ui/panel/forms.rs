@@ -7,7 +7,7 @@
 use super::{requests, util, State, Tab};
 use crate::api::outbox;
 use crate::i18n::{fill, t, Lang};
-use crate::policy::{LegalBasis, RequestKindName, RequestOffer, REQUEST_KINDS};
+use crate::policy::{LegalBasis, RequestKind, RequestOffer, REQUEST_KINDS};
 use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::store::text::{self as st, Ctx};
@@ -80,9 +80,9 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
     let mut checks: Vec<(Element, Element, Check, &'static str)> = Vec::new();
     let data = state.data.borrow();
     match kind_enum {
-        RequestKindName::Access => add(El::new("p")?.text(t(lang, "panel.form.access"))),
-        RequestKindName::Export => add(El::new("p")?.text(t(lang, "panel.form.export"))),
-        RequestKindName::Rectification => {
+        RequestKind::Access => add(El::new("p")?.text(t(lang, "panel.form.access"))),
+        RequestKind::Export => add(El::new("p")?.text(t(lang, "panel.form.export"))),
+        RequestKind::Rectification => {
             let mut select = El::new("select")?.attr("name", "field").child(El::new("option")?.attr("value", "").text(t(lang, "panel.form.choose")));
             // Only values of fields the policy names can be rectified (the server checks the same).
             for (i, v) in data.values.iter().enumerate() {
@@ -106,7 +106,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             let _ = form.append_child(&wrap.build());
             checks.push((control, error, Check::Filled, "value"));
         }
-        RequestKindName::Erasure => {
+        RequestKind::Erasure => {
             let plan = plan_erasure(&policy, &data.subject, &data.values, util::today());
             let label_of = |i: usize| {
                 let v = &data.values[i];
@@ -156,7 +156,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             let _ = form.append_child(&error);
             checks.push((input, error, Check::Confirmed, "confirm"));
         }
-        RequestKindName::Restriction | RequestKindName::Objection => {
+        RequestKind::Restriction | RequestKind::Objection => {
             let (fieldset, boxes, error) = choices(&ctx, &policy, kind_enum)?;
             let _ = form.append_child(&fieldset);
             if let Some(first) = boxes.first().cloned() {
@@ -204,15 +204,15 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
 
 /// The checkboxes of a restriction (the policy's categories) or an objection (all direct
 /// marketing, and each purpose resting on legitimate interest): (fieldset, boxes, error element).
-pub fn choices(ctx: &Ctx, policy: &crate::policy::Policy, kind: RequestKindName) -> Result<(Element, Vec<Element>, Element), UiError> {
+pub fn choices(ctx: &Ctx, policy: &crate::policy::Policy, kind: RequestKind) -> Result<(Element, Vec<Element>, Element), UiError> {
     let lang = ctx.lang;
-    let legend = if kind == RequestKindName::Restriction { t(lang, "panel.form.restrict_what") } else { t(lang, "panel.form.object_what") };
+    let legend = if kind == RequestKind::Restriction { t(lang, "panel.form.restrict_what") } else { t(lang, "panel.form.object_what") };
     let id = next_id("pw-choice");
     let mut err_id = id.clone();
     err_id.push_str("-err");
     let fieldset = El::new("fieldset")?.attr("aria-describedby", &err_id).child(El::new("legend")?.text(legend)).build();
     let mut options: Vec<(String, El)> = Vec::new();
-    if kind == RequestKindName::Restriction {
+    if kind == RequestKind::Restriction {
         for c in &policy.categories {
             options.push((c.id.clone(), ctx.el("span", &c.label)?));
         }
@@ -238,7 +238,7 @@ pub fn choices(ctx: &Ctx, policy: &crate::policy::Policy, kind: RequestKindName)
 }
 
 /// Checks the form; marks each problem on its control and returns the details when all is well.
-fn validate(state: &State, kind: RequestKindName, c: &Controls) -> Option<serde_json::Value> {
+fn validate(state: &State, kind: RequestKind, c: &Controls) -> Option<serde_json::Value> {
     let lang = state.lang;
     let mut first_bad: Option<Element> = None;
     for (control, error, check, _) in &c.checks {
@@ -327,21 +327,21 @@ pub fn ticked(check: Option<&Check>) -> Vec<String> {
 /// The details of a request of `kind`: `chosen` are the ticked categories (restriction) or
 /// objection targets; `rectification` gives (category, field, new value).
 pub fn details(
-    kind: RequestKindName,
+    kind: RequestKind,
     note: Option<String>,
     chosen: Vec<String>,
     rectification: impl FnOnce() -> Option<(String, String, String)>,
 ) -> Option<RequestDetails> {
     Some(match kind {
-        RequestKindName::Access => RequestDetails::Access { note },
-        RequestKindName::Export => RequestDetails::Export { note },
-        RequestKindName::Erasure => RequestDetails::Erasure { note },
-        RequestKindName::Rectification => {
+        RequestKind::Access => RequestDetails::Access { note },
+        RequestKind::Export => RequestDetails::Export { note },
+        RequestKind::Erasure => RequestDetails::Erasure { note },
+        RequestKind::Rectification => {
             let (category, field, value) = rectification()?;
             RequestDetails::Rectification { category, field, value, note }
         }
-        RequestKindName::Restriction => RequestDetails::Restriction { categories: chosen, note },
-        RequestKindName::Objection => RequestDetails::Objection {
+        RequestKind::Restriction => RequestDetails::Restriction { categories: chosen, note },
+        RequestKind::Objection => RequestDetails::Objection {
             targets: chosen
                 .into_iter()
                 .map(|v| if v == "direct_marketing" { ObjectionTarget::DirectMarketing } else { ObjectionTarget::Purpose(v) })

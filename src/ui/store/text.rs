@@ -3,7 +3,7 @@
 
 use crate::i18n::{fill, t, Lang};
 use crate::policy::{
-    Date, LegalBasis, Location, Period, Policy, Recipient, RecipientRole, RequestKindName, RetentionRule, Source,
+    Date, LegalBasis, Location, Period, Policy, Recipient, RecipientRole, RequestKind, RetentionRule, Source,
     Text,
 };
 use crate::ui::dom::{push_u32, El};
@@ -127,14 +127,14 @@ pub fn role(lang: Lang, r: RecipientRole) -> &'static str {
 }
 
 /// The label of a request kind.
-pub fn request_kind(lang: Lang, k: RequestKindName) -> &'static str {
+pub fn request_kind(lang: Lang, k: RequestKind) -> &'static str {
     match k {
-        RequestKindName::Access => t(lang, "request.access"),
-        RequestKindName::Export => t(lang, "request.export"),
-        RequestKindName::Rectification => t(lang, "request.rectification"),
-        RequestKindName::Erasure => t(lang, "request.erasure"),
-        RequestKindName::Restriction => t(lang, "request.restriction"),
-        RequestKindName::Objection => t(lang, "request.objection"),
+        RequestKind::Access => t(lang, "request.access"),
+        RequestKind::Export => t(lang, "request.export"),
+        RequestKind::Rectification => t(lang, "request.rectification"),
+        RequestKind::Erasure => t(lang, "request.erasure"),
+        RequestKind::Restriction => t(lang, "request.restriction"),
+        RequestKind::Objection => t(lang, "request.objection"),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::{util, valid_email, Visitor};
 use crate::i18n::t;
-use crate::policy::{RequestKindName, REQUEST_KINDS};
+use crate::policy::{RequestKind, REQUEST_KINDS};
 use crate::requests::offered_kinds;
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::panel::forms::{self, Check};
@@ -19,7 +19,7 @@ use web_sys::Element;
 
 /// The form's controls, kept for validation.
 struct Controls {
-    radios: Vec<(Element, RequestKindName)>,
+    radios: Vec<(Element, RequestKind)>,
     kind_error: Element,
     email: Element,
     email_error: Element,
@@ -152,7 +152,7 @@ fn build(state: &Rc<Visitor>, step: &Element) -> Result<(), UiError> {
 }
 
 /// Fills the details slot for `kind`.
-fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Result<(), UiError> {
+fn render_details(state: &Visitor, c: &Controls, kind: RequestKind) -> Result<(), UiError> {
     let lang = state.lang;
     let policy = state.policy.clone();
     let ctx = Ctx::new(&policy, lang);
@@ -167,9 +167,9 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Resul
     }
     let mut checks = Vec::new();
     match kind {
-        RequestKindName::Access => add(El::new("p")?.text(t(lang, "visitor.access"))),
-        RequestKindName::Export => add(El::new("p")?.text(t(lang, "visitor.export"))),
-        RequestKindName::Rectification => {
+        RequestKind::Access => add(El::new("p")?.text(t(lang, "visitor.access"))),
+        RequestKind::Export => add(El::new("p")?.text(t(lang, "visitor.export"))),
+        RequestKind::Rectification => {
             let mut select = El::new("select")?.attr("name", "field").child(El::new("option")?.attr("value", "").text(t(lang, "visitor.rect_choose")));
             for cat in &policy.categories {
                 for f in &cat.fields {
@@ -190,7 +190,7 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Resul
             let _ = slot.append_child(&wrap.build());
             checks.push((control, error, Check::Filled, "value"));
         }
-        RequestKindName::Erasure => {
+        RequestKind::Erasure => {
             let mut kept = El::new("ul")?.class("pw-kept");
             let mut any = false;
             for cat in &policy.categories {
@@ -220,7 +220,7 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKindName) -> Resul
             let _ = slot.append_child(&error);
             checks.push((input, error, Check::Confirmed, "confirm"));
         }
-        RequestKindName::Restriction | RequestKindName::Objection => {
+        RequestKind::Restriction | RequestKind::Objection => {
             let (fieldset, boxes, error) = forms::choices(&ctx, &policy, kind)?;
             let _ = slot.append_child(&fieldset);
             if let Some(first) = boxes.first().cloned() {
