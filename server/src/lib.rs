@@ -10,6 +10,7 @@ pub mod config;
 pub mod consents;
 pub mod cors;
 pub mod db;
+pub mod events;
 pub mod health;
 pub mod limits;
 pub mod live;

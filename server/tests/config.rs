@@ -93,6 +93,63 @@ policy = "/does/not/exist.json"
     assert_eq!(errors("[smtp]\naddr = \"relay:25\"\n"), vec!["smtp.from: required when smtp.addr is set (or PW_SMTP_FROM)"]);
 }
 
+// C-E3: the webhooks, the data provider and the per-site admin token are checked on start,
+// each problem named by its key; a secret must be whsec_ with a real (non-empty) key.
+#[test]
+fn c_e3_webhooks_data_provider_and_site_tokens_are_validated_by_key() {
+    let good = r#"
+[[sites]]
+id = "a"
+admin_token = "site-a-token-site-a-token-site-a-token"
+[[sites.webhooks]]
+url = "https://panel.example.nl/privacy/hook"
+secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+events = ["request.*", "preferences.changed"]
+[sites.data_provider]
+url = "http://127.0.0.1:9000/privacy/data"
+secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+"#;
+    let s = load(good, &[]).unwrap();
+    let site = &s.sites[0];
+    assert_eq!(site.webhooks.len(), 1);
+    assert!(site.webhooks[0].events.matches("request.overdue"));
+    assert!(!site.webhooks[0].events.matches("consent.recorded"));
+    assert_eq!(site.data_provider.as_ref().unwrap().url, "http://127.0.0.1:9000/privacy/data");
+    assert_eq!(site.admin_token.as_deref(), Some("site-a-token-site-a-token-site-a-token"));
+
+    let e = errors(
+        r#"
+[[sites]]
+id = "a"
+admin_token = "short"
+[[sites.webhooks]]
+url = "panel.example.nl/hook"
+secret = "whsec_"
+events = ["request.*", "requets.*"]
+[[sites.webhooks]]
+events = ["*"]
+[sites.data_provider]
+url = "ftp://x.example/"
+secret = "C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+"#,
+    );
+    let joined = e.join("\n");
+    for key in [
+        "sites[0].admin_token: must be at least 32",
+        "sites[0].webhooks[0].url: ",
+        "sites[0].webhooks[0].secret: must not be empty",
+        "sites[0].webhooks[0].events[1]: \"requets.*\" matches no event type",
+        "sites[0].webhooks[1].url: required",
+        "sites[0].webhooks[1].secret: required",
+        "sites[0].data_provider.url: \"ftp://x.example/\" the scheme must be http or https",
+        "sites[0].data_provider.secret: must start with whsec_",
+    ] {
+        assert!(joined.contains(key), "no error for {key}\n{joined}");
+    }
+    let e = errors("[[sites]]\nid = \"a\"\n[[sites.webhooks]]\nurl = \"https://x.example/\"\nsecret = \"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD\"\nevent = [\"*\"]\n");
+    assert!(e[0].contains("unknown field `event`"), "{e:?}");
+}
+
 #[test]
 fn the_environment_overrides_the_file_and_the_command_line_overrides_both() {
     let text = "addr = \"127.0.0.1:1000\"\nlog_requests = false\n[smtp]\naddr = \"file:25\"\nfrom = \"file@x.nl\"\n";

@@ -23,7 +23,7 @@ async fn app_with(fx: &Fixture, change: impl FnOnce(&mut Settings)) -> Router {
 }
 
 fn with_site_origins(s: &mut Settings) {
-    s.sites = vec![SiteSettings { id: SITE.into(), policy: None, allowed_origins: vec![ALLOWED.into()] }];
+    s.sites = vec![SiteSettings { id: SITE.into(), policy: None, allowed_origins: vec![ALLOWED.into()], ..Default::default() }];
 }
 
 async fn options(app: &Router, path: &str, origin: &str, method: &str) -> Reply {

@@ -37,8 +37,8 @@ async fn app_with(change: impl FnOnce(&mut Settings)) -> (Fixture, Router) {
     fx.args.policies = Some(seeds());
     let mut settings = Settings::from_args(&fx.args).expect("settings");
     settings.sites = vec![
-        SiteSettings { id: "pcextreme".into(), policy: None, allowed_origins: vec![PCX_ORIGIN.into()] },
-        SiteSettings { id: "webanizr".into(), policy: None, allowed_origins: vec![WEBANIZR_ORIGIN.into()] },
+        SiteSettings { id: "pcextreme".into(), policy: None, allowed_origins: vec![PCX_ORIGIN.into()], ..Default::default() },
+        SiteSettings { id: "webanizr".into(), policy: None, allowed_origins: vec![WEBANIZR_ORIGIN.into()], ..Default::default() },
     ];
     change(&mut settings);
     let app = privacy_widget_server::app(serve::prepare_with(settings).await.expect("prepare"));

@@ -2,6 +2,7 @@
 //! environment variables, then command-line options; validated once on start, every problem
 //! reported as `key: reason` (unknown keys in the file are refused).
 
+mod integration;
 mod validate;
 
 use std::{
@@ -14,6 +15,7 @@ use serde::Deserialize;
 
 use crate::cli::ServeArgs;
 
+pub use integration::{endpoint_url_reason, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
 pub use validate::{origin_reason, visitor_token_lifetime, IpRange};
 
 /// Why the settings are not usable: the source and every problem, one line each.
@@ -76,6 +78,13 @@ pub struct SiteSettings {
     pub policy: Option<PathBuf>,
     /// Origins (`https://www.example.nl`) whose pages may post consents and visitor requests.
     pub allowed_origins: Vec<String>,
+    /// Where events about this site's requests and opt-ins are sent (`[[sites.webhooks]]`).
+    pub webhooks: Vec<WebhookEndpoint>,
+    /// Where a customer's stored values are pulled from (`[sites.data_provider]`); `None`: pushed
+    /// through the admin API (or the demo seed).
+    pub data_provider: Option<DataProvider>,
+    /// An admin token that sees only this site (`sites[i].admin_token`).
+    pub admin_token: Option<String>,
 }
 
 /// How often the policy files are looked at for changes unless `--policy-poll` says otherwise.
@@ -100,7 +109,7 @@ pub struct Settings {
     /// Demo logins and the demo outbox page.
     pub demo: bool,
     pub smtp: Option<Smtp>,
-    /// For the admin API (not served yet); validated when given.
+    /// The admin API's token for every site; validated when given.
     pub admin_token: Option<String>,
     /// Peers whose `X-Forwarded-For` is believed (reverse proxies); empty: the socket peer counts.
     pub trusted_proxies: Vec<IpRange>,
@@ -201,6 +210,10 @@ pub(crate) struct RawSite {
     pub policy: Option<PathBuf>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    #[serde(default)]
+    pub webhooks: Vec<integration::RawWebhook>,
+    pub data_provider: Option<integration::RawDataProvider>,
+    pub admin_token: Option<String>,
 }
 
 impl Settings {

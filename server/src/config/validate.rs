@@ -176,12 +176,9 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
     }
     s.smtp = smtp(raw.smtp, &mut errors);
     if let Some(token) = raw.admin_token {
-        if token.chars().count() < 32 {
-            errors.push("admin_token: must be at least 32 characters (e.g. `openssl rand -hex 32`)".into());
-        } else if !token.bytes().all(|b| b.is_ascii_graphic()) {
-            errors.push("admin_token: only printable ASCII without spaces".into());
-        } else {
-            s.admin_token = Some(token);
+        match super::integration::admin_token_reason(&token) {
+            Some(reason) => errors.push(format!("admin_token: {reason}")),
+            None => s.admin_token = Some(token),
         }
     }
     let proxies = if overrides.trusted_proxies.is_empty() { raw.trusted_proxies.unwrap_or_default() } else { overrides.trusted_proxies.clone() };
@@ -275,7 +272,21 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
                 errors.push(format!("sites[{i}].policy: {} is not a file", policy.display()));
             }
         }
-        out.push(SiteSettings { id: site.id, policy: site.policy, allowed_origins: site.allowed_origins });
+        let webhooks = super::integration::webhooks(i, site.webhooks, errors);
+        let data_provider = super::integration::data_provider(i, site.data_provider, errors);
+        if let Some(token) = &site.admin_token {
+            if let Some(reason) = super::integration::admin_token_reason(token) {
+                errors.push(format!("sites[{i}].admin_token: {reason}"));
+            }
+        }
+        out.push(SiteSettings {
+            id: site.id,
+            policy: site.policy,
+            allowed_origins: site.allowed_origins,
+            webhooks,
+            data_provider,
+            admin_token: site.admin_token,
+        });
     }
     out
 }
