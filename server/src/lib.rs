@@ -12,6 +12,7 @@ pub mod cors;
 pub mod db;
 pub mod events;
 pub mod health;
+pub mod identity;
 pub mod limits;
 pub mod live;
 pub mod notice;

@@ -36,6 +36,9 @@ pub async fn prepare(args: &ServeArgs) -> Result<AppState, StartError> {
 /// [`prepare`] with settings already resolved (a configuration file, the command line).
 pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
     let args = settings.serve_args();
+    // The sign-in keys are checked now (a bad PEM must not wait for the first token).
+    crate::identity::Keyring::from_sites(&settings.sites)
+        .map_err(|errors| ConfigError { file: "sites.signin_keys".into(), errors })?;
     let mut sites = Sites::load(&settings.policies_dir())?;
     sites.configure(&settings.sites)?;
     let db = Db::open(&args.db).await?;

@@ -29,6 +29,8 @@ fn the_example_file_is_valid() {
     assert_eq!(s.sites[0].allowed_origins[0], "https://www.pcextreme.nl");
     assert_eq!(s.limits.per_ip, Rate { burst: 300, per_minute: 3000 });
     assert!(s.is_trusted_proxy("127.0.0.1".parse().unwrap()));
+    let keys = privacy_widget_server::identity::Keyring::from_sites(&s.sites).unwrap();
+    assert_eq!(keys.site("pcextreme").and_then(|k| k.alg("2026-01")), Some(privacy_widget_server::identity::SigninAlg::EdDSA));
 }
 
 #[test]
@@ -200,6 +202,30 @@ fn the_binary_refuses_a_bad_configuration_with_exit_code_2_naming_the_key() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("line 1 (demo = \"yes\")"), "{stderr}");
     assert!(!fx.db_path().exists(), "nothing is created when the configuration is invalid");
+}
+
+#[test]
+fn c_e3_bad_signin_keys_stop_the_start_naming_each_key_path() {
+    let fx = Fixture::new();
+    let text = "[[sites]]\nid = \"pcextreme\"\n\
+        [[sites.signin_keys]]\nkid = \"k1\"\npublic_key = \"-----BEGIN PUBLIC KEY-----\\nbm9wZQ==\\n-----END PUBLIC KEY-----\"\n\
+        [[sites.signin_keys]]\nkid = \"k2\"\nalg = \"HS256\"\nsecret = \"too short\"\n\
+        [[sites.signin_keys]]\nkid = \"k2\"\nalg = \"HS256\"\nsecret = \"0123456789abcdef0123456789abcdef\"\n\
+        [[sites.signin_keys]]\nkid = \"k4\"\nalg = \"RS256\"\npublic_key = \"x\"\n";
+    let (code, stderr) = run_with_config(&fx, text);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "sites[0].signin_keys[0].public_key: not an Ed25519 public key in PEM",
+        "sites[0].signin_keys[1].secret: must be at least 32 bytes (it has 9)",
+        "sites[0].signin_keys[2].kid: \"k2\" is configured twice for site \"pcextreme\"",
+        "sites[0].signin_keys[3].alg: \"RS256\" is not one of \"EdDSA\", \"ES256\", \"HS256\"",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    assert!(!fx.db_path().exists(), "nothing is created when a key is refused");
+    let (code, stderr) = run_with_config(&fx, "[[sites]]\nid = \"pcextreme\"\n[[sites.signin_keys]]\nkid = \"k1\"\npublickey = \"x\"\n");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("unknown field `publickey`"), "{stderr}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! reported as `key: reason` (unknown keys in the file are refused).
 
 mod integration;
+mod signin;
 mod validate;
 
 use std::{
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use crate::cli::ServeArgs;
 
 pub use integration::{endpoint_url_reason, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
+pub use signin::SigninKeySettings;
 pub use validate::{origin_reason, visitor_token_lifetime, IpRange};
 
 /// Why the settings are not usable: the source and every problem, one line each.
@@ -85,6 +87,9 @@ pub struct SiteSettings {
     pub data_provider: Option<DataProvider>,
     /// An admin token that sees only this site (`sites[i].admin_token`).
     pub admin_token: Option<String>,
+    /// The keys the site's control-panel backend signs sign-in tokens with (checked and loaded
+    /// by [`crate::identity::Keyring::from_sites`]).
+    pub signin_keys: Vec<SigninKeySettings>,
 }
 
 /// How often the policy files are looked at for changes unless `--policy-poll` says otherwise.
@@ -214,6 +219,8 @@ pub(crate) struct RawSite {
     pub webhooks: Vec<integration::RawWebhook>,
     pub data_provider: Option<integration::RawDataProvider>,
     pub admin_token: Option<String>,
+    #[serde(default)]
+    pub signin_keys: Vec<SigninKeySettings>,
 }
 
 impl Settings {

@@ -286,6 +286,7 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
             webhooks,
             data_provider,
             admin_token: site.admin_token,
+            signin_keys: site.signin_keys,
         });
     }
     out
