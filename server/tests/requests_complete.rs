@@ -1,5 +1,5 @@
 //! Completing a request whose details no longer fit the site's current policy (the policy
-//! stopped offering the kind, or a category it names is gone) is refused with an operator
+//! no longer grants the kind (C-C1: the law grants kinds by the purposes' legal bases), or a category it names is gone) is refused with an operator
 //! error naming the request and why, and leaves the request and the data as they were; the
 //! operator can restore the policy it was accepted under, or refuse it with a reason (C-C1, C-C2).
 
@@ -45,36 +45,41 @@ fn events(env: &Env, id: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_kind_the_policy_no_longer_offers_is_not_marked_completed() {
+async fn c_c1_a_kind_the_law_no_longer_grants_under_the_policy_is_not_marked_completed() {
+    // Portability is granted while some purpose rests on consent or contract (or an unstated
+    // basis); the policy the operator command reads then bases every purpose on legitimate
+    // interest, so the law no longer grants it under that policy (C-C1).
     let env = Env::new().await;
     let olga = env.login("host-tracker", "olga-petrenko").await;
-    let r = env.file(&olga, "rc-1", "restriction", json!({"categories": ["messenger_accounts"]})).await;
+    let r = env.file(&olga, "rc-1", "export", json!({})).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let id = r.json()["id"].as_str().unwrap().to_owned();
     assert!(env.ops(&["start", &id]).0);
     let before = events(&env, &id);
 
-    // The policy the operator command reads stops offering restriction.
     let saved = read_policy(&env, "host-tracker");
     let mut changed = saved.clone();
-    changed["rights"]["requests"].as_array_mut().unwrap().retain(|o| o["kind"] != "restriction");
+    for purpose in changed["purposes"].as_array_mut().unwrap() {
+        purpose["legal_basis"] = json!("legitimate_interest");
+    }
     write_policy(&env, "host-tracker", &changed);
     let (ok, out, err) = env.ops(&["complete", &id]);
     assert!(!ok, "refused: {out}");
-    assert!(err.contains(&id) && err.contains("restriction") && err.contains("no longer fit"), "names the request and why: {err}");
+    assert!(err.contains(&id) && err.contains("export") && err.contains("no longer fit"), "names the request and why: {err}");
     assert!(err.contains("does not offer"), "{err}");
     let shown = env.get(&format!("/api/v1/requests/{id}"), &olga).await.json();
     assert_eq!(shown["status"], "in_progress", "left as it was");
     assert!(shown["result"].is_null(), "{shown}");
     assert_eq!(events(&env, &id), before, "no step recorded");
-    assert_eq!(restricted(&env, "olga-petrenko"), 0, "nothing carried out");
+    let package = |env: &Env| -> i64 { env.db().one("SELECT COUNT(*) FROM requests WHERE id = ?1 AND package IS NOT NULL", params![id.as_str()]) };
+    assert_eq!(package(&env), 0, "nothing carried out");
 
     // Refusing with a reason is still possible; or, with the policy restored, completing works.
     write_policy(&env, "host-tracker", &saved);
     let (ok, out, err) = env.ops(&["complete", &id]);
     assert!(ok, "{err}");
     assert!(out.contains("is now completed"), "{out}");
-    assert!(restricted(&env, "olga-petrenko") > 0);
+    assert_eq!(package(&env), 1);
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ fn purpose(id: &str, kind: PurposeKind, consent: ConsentScope) -> Purpose {
         kind,
         label: text(id),
         description: None,
+        legitimate_interest: None,
         legal_basis: if consent == ConsentScope::None { LegalBasis::Contract } else { LegalBasis::Consent },
         categories: vec![],
         recipients: vec![],
@@ -74,6 +75,7 @@ pub fn policy() -> Policy {
         ],
         rights: Rights { requests: vec![], how: None, breach_notification: None, processor_agreement: None },
         notes: vec![],
+        disclosures: Default::default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The policy document: its model, parsing with every error at once, validation, retention rules.
 
 mod date;
+mod disclosures;
 mod error;
 pub mod json;
 mod lookup;
@@ -14,11 +15,16 @@ mod sentence;
 mod validate;
 mod validate_rules;
 
+/// The policy lint (C-E1); native only, never in the wasm builds.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod lint;
+
 #[cfg(test)]
 mod tests;
 
 pub mod model;
 
+pub use disclosures::{AutomatedDecisions, Disclosures, Dpo};
 pub use date::{days_in_month, is_leap_year, Weekday};
 pub use error::{PolicyError, PolicyErrors};
 pub use model::*;

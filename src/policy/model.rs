@@ -82,6 +82,8 @@ pub struct Policy {
     pub rights: Rights,
     /// Statements of the text that fit nowhere else (kept in its own words).
     pub notes: Vec<Text>,
+    /// The DPO, whether providing data is required, automated decisions (Art. 13(1)(b), 13(2)(e)-(f)).
+    pub disclosures: super::disclosures::Disclosures,
 }
 
 /// Who is responsible for the processing.
@@ -220,6 +222,8 @@ pub struct Purpose {
     pub label: Text,
     pub description: Option<Text>,
     pub legal_basis: LegalBasis,
+    /// The legitimate interest pursued, when that is the basis (Art. 13(1)(d)).
+    pub legitimate_interest: Option<Text>,
     /// Category ids used for this purpose.
     pub categories: Vec<Id>,
     /// Recipient ids that receive data for this purpose.

@@ -17,7 +17,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 1_000_000;
 
 const POLICY: &[&str] = &[
     "site", "version", "date", "languages", "controller", "plans", "categories", "recipients", "purposes", "tracking",
-    "rights", "notes",
+    "rights", "notes", "disclosures",
 ];
 const CONTROLLER: &[&str] =
     &["name", "address", "email", "phone", "website", "registration", "supervisory_authority"];
@@ -28,8 +28,8 @@ const FIELD: &[&str] = &["id", "label", "reason"];
 const LEGAL_HOLD: &[&str] = &["reason", "retention"];
 const RECIPIENT: &[&str] = &["id", "name", "role", "country", "outside_eu", "description", "safeguard"];
 const PURPOSE: &[&str] = &[
-    "id", "kind", "label", "description", "legal_basis", "categories", "recipients", "retention", "consent",
-    "eligible_plans",
+    "id", "kind", "label", "description", "legal_basis", "legitimate_interest", "categories", "recipients", "retention",
+    "consent", "eligible_plans",
 ];
 const TRACKING: &[&str] =
     &["id", "name", "purposes", "recipient", "vendor", "domains", "pages", "cookies", "storage", "description"];
@@ -91,6 +91,7 @@ fn read_policy(v: &Value, e: &mut Errs) -> Policy {
         tracking: o.list("tracking", e, tracking),
         rights: rights(&o.obj("rights", RIGHTS, e), e),
         notes: o.texts("notes", e),
+        disclosures: super::disclosures::read(&o, e),
     }
 }
 
@@ -178,6 +179,7 @@ fn purpose(v: &Value, path: &str, e: &mut Errs) -> Purpose {
         legal_basis: o
             .req_with("legal_basis", e, |v, p, e| name_of(v, p, e, "legal basis", LEGAL_BASES))
             .unwrap_or(LegalBasis::Unspecified),
+        legitimate_interest: o.opt_text("legitimate_interest", e),
         categories: o.strings("categories", e),
         recipients: o.strings("recipients", e),
         retention: o.req_with("retention", e, retention).unwrap_or_else(blank_rule),

@@ -58,11 +58,11 @@ pub enum RequestDetails {
 
 impl RequestDetails {
     /// Reads and checks `details` for `kind` against `policy`: every error at once.
-    /// The kind itself must be one the policy offers.
+    /// The kind itself must be one the law grants under the policy (C-C1), mentioned or not.
     pub fn parse(kind: RequestKind, details: &Value, policy: &Policy) -> Result<RequestDetails, Vec<DetailError>> {
         let mut errors = Vec::new();
-        if policy.request_offer(kind).is_none() {
-            errors.push(DetailError::new("kind", "this site does not offer this kind of request"));
+        if !super::rights::is_granted(policy, kind) {
+            errors.push(DetailError::new("kind", "this site does not offer this kind of request (the law does not grant it under this policy)"));
         }
         let empty = Map::new();
         let object = match details {
@@ -293,6 +293,8 @@ mod tests {
 
     fn policy() -> Policy {
         let mut v: Value = serde_json::from_str(include_str!("package_test_policy.json")).unwrap();
+        // On legitimate interest: the law grants objection, not portability (C-C1).
+        v["purposes"][0]["legal_basis"] = json!("legitimate_interest");
         v["rights"]["requests"] = json!([
             {"kind": "access"}, {"kind": "rectification"}, {"kind": "erasure"},
             {"kind": "restriction"}, {"kind": "objection"}
@@ -350,10 +352,17 @@ mod tests {
     }
 
     #[test]
-    fn kinds_the_site_does_not_offer_and_unknown_members_are_refused() {
-        // C-C1: kinds as far as the site's policy offers them.
+    fn c_c1_kinds_the_law_does_not_grant_and_unknown_members_are_refused() {
+        // C-C1: kinds as far as the law grants them under the policy: no portability when no
+        // purpose rests on consent or contract; restriction though the statement omits it.
         let p = policy();
         assert_eq!(fields(RequestDetails::parse(RequestKind::Export, &json!({}), &p)), ["kind"]);
+        let mut v: Value = serde_json::from_str(include_str!("package_test_policy.json")).unwrap();
+        v["rights"]["requests"] = json!([{"kind": "access"}]);
+        let statement_omits = parse_policy(&v.to_string()).unwrap();
+        assert!(RequestDetails::parse(RequestKind::Restriction, &json!({}), &statement_omits).is_ok());
+        assert!(RequestDetails::parse(RequestKind::Export, &json!({}), &statement_omits).is_ok(), "contract: portability");
+        assert_eq!(fields(RequestDetails::parse(RequestKind::Objection, &json!({"purposes": ["admin"]}), &statement_omits)), ["kind"]);
         assert_eq!(fields(RequestDetails::parse(RequestKind::Access, &json!({"why": "x"}), &p)), ["details.why"]);
         assert_eq!(fields(RequestDetails::parse(RequestKind::Access, &json!([1]), &p)), ["details"]);
         assert_eq!(

@@ -1,17 +1,11 @@
 //! Request kinds (C-C1) and which of them count as direct marketing for objections (C-A11).
 
-use crate::prelude::*;
-
-use crate::policy::{Policy, PurposeKind};
+use crate::policy::PurposeKind;
 
 /// The request kinds live with the policy (the lower layer: its `rights.requests[].kind` names
-/// them); the request rules use the same type.
+/// them); the request rules use the same type. Which of them the law grants under a policy:
+/// [`super::offered_kinds`] (C-C1).
 pub use crate::policy::{RequestKind, REQUEST_KINDS_ALL};
-
-/// The kinds the site's policy offers, in the policy's order.
-pub fn offered_kinds(policy: &Policy) -> Vec<RequestKind> {
-    policy.rights.requests.iter().map(|o| o.kind).collect()
-}
 
 /// The objection target meaning "all direct marketing" (Art. 21(2)-(3), C-A11).
 pub const DIRECT_MARKETING: &str = "direct_marketing";

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::erasure::{Disposition, ErasurePlan, Kept};
 use super::stored::{latest_date, purposes_using, recipients_of, retention_of, StoredValue, Subject};
 use crate::i18n::Lang;
-use crate::policy::{Date, Location, Policy, RetentionEnd, Text};
+use crate::policy::{Date, Location, Policy, RequestKind, RetentionEnd, Text};
 
 /// The `format` member of every package.
 pub const PACKAGE_FORMAT: &str = "privacy-widget/data-package/1";
@@ -116,7 +116,8 @@ pub fn data_package(policy: &Policy, subject: &Subject, values: &[StoredValue], 
             })
         })
         .collect();
-    let rights: Vec<&str> = policy.rights.requests.iter().map(|o| o.kind.name()).collect();
+    // Every right the law grants, not only those the statement mentions (C-C1).
+    let rights: Vec<&str> = super::offered_kinds(policy).into_iter().map(RequestKind::name).collect();
     let authority = &policy.controller.supervisory_authority;
     json!({
         "format": PACKAGE_FORMAT,

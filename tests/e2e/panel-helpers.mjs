@@ -1,9 +1,10 @@
 // Helpers for the control-panel end-to-end tests: keyboard sign-in, reading the widget's shadow
 // DOM, the live region, same-origin API calls from the page, and the operator command.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "./lib/harness.mjs";
+import { SITES, repoRoot } from "./lib/harness.mjs";
 
 export const W = "privacy-widget";
 
@@ -90,4 +91,29 @@ export function sql(db, query) {
 /** A policy text in Dutch (the panel pages are Dutch). */
 export function nl(text) {
   return typeof text === "string" ? text : text.nl ?? Object.values(text)[0];
+}
+
+/**
+ * Webhost's policy with every unstated basis made a legal obligation: no purpose then rests on
+ * legitimate interest, an unstated basis or direct marketing, so the law grants no objection
+ * under it (C-C1), while the seed (unstated bases) grants one. For "page and server disagree".
+ */
+export function webhostWithoutObjection() {
+  const p = policyOf("webhost"); // same version: a server-side difference only
+  for (const purpose of p.purposes) {
+    if (purpose.legal_basis === "unspecified" || purpose.legal_basis === "legitimate_interest") purpose.legal_basis = "legal_obligation";
+  }
+  return p;
+}
+
+/** A temp folder (`dir`, inside `root`) with the five seeds, `site`'s file replaced by `policy`. */
+export function policiesFolderWith(site, policy) {
+  const root = mkdtempSync(join(tmpdir(), "pw-policies-"));
+  const dir = join(root, "policies");
+  mkdirSync(dir);
+  for (const name of SITES) {
+    if (name !== site) copyFileSync(join(repoRoot, "www", "policies", `${name}.json`), join(dir, `${name}.json`));
+  }
+  writeFileSync(join(dir, `${site}.json`), JSON.stringify(policy, null, 2));
+  return { root, dir };
 }

@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, repoRoot, startServer } from "./lib/harness.mjs";
-import { W, announced, api, openTab, panelText, policyOf, quiet, signIn, sql } from "./panel-helpers.mjs";
+import { W, announced, api, openTab, panelText, policiesFolderWith, policyOf, quiet, seedOf, signIn, sql, webhostWithoutObjection } from "./panel-helpers.mjs";
 
 const SITE = "pcextreme";
 /** The purpose the variant bases on legitimate interest (unspecified in the seed). */
@@ -314,27 +314,33 @@ describe("objection and restriction (server and page on the variant policy)", ()
   });
 });
 
-describe("page and server disagree: the server refuses an objection its policy does not offer", () => {
-  const variant = variantPolicy();
+describe("page and server disagree: the server refuses an objection the law does not grant under its policy", () => {
+  // The server serves webhost with every unstated basis made a legal obligation: no objection
+  // under it (C-C1). The page keeps the seed (unstated bases: objection offered). The other
+  // sites are the seeds.
+  const noObjection = webhostWithoutObjection();
+  const folder = policiesFolderWith("webhost", noObjection);
   let browser;
   let server;
   before(async () => {
-    server = await startServer(); // the seeds: PCextreme offers no objection
+    server = await startServer({ args: ["--policies", folder.dir] });
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
     await server?.stop();
+    rmSync(folder.root, { recursive: true, force: true });
   });
 
   test("a clear 4xx naming the field, told to the customer in plain words; nothing stored or switched off", async () => {
     const { context, page } = await openPage(browser, { csp: STRICT_CSP });
     try {
-      await routePolicy(page, variant);
-      await signIn(page, server.url, SITE, "jan-de-vries");
+      await page.route("**/policies/webhost.json", (route) =>
+        route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policyOf("webhost")) }));
+      await signIn(page, server.url, "webhost", seedOf("webhost").customers[0].id);
       const before = await preferences(page);
       await openForm(page, "objection");
-      await page.locator(`${W} .pw-request-form input[value=direct_marketing]`).check();
+      await press(page, `${W} .pw-request-form fieldset input[type=checkbox]`, "Space");
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith("/api/v1/requests") && r.request().method() === "POST"),
         press(page, `${W} .pw-request-form button[type=submit]`),
@@ -411,7 +417,7 @@ describe("page on the seed policy, server on the variant", () => {
     rmSync(folder.root, { recursive: true, force: true });
   });
 
-  test("the page offers only its policy's kinds; an opt-in change under the old version is refused (409) and nothing is stored", async () => {
+  test("the page offers the kinds the law grants under its policy (C-C1); an opt-in change under the old version is refused (409) and nothing is stored", async () => {
     const { context, page } = await openPage(browser, { csp: STRICT_CSP });
     try {
       // The server sends /policies/pcextreme.json from the policy it serves (the variant), so a
@@ -421,7 +427,8 @@ describe("page on the seed policy, server on the variant", () => {
       await openTab(page, "requests");
       const kinds = await page.locator(`${W} .pw-request-form`).evaluate((slot) =>
         [...slot.parentElement.querySelectorAll("button[data-kind]")].map((b) => b.dataset.kind));
-      assert.deepEqual(kinds, policyOf(SITE).rights.requests.map((r) => r.kind), "the page's (seed) offer");
+      // The seed names three kinds, but the law grants all six under it (C-C1).
+      assert.deepEqual(kinds, ["access", "export", "rectification", "erasure", "restriction", "objection"], "the page's (seed) offer");
       await openTab(page, "optins");
       const before = await preferences(page);
       const changeCount = () =>

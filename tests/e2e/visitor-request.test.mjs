@@ -9,9 +9,9 @@
 // told by a mail without data; a pending request can be withdrawn after a confirmation.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
-import { operator, policyOf, seedOf, sql } from "./panel-helpers.mjs";
+import { readFileSync, rmSync } from "node:fs";
+import { STRICT_CSP, axe, formatViolations, openPage, startServer, useSuite } from "./lib/harness.mjs";
+import { operator, policiesFolderWith, policyOf, seedOf, sql, webhostWithoutObjection } from "./panel-helpers.mjs";
 
 const V = 'privacy-widget[view="request"]';
 const STORAGE_KEY = "pw_visitor_request:pcextreme";
@@ -104,7 +104,8 @@ describe("visitor request on the privacy page", () => {
       await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
       const kinds = await page.locator(`${V} input[name=kind]`).evaluateAll((els) => els.map((e) => e.value));
-      assert.deepEqual(kinds, ["access", "rectification", "erasure"], "the kinds pcextreme's policy offers (C-C1)");
+      // Every kind the law grants (C-C1), not only the three pcextreme's statement mentions.
+      assert.deepEqual(kinds, ["access", "export", "rectification", "erasure", "restriction", "objection"], "the kinds the law grants (C-C1)");
       const formText = await page.locator(`${V} .pw-visitor`).innerText();
       assert.doesNotMatch(formText, /identiteitsbewijs uploaden|upload/i);
       assert.equal(await page.locator(`${V} input[type=file]`).count(), 0, "no ID-document upload");
@@ -362,20 +363,19 @@ describe("visitor request on the privacy page", () => {
     }
   });
 
-  test("refusals by the server in the visitor's words: a kind the server does not offer, a field at fault", async () => {
-    // The page's policy offers restriction; the server's (the seed) does not.
-    const variant = policyOf("pcextreme");
-    variant.rights.requests.push({ kind: "restriction" });
-    const email = seedOf("pcextreme").customers[0].email;
+  test("C-C1 refusals by the server in the visitor's words: a kind the law does not grant under the server's policy", async () => {
+    // The server serves webhost with no objection ground (every unstated basis a legal
+    // obligation); the page keeps the seed, under which the law grants objection.
+    const folder = policiesFolderWith("webhost", webhostWithoutObjection());
+    const server = await startServer({ args: ["--policies", folder.dir] });
+    const email = seedOf("webhost").customers[0].email;
     const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
-    const warnings = [];
-    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
     try {
-      await page.route("**/policies/pcextreme.json", (route) =>
-        route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(variant) }));
-      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.route("**/policies/webhost.json", (route) =>
+        route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policyOf("webhost")) }));
+      await page.goto(`${server.url}/sites/webhost/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
-      await press(page, `${V} input[name=kind][value=restriction]`, "Space");
+      await press(page, `${V} input[name=kind][value=objection]`, "Space");
       await press(page, `${V} .pw-visitor-details fieldset input[type=checkbox]`, "Space");
       await page.locator(`${V} input[name=email]`).fill(email);
       const summary = `${V} .pw-visitor-form .pw-form-error`;
@@ -390,7 +390,28 @@ describe("visitor request on the privacy page", () => {
       assert.match(text, /biedt dit soort verzoek niet aan/, `plain words: ${text}`);
       assert.doesNotMatch(text, /kind:|does not offer/, `no server jargon: ${text}`);
       await noViolations(page, "visitor form, kind refused by the server");
+      assert.deepEqual(problems.filter((p) => !/\b422\b/.test(p)), [], "only the expected refusal");
+      const [row] = sql(server.db, `SELECT COUNT(*) AS n FROM requests WHERE email = '${email}'`);
+      assert.equal(row.n, 0, "nothing stored");
+    } finally {
+      await context.close();
+      await server.stop();
+      rmSync(folder.root, { recursive: true, force: true });
+    }
+  });
 
+  test("refusals by the server in the visitor's words: a field at fault", async () => {
+    const email = seedOf("pcextreme").customers[0].email;
+    const count = () => sql(suite.server.db, `SELECT COUNT(*) AS n FROM requests WHERE email = '${email}'`)[0].n;
+    const before = count();
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const warnings = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    try {
+      await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
+      await page.locator(`${V} .pw-visitor-form`).waitFor();
+      await page.locator(`${V} input[name=email]`).fill(email);
+      const summary = `${V} .pw-visitor-form .pw-form-error`;
       // A rectified value longer than the server accepts: marked on the value field itself.
       await press(page, `${V} input[name=kind][value=rectification]`, "Space");
       const option = await page.locator(`${V} select[name=field] option`).nth(1).getAttribute("value");
@@ -408,8 +429,7 @@ describe("visitor request on the privacy page", () => {
       assert.ok(warnings.some((w) => w.includes("details.value")), `the English detail is in the console: ${warnings}`);
       await noViolations(page, "visitor form, value refused by the server");
       assert.deepEqual(problems.filter((p) => !/\b422\b/.test(p)), [], "only the expected refusals");
-      const [row] = sql(suite.server.db, `SELECT COUNT(*) AS n FROM requests WHERE email = '${email}' AND kind IN ('restriction') `);
-      assert.equal(row.n, 0, "nothing stored");
+      assert.equal(count(), before, "nothing stored");
     } finally {
       await context.close();
     }

@@ -2,6 +2,7 @@
 //! (essentials in each summary), the recipients with a textual outside-EU mark, the trackers,
 //! the rights with how to use them, the complaint authority, the breach promise and the notes.
 
+mod disclosures;
 mod purpose;
 mod rights;
 pub mod text;
@@ -94,7 +95,11 @@ pub fn render(policy: &Policy, lang: Lang) -> Result<StoreView, UiError> {
     if let Some(tr) = rights::trackers(&ctx)? {
         view = view.child(tr);
     }
-    view = view.child(rights::rights(&ctx)?).children(rights::breach_and_notes(&ctx)?).child(rights::controller(&ctx)?);
+    view = view.child(rights::rights(&ctx)?).children(rights::breach_and_notes(&ctx)?);
+    if let Some(d) = disclosures::section(&ctx)? {
+        view = view.child(d);
+    }
+    view = view.child(rights::controller(&ctx)?);
 
     let root = view.build();
     let listeners = vec![expand_all_listener(&root, lang)];

@@ -28,6 +28,10 @@ pub fn purpose(ctx: &Ctx, p: &Purpose) -> Result<El, UiError> {
     }
     let mut dl = El::new("dl")?.class("pw-dl");
     let mut has_rows = false;
+    if let Some(interest) = &p.legitimate_interest {
+        dl = text::row(dl, t(lang, "store.legitimate_interest"), ctx.el("span", interest)?)?;
+        has_rows = true;
+    }
     if let Some(note) = p.retention.note() {
         dl = text::row(dl, t(lang, "store.retention"), ctx.el("span", note)?)?;
         has_rows = true;

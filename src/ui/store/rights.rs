@@ -4,6 +4,7 @@
 use super::text::{self, row, Ctx};
 use crate::i18n::{fill, t};
 use crate::policy::TrackingService;
+use crate::requests::granted_rights;
 use crate::ui::dom::El;
 use crate::ui::UiError;
 
@@ -109,38 +110,39 @@ fn tracker(ctx: &Ctx, s: &TrackingService) -> Result<El, UiError> {
         .child(body.child(dl)))
 }
 
-/// The rights: each offered request kind with its response time and consequences, how to use
-/// them, the processor agreement, and the complaint authority (C-C4).
+/// The rights: every request kind the law grants (C-C1), each with the statement's wording,
+/// promised response time and consequences where it gives them (the statutory month otherwise),
+/// how to use them, the processor agreement, and the complaint authority (C-C4).
 pub fn rights(ctx: &Ctx) -> Result<El, UiError> {
     let lang = ctx.lang;
     let r = &ctx.policy.rights;
-    let mut sec = section("store.rights", ctx)?;
-    if r.requests.is_empty() {
-        sec = sec.child(El::new("p")?.text(t(lang, "store.rights.none")));
-    } else {
-        sec = sec.child(El::new("p")?.text(t(lang, "store.rights.intro")));
-        let mut list = El::new("ul")?.class("pw-plain pw-stack");
-        for offer in &r.requests {
-            let mut li = El::new("li")?
-                .class("pw-right")
-                .attr("data-request-kind", offer.kind.name())
-                .child(El::new("h4")?.text(text::request_kind(lang, offer.kind)));
-            if let Some(d) = &offer.description {
-                li = li.child(ctx.el("p", d)?);
-            }
-            let response = match offer.response_time {
-                Some(p) => fill(t(lang, "store.rights.within"), &[("period", &ctx.period(p))]),
-                None => t(lang, "store.rights.default_response").to_string(),
-            };
-            let mut dl = El::new("dl")?.class("pw-dl");
-            dl = row(dl, t(lang, "store.rights.response"), El::new("span")?.text(&response))?;
-            if let Some(c) = &offer.consequences {
-                dl = row(dl, t(lang, "store.rights.consequences"), ctx.el("span", c)?)?;
-            }
-            list = list.child(li.child(dl));
+    let mut sec = section("store.rights", ctx)?.child(El::new("p")?.text(t(lang, "store.rights.intro")));
+    let mut list = El::new("ul")?.class("pw-plain pw-stack");
+    for granted in granted_rights(ctx.policy) {
+        let offer = granted.offer;
+        let kind = granted.kind;
+        let mut li = El::new("li")?
+            .class("pw-right")
+            .attr("data-request-kind", kind.name())
+            .child(El::new("h4")?.text(text::request_kind(lang, kind)));
+        match offer.and_then(|o| o.description.as_ref()) {
+            Some(d) => li = li.child(ctx.el("p", d)?),
+            // A right the statement does not mention: the law gives it all the same.
+            None if offer.is_none() => li = li.child(El::new("p")?.class("pw-by-law").text(t(lang, "store.rights.by_law"))),
+            None => {}
         }
-        sec = sec.child(list);
+        let response = match offer.and_then(|o| o.response_time) {
+            Some(p) => fill(t(lang, "store.rights.within"), &[("period", &ctx.period(p))]),
+            None => t(lang, "store.rights.default_response").to_string(),
+        };
+        let mut dl = El::new("dl")?.class("pw-dl");
+        dl = row(dl, t(lang, "store.rights.response"), El::new("span")?.text(&response))?;
+        if let Some(c) = offer.and_then(|o| o.consequences.as_ref()) {
+            dl = row(dl, t(lang, "store.rights.consequences"), ctx.el("span", c)?)?;
+        }
+        list = list.child(li.child(dl));
     }
+    sec = sec.child(list);
     if let Some(how) = &r.how {
         sec = sec.child(El::new("h4")?.text(t(lang, "store.rights.how"))).child(ctx.el("p", how)?);
     }

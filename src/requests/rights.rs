@@ -1,0 +1,116 @@
+//! The request kinds the law grants for a policy (C-C1): not the ones a statement happens to
+//! mention. A statement's `rights` section adds channels, a shorter term and wording; it never
+//! takes a right away, and a kind it does not mention still works with the statutory term (one
+//! month, Art. 12(3)).
+
+use crate::prelude::*;
+
+use super::kind::{is_direct_marketing, RequestKind, REQUEST_KINDS_ALL};
+use crate::policy::{LegalBasis, Policy, PurposeKind, RequestOffer};
+
+/// Why the law grants a kind for a policy (GDPR Art. 15-21).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ground {
+    /// Access, rectification, erasure and restriction: always (Art. 15, 16, 17, 18).
+    Always,
+    /// Portability: some purpose rests on consent or contract, or its basis is not stated (Art. 20(1)(a)).
+    ConsentOrContract,
+    /// Objection: some purpose rests on legitimate interest or public task, is direct marketing,
+    /// or its basis is not stated (Art. 21(1)-(2)).
+    InterestOrMarketing,
+}
+
+/// One kind the law grants, with the statement's own offer of it when it makes one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GrantedRight<'p> {
+    pub kind: RequestKind,
+    pub ground: Ground,
+    /// The statement's offer (wording, a shorter term, consequences); `None` when the statement
+    /// does not mention the kind: it works all the same, with the statutory term.
+    pub offer: Option<&'p RequestOffer>,
+}
+
+/// The kinds the law grants when a policy's purposes have these (legal basis, kind) pairs, in
+/// the widget's order ([`REQUEST_KINDS_ALL`]). Works on bare pairs so that the policy lint can
+/// apply the very same rule to a document the strict reader refused.
+pub fn statutory_kinds_for(purposes: impl IntoIterator<Item = (LegalBasis, PurposeKind)>) -> Vec<(RequestKind, Ground)> {
+    let (mut portable, mut objectable) = (false, false);
+    for (basis, kind) in purposes {
+        let unstated = basis == LegalBasis::Unspecified;
+        portable |= unstated || matches!(basis, LegalBasis::Consent | LegalBasis::Contract);
+        // The model has no public-task basis (no seed company is a public body); legitimate
+        // interest and direct marketing cover the private sector's Art. 21 cases.
+        objectable |= unstated || basis == LegalBasis::LegitimateInterest || is_direct_marketing(kind);
+    }
+    REQUEST_KINDS_ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let ground = match kind {
+                RequestKind::Export if portable => Ground::ConsentOrContract,
+                RequestKind::Objection if objectable => Ground::InterestOrMarketing,
+                RequestKind::Export | RequestKind::Objection => return None,
+                _ => Ground::Always,
+            };
+            Some((kind, ground))
+        })
+        .collect()
+}
+
+/// The kinds the law grants under `policy`, each with the statement's offer if any (C-C1).
+pub fn granted_rights(policy: &Policy) -> Vec<GrantedRight<'_>> {
+    statutory_kinds_for(policy.purposes.iter().map(|p| (p.legal_basis, p.kind)))
+        .into_iter()
+        .map(|(kind, ground)| GrantedRight { kind, ground, offer: policy.request_offer(kind) })
+        .collect()
+}
+
+/// The kinds the widget offers and the server accepts under `policy`: every kind the law
+/// grants, whatever the statement mentions (C-C1).
+pub fn offered_kinds(policy: &Policy) -> Vec<RequestKind> {
+    granted_rights(policy).into_iter().map(|r| r.kind).collect()
+}
+
+/// Whether the law grants `kind` under `policy` (the server's check of a filed request).
+pub fn is_granted(policy: &Policy, kind: RequestKind) -> bool {
+    offered_kinds(policy).contains(&kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LegalBasis as B;
+    use PurposeKind as K;
+    use RequestKind::*;
+
+    fn kinds(pairs: &[(LegalBasis, PurposeKind)]) -> Vec<RequestKind> {
+        statutory_kinds_for(pairs.iter().copied()).into_iter().map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn c_c1_four_rights_always_even_without_purposes() {
+        assert_eq!(kinds(&[]), vec![Access, Rectification, Erasure, Restriction]);
+        assert_eq!(kinds(&[(B::LegalObligation, K::Legal)]), vec![Access, Rectification, Erasure, Restriction]);
+    }
+
+    #[test]
+    fn c_c1_portability_on_consent_or_contract() {
+        assert_eq!(kinds(&[(B::Contract, K::Service)]), vec![Access, Export, Rectification, Erasure, Restriction]);
+        assert_eq!(kinds(&[(B::Consent, K::Analytics)]), vec![Access, Export, Rectification, Erasure, Restriction]);
+    }
+
+    #[test]
+    fn c_c1_objection_on_legitimate_interest_or_direct_marketing() {
+        assert_eq!(kinds(&[(B::LegitimateInterest, K::Security)]), vec![Access, Rectification, Erasure, Restriction, Objection]);
+        // A newsletter on consent is direct marketing: both portability and objection.
+        assert_eq!(kinds(&[(B::Consent, K::Newsletter)]), REQUEST_KINDS_ALL.to_vec());
+        assert_eq!(kinds(&[(B::Consent, K::AudienceSharing)]), REQUEST_KINDS_ALL.to_vec());
+    }
+
+    #[test]
+    fn c_c1_an_unstated_basis_gives_both() {
+        let got = statutory_kinds_for([(B::Unspecified, K::Other)]);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), REQUEST_KINDS_ALL.to_vec());
+        assert!(got.contains(&(Export, Ground::ConsentOrContract)));
+        assert!(got.contains(&(Objection, Ground::InterestOrMarketing)));
+    }
+}
