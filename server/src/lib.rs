@@ -1,94 +1,49 @@
-//! privacy-widget-server: the reference backend of privacy-widget (axum + SQLite).
+//! privacy-widget-server: the reference backend of privacy-widget (axum + SQLite or PostgreSQL).
 //!
-//! [`app`] builds the whole HTTP application from an [`AppState`]; [`serve`] opens the
-//! database, loads the site policies, binds and runs it until SIGINT/SIGTERM, reloading the
-//! policies on SIGHUP and when their files change ([`reload`]).
+//! The top-level modules form layers; each uses only those listed before it (checked by
+//! `tests/layers.rs` from the `use crate::…` paths):
+//!
+//! 1. foundation: [`config`] (the settings, plain data), [`time`], [`field`];
+//! 2. [`db`]: storage (SQLite, PostgreSQL), the batching writer, migrations;
+//! 3. domain services: [`sites`] (the validated policies), [`notice`] (the compiled consent
+//!    notices), [`live`] (the generation being served and its reloading), [`limiter`] (rate-limit
+//!    buckets), [`consents`] (proof of consent), [`panel`] (customers, sessions, data-subject
+//!    requests, mail), [`identity`] (sign-in tokens from a site's panel backend), [`events`]
+//!    (signed webhooks to the company's systems);
+//! 4. [`state`]: the services shared by every request ([`AppState`], sub-states through `FromRef`);
+//! 5. [`http`]: problem+json, extractors (strict JSON bodies, the policy generation of the
+//!    request, the session cookie), CORS, rate limits and response headers as layers;
+//! 6. [`routes`]: the route groups (public API, panel API, static files), each with its layers;
+//! 7. [`app`]: the one router; 8. [`serve`]: start-up and shutdown; 9. [`cli`]: the command line.
 
-pub mod cli;
-pub mod client;
+
+
 pub mod config;
-pub mod consents;
-pub mod cors;
+pub mod field;
+pub mod time;
+
 pub mod db;
+
+pub mod consents;
 pub mod events;
-pub mod health;
 pub mod identity;
-pub mod limits;
+pub mod limiter;
 pub mod live;
 pub mod notice;
 pub mod panel;
-pub mod policy_docs;
-pub mod policy_source;
-pub mod problem;
-pub mod reload;
-pub mod serve;
 pub mod sites;
+
 pub mod state;
-pub mod time;
-pub mod web;
 
-use std::time::Duration;
+pub mod http;
 
-use axum::{
-    extract::DefaultBodyLimit,
-    http::StatusCode,
-    middleware,
-    response::{IntoResponse, Response},
-    routing::get,
-    Router,
-};
-use tower_http::{
-    catch_panic::CatchPanicLayer,
-    compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
-    timeout::TimeoutLayer,
-    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
-};
-use tracing::Level;
+pub mod routes;
 
-pub use state::{AppState, Config};
+pub mod app;
 
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
-/// Longest a request may take before it is answered 408.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+pub mod serve;
 
-/// The application: API routes, the widget at `/widget/`, the demo site at `/` (its
-/// `/policies/{site}.json` from the policies being served, [`policy_docs`]), and the
-/// layers every request passes (body limits, timeout, panic guard, rate limits, CORS, client
-/// address, headers, compression, traces).
-pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/healthz", get(health::healthz))
-        .merge(consents::router())
-        .merge(notice::router())
-        .merge(panel::router(&state));
-    // Per-request lines at info only when asked for (`log_requests`): they cost throughput.
-    let level = if state.settings.log_requests { Level::INFO } else { Level::DEBUG };
-    Router::new()
-        .merge(api)
-        .nest_service("/widget", web::widget_service(&state.config.widget_dir))
-        .fallback_service(web::www_service(&state.config.www))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn_with_state(state.clone(), policy_docs::serve))
-        .layer(middleware::from_fn_with_state(state.clone(), limits::enforce))
-        .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
-        .layer(middleware::from_fn_with_state(state.clone(), client::record))
-        .layer(middleware::from_fn(web::response_headers))
-        .layer(CompressionLayer::new())
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(level))
-                .on_response(DefaultOnResponse::new().level(level)),
-        )
-        .with_state(state)
-}
+pub mod cli;
 
-/// Last resort: a handler panicked. Logged, answered with a 500 problem; the server keeps going.
-fn panic_response(_err: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!("a request handler panicked");
-    problem::Problem::new(problem::ProblemKind::Internal).into_response()
-}
+pub use app::{app, BODY_LIMIT, REQUEST_TIMEOUT};
+pub use state::AppState;

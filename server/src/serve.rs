@@ -3,45 +3,46 @@
 use std::{io::Write, net::SocketAddr, sync::Arc};
 
 use crate::{
-    cli::ServeArgs,
     config::{ConfigError, Settings},
     db::{Db, DbError},
-    limits::Limiter,
     live::LiveSites,
     sites::{Sites, SitesError},
-    state::{AppState, Config},
+    state::AppState,
 };
 
 /// Why the server did not start; printed as one line (the policies list one line each).
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The settings are invalid.
     #[error("{0}")]
     Config(#[from] ConfigError),
+    /// The database cannot be opened or migrated.
     #[error("{0}")]
     Db(#[from] DbError),
+    /// A policy is invalid.
     #[error("{0}")]
     Sites(#[from] SitesError),
+    /// The address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server stopped with an error.
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
 
-/// Opens and migrates the database and loads the sites: the state the router needs, with the
-/// settings of [`Settings::from_args`] (defaults, the environment, then `args`).
-pub async fn prepare(args: &ServeArgs) -> Result<AppState, StartError> {
-    prepare_with(Settings::from_args(args)?).await
-}
-
-/// [`prepare`] with settings already resolved (a configuration file, the command line).
-pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
-    let args = settings.serve_args();
+/// Opens and migrates the database and loads the sites: the state the router needs.
+pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     // The sign-in keys are checked now (a bad PEM must not wait for the first token).
     crate::identity::Keyring::from_sites(&settings.sites)
         .map_err(|errors| ConfigError { file: "sites.signin_keys".into(), errors })?;
     let mut sites = Sites::load(&settings.policies_dir())?;
     sites.configure(&settings.sites)?;
-    let db = Db::open(&args.db).await?;
+    let db = Db::open(&settings.db).await?;
     let registered = db
         .write(move |conn| {
             sites.register_versions(conn)?;
@@ -49,40 +50,31 @@ pub async fn prepare_with(settings: Settings) -> Result<AppState, StartError> {
         })
         .await?;
     tracing::info!(sites = registered.len(), db = %db.describe(), "ready");
-    let config = Config { www: args.www.clone(), widget_dir: args.widget_dir.clone() };
-    let limiter = Limiter::new(settings.limits.clone());
-    Ok(AppState::new(db, Arc::new(LiveSites::new(registered)), config, settings, limiter))
+    Ok(AppState::new(db, Arc::new(LiveSites::new(registered)), settings))
 }
 
-/// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and the
-/// queued writes before returning. Meanwhile the policies are reloaded on SIGHUP and when a
-/// policy file changes (looked at every `policy_poll`, unless zero).
-pub async fn serve(args: &ServeArgs) -> Result<(), StartError> {
-    serve_with(Settings::from_args(args)?).await
-}
-
-/// [`serve`] with settings already resolved. The socket peer of each connection is recorded
-/// (for the rate limits and the trusted-proxy rule).
-pub async fn serve_with(settings: Settings) -> Result<(), StartError> {
-    let args = settings.serve_args();
-    let state = prepare_with(settings).await?;
+/// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and the queued
+/// writes before returning. Meanwhile the policies are reloaded on SIGHUP and when a policy
+/// file changes (looked at every `policy_poll`, unless zero). The socket peer of each
+/// connection is recorded (for the rate limits and the trusted-proxy rule).
+pub async fn serve(settings: Settings) -> Result<(), StartError> {
+    let addr = settings.addr;
+    let state = prepare(settings).await?;
     let db = state.db.clone();
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .map_err(|source| StartError::Bind { addr: args.addr, source })?;
-    let local = listener.local_addr().map_err(|source| StartError::Bind { addr: args.addr, source })?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
     // The handlers are installed before the "listening" line: a SIGTERM right after it (a
     // supervisor, a test) must stop the server gracefully, not by the default action.
     let shutdown = shutdown_signal();
     let poll = Some(state.settings.policy_poll).filter(|every| !every.is_zero());
-    let watcher = crate::reload::watch(crate::reload::Reloader::new(&state), poll);
+    let watcher = crate::live::watch(state.reloader(), poll);
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "privacy-widget-server listening on http://{local}/");
         let _ = out.flush();
     }
     tracing::info!(addr = %local, "listening");
-    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = crate::app::app(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,68 +1,80 @@
-//! The shared application state handed to every handler (the consent API and the control-panel API alike).
+//! The services every request shares, as one [`AppState`] that axum clones per request (each
+//! field a cheap handle) and hands out in parts: a handler or layer asks for the part it needs
+//! (`State<Db>`, `State<Arc<Settings>>`, …) through [`FromRef`]. The policies are not a field
+//! read at clone time: a request takes the generation being served once, when it arrives
+//! (the `http` layer's `Policies` extractor), so the handler and every layer see the same one.
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
-use crate::{config::Settings, db::Db, limits::Limiter, live::LiveSites, notice::Notices, sites::Sites};
+use axum::extract::FromRef;
 
-/// Paths and settings fixed at start.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The demo site folder served at `/`.
-    pub www: PathBuf,
-    /// The built widget folder served at `/widget/`.
-    pub widget_dir: PathBuf,
-}
+use crate::{
+    config::Settings,
+    db::Db,
+    limiter::Limiter,
+    live::{LiveSites, Reloader},
+    panel::Panel,
+};
 
-/// Cloned into each request; everything inside is shared.
-///
-/// A clone takes the policies as served at that moment ([`LiveSites::current`]): axum clones the
-/// state for each request's handler (and each middleware), so a handler sees one generation of
-/// `sites` and `notices` from its start to its end, even while the policies are reloaded.
+/// Shared by every request; cloning copies handles only.
+#[derive(Clone)]
 pub struct AppState {
     /// The database (batched writer + readers).
     pub db: Db,
-    /// The sites and their validated policies, as of this clone.
-    pub sites: Arc<Sites>,
-    /// The sites' consent notices (compiled on first request), as of this clone.
-    pub notices: Arc<Notices>,
-    /// The policies as served now; a reload replaces them ([`crate::reload`]).
+    /// The policies as served now; a reload replaces them ([`crate::live::reload`]).
     pub live: Arc<LiveSites>,
-    /// Fixed settings.
-    pub config: Arc<Config>,
     /// Everything configured (file, environment, command line), validated.
     pub settings: Arc<Settings>,
     /// The rate limits' buckets.
     pub limiter: Arc<Limiter>,
+    /// The control panel's mailer, demo mode and answer-mail loop.
+    pub panel: Arc<Panel>,
 }
 
 impl AppState {
-    /// The state around `live`: its current generation and the rest as given.
-    pub fn new(db: Db, live: Arc<LiveSites>, config: Config, settings: Settings, limiter: Limiter) -> AppState {
-        let now = live.current();
+    /// The state of a server with these settings over `db`, serving `live`.
+    pub fn new(db: Db, live: Arc<LiveSites>, settings: Settings) -> AppState {
         AppState {
+            limiter: Arc::new(Limiter::new(settings.limits.clone())),
+            panel: Arc::new(Panel::new(&settings)),
             db,
-            sites: now.sites.clone(),
-            notices: now.notices.clone(),
             live,
-            config: Arc::new(config),
             settings: Arc::new(settings),
-            limiter: Arc::new(limiter),
         }
+    }
+
+    /// The reloader of this server's policies.
+    pub fn reloader(&self) -> Reloader {
+        Reloader::new(&self.settings, self.db.clone(), self.live.clone())
     }
 }
 
-impl Clone for AppState {
-    /// The same shared parts, with the policies as served now.
-    fn clone(&self) -> AppState {
-        let now = self.live.current();
-        AppState {
-            db: self.db.clone(),
-            sites: now.sites.clone(),
-            notices: now.notices.clone(),
-            live: self.live.clone(),
-            config: self.config.clone(),
-            settings: self.settings.clone(),
-            limiter: self.limiter.clone(),
-        }
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.db.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<LiveSites> {
+    fn from_ref(state: &AppState) -> Arc<LiveSites> {
+        state.live.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Settings> {
+    fn from_ref(state: &AppState) -> Arc<Settings> {
+        state.settings.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Limiter> {
+    fn from_ref(state: &AppState) -> Arc<Limiter> {
+        state.limiter.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Panel> {
+    fn from_ref(state: &AppState) -> Arc<Panel> {
+        state.panel.clone()
     }
 }

@@ -7,8 +7,8 @@ mod common;
 use axum::{body::Body, http::Request, Router};
 use common::{consent_body, get, post_consent, send, Fixture, Reply, SITE};
 use privacy_widget_server::{
-    client,
     config::{IpRange, Rate, Settings, SiteSettings},
+    http::client,
     serve,
 };
 use serde_json::json;
@@ -17,9 +17,9 @@ const ALLOWED: &str = "https://www.testsite.example";
 
 /// The fixture's app with `change` applied to its settings.
 async fn app_with(fx: &Fixture, change: impl FnOnce(&mut Settings)) -> Router {
-    let mut settings = Settings::from_args(&fx.args).expect("settings");
+    let mut settings = fx.args.settings().expect("settings");
     change(&mut settings);
-    privacy_widget_server::app(serve::prepare_with(settings).await.expect("prepare"))
+    privacy_widget_server::app(serve::prepare(settings).await.expect("prepare"))
 }
 
 fn with_site_origins(s: &mut Settings) {
@@ -85,7 +85,7 @@ async fn the_per_session_limit_counts_requests_with_one_session_cookie() {
 #[test]
 fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
     let fx = Fixture::new();
-    let mut settings = Settings::from_args(&fx.args).unwrap();
+    let mut settings = fx.args.settings().unwrap();
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("x-forwarded-for", "203.0.113.1, 198.51.100.20, 10.0.0.5".parse().unwrap());
     let peer = Some("10.0.0.9".parse().unwrap());

@@ -35,13 +35,13 @@ fn seed_version(site: &str) -> String {
 async fn app_with(change: impl FnOnce(&mut Settings)) -> (Fixture, Router) {
     let mut fx = Fixture::new();
     fx.args.policies = Some(seeds());
-    let mut settings = Settings::from_args(&fx.args).expect("settings");
+    let mut settings = fx.args.settings().expect("settings");
     settings.sites = vec![
         SiteSettings { id: "pcextreme".into(), policy: None, allowed_origins: vec![PCX_ORIGIN.into()], ..Default::default() },
         SiteSettings { id: "webanizr".into(), policy: None, allowed_origins: vec![WEBANIZR_ORIGIN.into()], ..Default::default() },
     ];
     change(&mut settings);
-    let app = privacy_widget_server::app(serve::prepare_with(settings).await.expect("prepare"));
+    let app = privacy_widget_server::app(serve::prepare(settings).await.expect("prepare"));
     (fx, app)
 }
 

@@ -6,7 +6,7 @@ use std::{collections::BTreeSet, path::Path};
 
 use axum::{body::Body, http::Request};
 use common::{send, Fixture};
-use privacy_widget_server::problem::ProblemKind;
+use privacy_widget_server::http::ProblemKind;
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 

@@ -7,7 +7,7 @@ mod panel_support;
 use std::time::{Duration, Instant};
 
 use panel_support::Env;
-use privacy_widget_server::params;
+use privacy_widget_server::{params, serve};
 use serde_json::json;
 
 const JAN: &str = "jan.devries@example.com";
@@ -25,7 +25,9 @@ async fn a_mail_queued_by_the_operator_goes_out_without_a_request_first() {
 
     // A restarted server: a fresh application on the same database that no request has reached.
     let Env { dir, db, www, app, state } = env;
-    drop(app);
+    let settings = (*state.settings).clone();
+    drop((app, state));
+    let state = serve::prepare(settings).await.expect("prepare");
     let fresh = privacy_widget_server::app(state.clone());
     let env = Env { dir, db, www, app: fresh, state };
 

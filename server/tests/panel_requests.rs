@@ -295,7 +295,7 @@ async fn an_objection_request_and_an_erasure_turn_opt_out_marketing_mail_off() {
     policy["version"] = json!("2018-05-23-objection");
     policy["rights"]["requests"].as_array_mut().unwrap().push(json!({"kind": "objection"}));
     std::fs::write(&file, policy.to_string()).unwrap();
-    let outcome = privacy_widget_server::reload::Reloader::new(&env.state).reload().await.unwrap();
+    let outcome = env.state.reloader().reload().await.unwrap();
     assert!(outcome.refused.is_empty(), "{outcome:?}");
 
     let olga = env.login("host-tracker", "olga-petrenko").await;

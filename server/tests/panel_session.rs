@@ -20,7 +20,7 @@ async fn demo_customers_are_listed_per_site_and_seeded_once() {
     // Seeding again (a restart on the same file) adds nothing.
     let count: i64 = env.db().one("SELECT COUNT(*) FROM customers", &[]);
     assert!(count >= 10);
-    let added = privacy_widget_server::panel::seed(&env.state.db, &env.state.sites).await.unwrap();
+    let added = privacy_widget_server::panel::seed(&env.state.db, &env.state.live.current().sites).await.unwrap();
     assert_eq!(added, 0);
     let count_after: i64 = env.db().one("SELECT COUNT(*) FROM customers", &[]);
     assert_eq!(count, count_after);

@@ -7,7 +7,7 @@
 mod panel_support;
 
 use panel_support::Env;
-use privacy_widget_server::params;
+use privacy_widget_server::{config::SiteSettings, params, serve};
 use serde_json::{json, Value};
 
 const JAN: &str = "jan.devries@example.com";
@@ -277,15 +277,38 @@ async fn only_a_page_of_the_site_is_kept_for_the_mail() {
     assert!(outbox.contains("privacypagina"));
 }
 
-#[test]
-fn the_new_visitor_paths_are_cross_origin_paths() {
-    use privacy_widget_server::cors::is_cross_origin_path;
+#[tokio::test]
+async fn the_new_visitor_paths_answer_preflights_from_the_sites_pages() {
+    // The marketing page that verified the request reads its status, cancels it and downloads
+    // the answer cross-origin: each route answers its own method's preflight for the origins
+    // the sites allow; a path that is no such route does not.
+    let mut env = Env::new().await;
+    let page = "https://www.pcextreme.nl";
+    let mut settings = (*env.state.settings).clone();
+    settings.sites = vec![SiteSettings { id: "pcextreme".into(), policy: None, allowed_origins: vec![page.into()], ..Default::default() }];
+    env.state = serve::prepare(settings).await.expect("prepare");
+    env.app = privacy_widget_server::app(env.state.clone());
+    let preflight = |path: String, method: &'static str, origin: &'static str| {
+        let headers = [("origin", origin), ("access-control-request-method", method)];
+        let env = &env;
+        async move { env.call("OPTIONS", &path, "", None, &headers).await }
+    };
     let t = "a".repeat(64);
-    for path in [format!("/api/v1/visitor-requests/{t}"), format!("/api/v1/visitor-requests/{t}/cancel"), format!("/api/v1/visitor-requests/{t}/package")] {
-        assert!(is_cross_origin_path(&path), "{path}");
+    for (path, method) in [
+        (format!("/api/v1/visitor-requests/{t}"), "GET"),
+        (format!("/api/v1/visitor-requests/{t}/cancel"), "POST"),
+        (format!("/api/v1/visitor-requests/{t}/package"), "GET"),
+    ] {
+        let r = preflight(path.clone(), method, page).await;
+        assert_eq!(r.status, 204, "{path}");
+        assert_eq!((r.header("access-control-allow-origin"), r.header("access-control-allow-methods")), (page, method), "{path}");
+        assert_eq!(preflight(path.clone(), method, "https://evil.example").await.status, 403, "{path}");
     }
-    assert!(!is_cross_origin_path(&format!("/api/v1/visitor-requests/{t}/other")));
-    assert!(!is_cross_origin_path("/api/v1/visitor-requests//cancel"));
+    for path in [format!("/api/v1/visitor-requests/{t}/other"), "/api/v1/visitor-requests//cancel".to_owned()] {
+        let r = preflight(path.clone(), "POST", page).await;
+        assert_ne!(r.status, 204, "{path}");
+        assert_eq!(r.header("access-control-allow-origin"), "", "{path}");
+    }
 }
 
 #[tokio::test]

@@ -100,7 +100,7 @@ async fn configured(toml: &str) -> Env {
         ..Overrides::default()
     };
     let settings = Settings::load(Some(&file), &|_| None, &overrides).expect("settings");
-    env.state = serve::prepare_with(settings).await.expect("prepare");
+    env.state = serve::prepare(settings).await.expect("prepare");
     env.app = privacy_widget_server::app(env.state.clone());
     env
 }

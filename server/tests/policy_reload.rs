@@ -290,7 +290,7 @@ async fn a_new_sites_file_is_served_and_a_second_file_for_a_served_site_is_refus
     std::fs::write(folder.join("othersite.json"), other.to_string()).unwrap();
     std::fs::write(folder.join("zz-copy.json"), policy("9").to_string()).unwrap();
 
-    let outcome = privacy_widget_server::reload::Reloader::new(&state).reload().await.unwrap();
+    let outcome = state.reloader().reload().await.unwrap();
     assert_eq!(outcome.updated, ["othersite new site -> \"a\""]);
     assert_eq!(outcome.refused.len(), 1, "{outcome:?}");
     assert!(outcome.refused[0].contains("zz-copy.json: site: \"testsite\" is already defined in"), "{outcome:?}");

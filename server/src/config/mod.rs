@@ -14,8 +14,6 @@ use std::{
 
 use serde::Deserialize;
 
-use crate::cli::ServeArgs;
-
 pub use integration::{endpoint_url_reason, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
 pub use signin::SigninKeySettings;
 pub use validate::{origin_reason, visitor_token_lifetime, IpRange};
@@ -238,33 +236,6 @@ impl Settings {
         let source = file.map_or_else(|| "environment".to_owned(), |p| p.display().to_string());
         validate::apply_env(&mut raw, env);
         validate::build(raw, overrides).map_err(|errors| ConfigError { file: source, errors })
-    }
-
-    /// The settings of an in-process server built from [`ServeArgs`] (tests, `serve::prepare`):
-    /// defaults, the process environment, then the arguments.
-    pub fn from_args(args: &ServeArgs) -> Result<Settings, ConfigError> {
-        let overrides = Overrides {
-            addr: Some(args.addr),
-            db: Some(args.db.clone()),
-            www: Some(args.www.clone()),
-            policies: args.policies.clone(),
-            widget_dir: Some(args.widget_dir.clone()),
-            ..Overrides::default()
-        };
-        let mut settings = Settings::load(None, &|name| std::env::var(name).ok(), &overrides)?;
-        settings.demo = crate::panel::demo_mode();
-        Ok(settings)
-    }
-
-    /// The paths and address as [`ServeArgs`].
-    pub fn serve_args(&self) -> ServeArgs {
-        ServeArgs {
-            addr: self.addr,
-            db: self.db.clone(),
-            www: self.www.clone(),
-            policies: self.policies.clone(),
-            widget_dir: self.widget_dir.clone(),
-        }
     }
 
     /// The folder the site policies are read from: `policies`, else `<www>/policies`.

@@ -5,9 +5,31 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::{
-    problem::{FieldError, Problem, ProblemKind},
+    field::FieldError,
     sites::{gpc_governed, Site, Sites},
 };
+
+/// Why a consent record is refused; the HTTP layer answers each with its problem type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The body is not a JSON object.
+    #[error("expected a JSON object")]
+    NotAnObject,
+    /// Fields are missing or invalid, each named.
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    /// The decision was made under an earlier version of the site's policy: ask again.
+    #[error("policy_version {given} is not the current version {current}; ask again")]
+    StaleVersion {
+        /// The version the record names.
+        given: String,
+        /// The site's current version.
+        current: String,
+    },
+    /// A purpose governed by Global Privacy Control was granted while the signal is on (C-B1).
+    #[error("Global Privacy Control is on, so advertising, remarketing and audience-sharing purposes must be denied")]
+    GpcConflict(Vec<FieldError>),
+}
 
 /// The decision a record documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,19 +81,6 @@ pub struct NewConsent {
 const FIELDS: [&str; 9] =
     ["site", "consent_id", "policy_version", "language", "action", "purposes", "origin", "widget_version", "gpc"];
 
-/// Checks an `Idempotency-Key` value: 1–128 characters of `[A-Za-z0-9_-]`.
-pub fn idempotency_key(value: Option<&str>) -> Result<String, Problem> {
-    let reason = match value {
-        None => "required",
-        Some(v) if v.is_empty() || v.len() > 128 => "must be 1 to 128 characters",
-        Some(v) if !token_chars(v) => "may contain only A-Z, a-z, 0-9, '_' and '-'",
-        Some(v) => return Ok(v.to_owned()),
-    };
-    let mut p = Problem::new(ProblemKind::InvalidHeader).detail(format!("Idempotency-Key: {reason}"));
-    p.errors = vec![FieldError::new("Idempotency-Key", reason)];
-    Err(p)
-}
-
 /// Checks a pseudonymous subject id: 16–64 characters of `[A-Za-z0-9_-]`.
 pub fn consent_id_reason(v: &str) -> Option<&'static str> {
     if v.len() < 16 || v.len() > 64 {
@@ -88,9 +97,9 @@ fn token_chars(v: &str) -> bool {
 }
 
 /// Validates a body against the sites' policies; `header_gpc` is `Sec-GPC: 1`.
-pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewConsent, Problem> {
+pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewConsent, Refusal> {
     let Some(obj) = body.as_object() else {
-        return Err(Problem::new(ProblemKind::MalformedBody).detail("expected a JSON object"));
+        return Err(Refusal::NotAnObject);
     };
     let mut errors = Vec::new();
     for key in obj.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
@@ -156,18 +165,13 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
         }
     }
     if !errors.is_empty() {
-        return Err(Problem::validation(errors));
+        return Err(Refusal::Invalid(errors));
     }
     let (Some(site), Some(action), Some(purposes)) = (site, action, purposes) else {
-        return Err(Problem::validation(vec![FieldError::new("(body)", "incomplete")]));
+        return Err(Refusal::Invalid(vec![FieldError::new("(body)", "incomplete")]));
     };
     if stale {
-        let mut p = Problem::new(ProblemKind::StalePolicyVersion).detail(format!(
-            "policy_version {policy_version} is not the current version {}; ask again",
-            site.version
-        ));
-        p.current_policy_version = Some(site.version.clone());
-        return Err(p);
+        return Err(Refusal::StaleVersion { given: policy_version, current: site.version.clone() });
     }
     // C-B1: with the GPC signal on, advertising, remarketing and audience sharing stay denied.
     if gpc {
@@ -177,10 +181,7 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
             .map(|(id, _)| FieldError::new(format!("purposes.{id}"), "must be false while Global Privacy Control is on"))
             .collect();
         if !granted.is_empty() {
-            let mut p = Problem::new(ProblemKind::GpcConflict)
-                .detail("Global Privacy Control is on, so advertising, remarketing and audience-sharing purposes must be denied");
-            p.errors = granted;
-            return Err(p);
+            return Err(Refusal::GpcConflict(granted));
         }
     }
     Ok(NewConsent {

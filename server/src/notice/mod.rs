@@ -4,43 +4,30 @@
 //! whole policy. Each (site, language) is compiled once, on its first request, and kept as
 //! bytes: plain, gzip and brotli, each with a strong `ETag` (the hash of those bytes). A
 //! reloaded policy starts its site's cache afresh ([`Notices::renew`]): new body, new `ETag`.
+//! [`compile_file`] does the same for one policy file (the `notice` command).
 
-mod cli;
 mod encoded;
 
-use std::{collections::BTreeMap, sync::Arc, sync::OnceLock};
+use std::{collections::BTreeMap, path::Path, sync::Arc, sync::OnceLock};
 
-use axum::{
-    extract::{Path, Query, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
-    routing::get,
-    Router,
-};
 use privacy_widget::{consent::Notice, i18n::Lang, policy::Policy};
 
-use crate::{
-    problem::{Problem, ProblemKind},
-    sites::Sites,
-    state::AppState,
-};
-pub use cli::{run, NoticeArgs};
+use crate::sites::{source, Sites};
 pub use encoded::{none_match, Coding, Encoded};
 
 /// `Cache-Control` of a notice: kept, but revalidated on every use, so that a new policy
 /// version is seen at once while an unchanged one costs a 304.
 pub const CACHE_CONTROL: &str = "no-cache";
 
-/// The notice route (CORS and the rate-limit exemption are in [`crate::cors`] and [`crate::limits`]).
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/sites/{site}/notice", get(notice))
-}
-
-/// The site id in a notice path (`/api/v1/sites/{site}/notice`), if `path` is one.
-pub fn site_of_path(path: &str) -> Option<&str> {
-    path.strip_prefix("/api/v1/sites/")
-        .and_then(|rest| rest.strip_suffix("/notice"))
-        .filter(|site| !site.is_empty() && !site.contains('/'))
+/// The notice JSON of the policy file `policy` in the language `lang` asks for (the policy's
+/// default when `None` or not offered), or every problem with the file (one line each,
+/// `file: json.path: reason`, as on start).
+pub fn compile_file(policy: &Path, lang: Option<&str>) -> Result<String, Vec<String>> {
+    let fail = |reasons: Vec<String>| reasons.into_iter().map(|r| format!("{}: {r}", policy.display())).collect::<Vec<_>>();
+    let text = std::fs::read_to_string(policy).map_err(|e| fail(vec![e.to_string()]))?;
+    let site = source::parse(&text).map_err(fail)?;
+    let lang = Notice::language_for(&site.policy, lang.unwrap_or(""));
+    Ok(Notice::compile(&site.policy, lang).to_json())
 }
 
 /// Every language a notice can be in (the widget's catalogs).
@@ -111,49 +98,9 @@ impl Notices {
     }
 }
 
-/// 200 with the notice (in the coding the client accepts best), 304 when `If-None-Match`
-/// names it, 404 for an unknown site.
-async fn notice(
-    State(state): State<AppState>,
-    Path(site): Path<String>,
-    Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Response {
-    // Any query is accepted (a repeated `lang`: the first); only `lang` is read.
-    let requested = query.iter().find(|(k, _)| k == "lang").map_or("", |(_, v)| v.as_str());
-    let Some(notice) = state.notices.get(&site, requested) else {
-        return Problem::new(ProblemKind::NotFound).detail(format!("no site {site:?}")).into_response();
-    };
-    let coding = Coding::negotiate(&headers);
-    let (etag, body) = notice.representation(coding);
-    let not_modified = encoded::none_match(&headers, etag);
-    let mut response = if not_modified { StatusCode::NOT_MODIFIED.into_response() } else { body.clone().into_response() };
-    let out = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        out.insert(header::ETAG, v);
-    }
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
-    out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if !not_modified {
-        out.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Some(name) = coding.header() {
-            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
-        }
-    }
-    response
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_notice_paths_name_a_site() {
-        assert_eq!(site_of_path("/api/v1/sites/pcextreme/notice"), Some("pcextreme"));
-        for path in ["/api/v1/sites//notice", "/api/v1/sites/a/b/notice", "/api/v1/sites/a/notice/x", "/api/v1/sites/a"] {
-            assert_eq!(site_of_path(path), None, "{path}");
-        }
-    }
 
     #[test]
     fn every_language_has_its_own_slot() {

@@ -2,11 +2,10 @@
 //! SHA-256, valid 10 minutes, 5 attempts; sending is rate-limited per address and per client
 //! IP, and failed attempts per client IP.
 
-use super::session::{random_bytes, sha256};
+use super::session::{random_bytes, sha256, NoRandomness};
 use crate::{
     db::{Conn, DbError},
     params,
-    problem::Problem,
 };
 
 /// How long a code is valid.
@@ -22,7 +21,7 @@ pub const FAILURES_PER_IP: i64 = 20;
 const HOUR_MS: i64 = 3600 * 1000;
 
 /// A fresh code: the six digits to send, and the salt and hash to store.
-pub fn new_code() -> Result<(String, [u8; 16], [u8; 32]), Problem> {
+pub fn new_code() -> Result<(String, [u8; 16], [u8; 32]), NoRandomness> {
     // Rejection sampling keeps the six digits uniform.
     let code = loop {
         let n = u32::from_le_bytes(random_bytes::<4>()?);

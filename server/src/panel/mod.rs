@@ -1,60 +1,37 @@
-//! The control-panel API: demo login and sessions, `/api/v1/me` (stored data, opt-ins, export),
-//! data-subject requests with e-mail codes for visitors, and the operator's `requests` command.
-//!
-//! Every handler decides from the session cookie, never from ids in the body; state-changing
-//! handlers pass the CSRF guard in [`guard`] first.
+//! The control panel's domain: customers and their stored data and opt-ins ([`store`]),
+//! sessions ([`session`]), data-subject requests and what carrying them out does
+//! ([`store_requests`], [`complete`]), e-mail codes for visitors ([`codes`]), their status tokens
+//! ([`status_token`]), the mail that goes out ([`mail`], [`notify`]), the demo customers
+//! ([`seed`]) and the operator's actions ([`ops`]). The HTTP handlers are in the routes layer;
+//! they decide from the session, never from ids in the body.
 
-mod codes;
-mod complete;
-mod guard;
-mod mail;
-mod notify;
+pub mod codes;
+pub mod complete;
+pub mod mail;
+pub mod notify;
 pub mod ops;
-mod problems;
-mod routes_me;
-mod routes_requests;
-mod routes_visitor;
-mod seed;
-mod session;
-mod status_token;
-mod store;
-mod store_requests;
-mod store_visitor;
+pub mod seed;
+pub mod session;
+pub mod status_token;
+pub mod store;
+pub mod store_requests;
+pub mod store_visitor;
 
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc,
-};
+use std::sync::Arc;
 
-use axum::{
-    routing::{get, post},
-    Extension, Router,
-};
 use tokio::sync::OnceCell;
 
-use crate::{db::Db, problem::Problem, sites::Sites, state::AppState};
+use crate::{
+    config::Settings,
+    db::{Db, DbError},
+    live::LiveSites,
+    sites::Sites,
+};
 
 pub use mail::{Mail, Mailer};
 
-/// Whether demo mode is on (demo logins, the in-memory outbox page). On unless `--no-demo`.
-static DEMO: AtomicBool = AtomicBool::new(true);
-
-/// Turns demo mode on or off for routers built afterwards (`--no-demo` turns it off).
-pub fn set_demo_mode(on: bool) {
-    DEMO.store(on, Ordering::SeqCst);
-}
-
-/// The session token of the request's cookie, if it has a well-formed one (for rate limits).
-pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    session::cookie_token(headers)
-}
-
-/// Whether demo mode is on for routers built from now on.
-pub fn demo_mode() -> bool {
-    DEMO.load(Ordering::SeqCst)
-}
-
-/// What the panel routes share besides the [`AppState`].
+/// What the panel's handlers share: demo mode, the mailer, the demo seeding and the loop that
+/// sends queued answer mails.
 pub struct Panel {
     /// Demo mode: demo login list, demo login, the outbox page.
     pub demo: bool,
@@ -67,76 +44,51 @@ pub struct Panel {
     draining: tokio::sync::Mutex<()>,
     /// How long a status token works after its request is closed, in ms (the answer mail says
     /// until when its link works).
-    token_lifetime_ms: i64,
+    pub token_lifetime_ms: i64,
 }
 
 impl Panel {
+    /// The panel of a server with these settings (demo mode, SMTP, the status tokens' lifetime).
+    pub fn new(settings: &Settings) -> Panel {
+        Panel {
+            demo: settings.demo,
+            mailer: Mailer::new(settings.smtp.as_ref(), settings.demo),
+            seeded: OnceCell::new(),
+            mail_loop: std::sync::OnceLock::new(),
+            draining: tokio::sync::Mutex::new(()),
+            token_lifetime_ms: status_token::lifetime_ms(settings.visitor_token_lifetime),
+        }
+    }
+
     /// Seeds the demo customers once (if the customer table is empty) before the first use.
-    async fn ready(&self, db: &Db, sites: &Arc<Sites>) -> Result<(), Problem> {
+    pub async fn ready(&self, db: &Db, sites: &Arc<Sites>) -> Result<(), DbError> {
         let sites = Arc::clone(sites);
         let db = db.clone();
         self.seeded
             .get_or_try_init(|| async move { db.write(move |conn| seed::seed_if_empty(conn, &sites)).await.map(|_| ()) })
             .await
             .map(|_| ())
-            .map_err(Problem::from)
     }
 
-    /// Makes sure the loop that sends queued answer mails runs (started when the router is
-    /// built, or by the first panel request if it was built outside a runtime).
-    fn wake(self: &Arc<Self>, state: &AppState) {
+    /// Makes sure the loop that sends queued answer mails runs (started when the application
+    /// is built, or by the first panel request if it was built outside a runtime).
+    pub fn wake(self: &Arc<Self>, db: &Db, live: &Arc<LiveSites>) {
         if self.mail_loop.get().is_none() {
-            notify::start(self, &state.db, &state.live);
+            notify::start(self, db, live);
         }
     }
 
     /// Sends the queued answer mails now (the demo outbox page shows them at once).
-    async fn send_queued(&self, state: &AppState) {
+    pub async fn send_queued(&self, db: &Db, sites: &Sites) {
         let _one = self.draining.lock().await;
-        if let Err(e) = notify::drain(&state.db, &state.sites, self).await {
+        if let Err(e) = notify::drain(db, sites, self).await {
             tracing::error!(error = %e, "answer mails: cannot read the queue");
         }
     }
 }
 
-/// The control-panel routes; merged into the application router by [`crate::app`]. Starts the
-/// loop that sends queued answer mails at once, so that a mail the operator command queued
-/// goes out without waiting for a panel request.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let demo = DEMO.load(Ordering::SeqCst);
-    let panel = Arc::new(Panel {
-        demo,
-        mailer: Mailer::new(state.settings.smtp.as_ref(), demo),
-        seeded: OnceCell::new(),
-        mail_loop: std::sync::OnceLock::new(),
-        draining: tokio::sync::Mutex::new(()),
-        token_lifetime_ms: status_token::lifetime_ms(state.settings.visitor_token_lifetime),
-    });
-    panel.wake(state);
-    Router::new()
-        .route("/api/v1/demo/customers", get(routes_me::demo_customers))
-        .route("/api/v1/demo/login", post(routes_me::demo_login))
-        .route("/demo/outbox", get(routes_me::demo_outbox))
-        .route("/api/v1/logout", post(routes_me::logout))
-        .route("/api/v1/session", get(routes_me::session_status))
-        .route("/api/v1/me", get(routes_me::me))
-        .route("/api/v1/me/data", get(routes_me::data))
-        .route("/api/v1/me/export", get(routes_me::export))
-        .route("/api/v1/me/erasure-plan", get(routes_me::erasure_plan))
-        .route("/api/v1/me/preferences", get(routes_me::preferences).put(routes_me::put_preferences))
-        .route("/api/v1/requests", get(routes_requests::list).post(routes_requests::create))
-        .route("/api/v1/requests/{id}", get(routes_requests::one))
-        .route("/api/v1/requests/{id}/verify", post(routes_requests::verify))
-        .route("/api/v1/requests/{id}/cancel", post(routes_requests::cancel))
-        .route("/api/v1/requests/{id}/package", get(routes_requests::package))
-        .route("/api/v1/visitor-requests/{token}", get(routes_visitor::status))
-        .route("/api/v1/visitor-requests/{token}/cancel", post(routes_visitor::cancel))
-        .route("/api/v1/visitor-requests/{token}/package", get(routes_visitor::package))
-        .layer(Extension(panel))
-}
-
 /// Seeds the database for the operator command (same rule: only when no customer exists).
-pub async fn seed(db: &Db, sites: &Arc<Sites>) -> Result<usize, crate::db::DbError> {
+pub async fn seed(db: &Db, sites: &Arc<Sites>) -> Result<usize, DbError> {
     let sites = Arc::clone(sites);
     db.write(move |conn| seed::seed_if_empty(conn, &sites)).await
 }

@@ -1,132 +1,22 @@
-//! The operator's `requests` command: list data-subject requests and move them on (start,
+//! What the operator's `requests` command does: list data-subject requests and move them on (start,
 //! extend with a reason, complete, refuse with a reason) on the server's own database file.
 //! Completing access/export builds the data package from the stored data; completing an
 //! erasure deletes what may go and keeps legal-hold data restricted. A visitor's request whose
 //! address is linked to no customer was answered at verification ("no personal data held");
 //! the list and `show` say so.
 
-use std::{path::PathBuf, process::ExitCode, sync::Arc};
+use std::sync::Arc;
 
-use clap::{Args, Subcommand};
 use privacy_widget::requests::{RequestStatus, RequestStep};
 use serde_json::Value;
 
 use super::{complete, store, store_requests as sr};
 use crate::{db::Db, sites::Sites};
 
-/// `privacy-widget-server requests …`
-#[derive(Debug, Clone, Args)]
-pub struct RequestsArgs {
-    /// The server's database: a SQLite file or a `postgres://` URL (else `PW_DATABASE_URL`,
-    /// else data/privacy-widget.sqlite3).
-    #[arg(long, global = true, env = "PW_DB")]
-    pub db: Option<PathBuf>,
-    /// The demo site folder with `policies/*.json`.
-    #[arg(long, global = true, env = "PW_WWW", default_value = "www")]
-    pub www: PathBuf,
-    /// The site policies folder, as the server's `--policies` (default `<www>/policies`): a
-    /// request is carried out under the same policy it was accepted under.
-    #[arg(long, global = true, env = "PW_POLICIES")]
-    pub policies: Option<PathBuf>,
-    #[command(subcommand)]
-    pub action: RequestsAction,
-}
-
-/// What to do.
-#[derive(Debug, Clone, Subcommand)]
-pub enum RequestsAction {
-    /// List requests, oldest first.
-    List {
-        /// Only this site.
-        #[arg(long)]
-        site: Option<String>,
-        /// Only these statuses (comma-separated: received,verified,in_progress,extended,completed,refused,cancelled).
-        #[arg(long, value_delimiter = ',')]
-        status: Vec<String>,
-    },
-    /// Show one request with its timeline and outcome, as JSON.
-    Show { id: String },
-    /// Start working on a verified request.
-    Start { id: String },
-    /// Extend the deadline by two months (only within the first month).
-    Extend {
-        id: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Complete a request: builds the package (access, export) or carries out the change.
-    Complete { id: String },
-    /// Refuse a request; the subject is told the reason and the right to complain.
-    Refuse {
-        id: String,
-        #[arg(long)]
-        reason: String,
-    },
-}
-
-/// Runs the command; prints to stdout, errors to stderr; exit code 1 on a refused step, 2 on setup errors.
-pub fn run(args: &RequestsArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("requests: cannot start the runtime: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    runtime.block_on(run_async(args))
-}
-
-async fn run_async(args: &RequestsArgs) -> ExitCode {
-    if let Some(dir) = args.policies.as_ref().filter(|d| !d.is_dir()) {
-        eprintln!("requests: the policies folder {} does not exist", dir.display());
-        return ExitCode::from(2);
-    }
-    let sites = match Sites::load(&args.policies.clone().unwrap_or_else(|| args.www.join("policies"))) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!("requests: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    // The top-level `--db` default reaches this global flag too: read it as "not given".
-    let given = args.db.as_ref().filter(|db| db.as_path() != std::path::Path::new(crate::db::DEFAULT_SQLITE) || std::env::var_os("PW_DB").is_some());
-    let target = given.cloned().unwrap_or_else(crate::db::default_target);
-    let db = match Db::open(&target).await {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("requests: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let code = match act(&db, &sites, &args.action).await {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("requests: {e}");
-            ExitCode::from(1)
-        }
-    };
-    db.close().await;
-    code
-}
-
-async fn act(db: &Db, sites: &Arc<Sites>, action: &RequestsAction) -> Result<String, String> {
-    let step = match action {
-        RequestsAction::List { site, status } => return list(db, site.clone(), status).await,
-        RequestsAction::Show { id } => return show(db, id.clone()).await,
-        RequestsAction::Start { .. } => RequestStep::Start,
-        RequestsAction::Extend { reason, .. } => RequestStep::Extend { reason: reason.clone() },
-        RequestsAction::Complete { .. } => RequestStep::Complete,
-        RequestsAction::Refuse { reason, .. } => RequestStep::Refuse { reason: reason.clone() },
-    };
-    let (RequestsAction::Start { id } | RequestsAction::Extend { id, .. } | RequestsAction::Complete { id } | RequestsAction::Refuse { id, .. }) =
-        action
-    else {
-        return Err("unreachable".into());
-    };
-    let (id, sites) = (id.clone(), Arc::clone(sites));
+/// Takes `step` on request `id` as the operator: the line that says where it stands now
+/// (and, once completed, what completing it did), or why it was refused.
+pub async fn step(db: &Db, sites: &Arc<Sites>, id: &str, step: RequestStep) -> Result<String, String> {
+    let (id, sites) = (id.to_owned(), Arc::clone(sites));
     let outcome = db
         .write(move |conn| {
             let now = crate::time::now_ms();
@@ -165,7 +55,8 @@ fn outcome_summary(row: &sr::RequestRow) -> String {
     }
 }
 
-async fn list(db: &Db, site: Option<String>, status: &[String]) -> Result<String, String> {
+/// The requests (of `site`, in the statuses named), oldest first, as a table.
+pub async fn list(db: &Db, site: Option<String>, status: &[String]) -> Result<String, String> {
     let mut wanted = Vec::new();
     for s in status {
         wanted.push(RequestStatus::from_name(s).ok_or_else(|| format!("unknown status \"{s}\""))?);
@@ -214,7 +105,8 @@ fn format_table<const N: usize>(rows: &[[String; N]]) -> String {
     lines.join("\n")
 }
 
-async fn show(db: &Db, id: String) -> Result<String, String> {
+/// One request with its timeline and outcome, as pretty JSON.
+pub async fn show(db: &Db, id: String) -> Result<String, String> {
     let found = db
         .read(move |conn| {
             let Some(row) = sr::get(conn, &id)? else { return Ok(None) };

@@ -1,31 +1,40 @@
-//! Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie; only its SHA-256 is stored.
+//! Sessions: a random 256-bit token (hex) whose SHA-256 alone is stored; the customer a live
+//! session belongs to. The cookie that carries the token is the HTTP layer's.
 
-use axum::http::{header, HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 
-use super::{problems, store};
-use crate::{problem::Problem, state::AppState};
+use super::store;
+use crate::db::{Db, DbError};
 
-/// The session cookie's name.
-pub const COOKIE: &str = "pw_session";
 /// How long a session lasts, in seconds.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 
 /// The logged-in customer, as the session says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
+    /// The customer's row id.
     pub id: i64,
+    /// The site the customer belongs to.
     pub site: String,
+    /// The customer's handle at the site (`jan`).
     pub handle: String,
+    /// Full name.
     pub name: String,
+    /// E-mail address.
     pub email: String,
+    /// The plan (a plan id of the site's policy), if any.
     pub plan: Option<String>,
 }
 
+/// The operating system's random source failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no randomness")]
+pub struct NoRandomness;
+
 /// `N` bytes from the operating system's random source.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], Problem> {
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], NoRandomness> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(|_| Problem::new(crate::problem::ProblemKind::Internal).detail("no randomness"))?;
+    getrandom::fill(&mut buf).map_err(|_| NoRandomness)?;
     Ok(buf)
 }
 
@@ -50,51 +59,22 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// A new token (hex, for the cookie) and its hash (for the database).
-pub fn new_token() -> Result<(String, [u8; 32]), Problem> {
+pub fn new_token() -> Result<(String, [u8; 32]), NoRandomness> {
     let raw = random_bytes::<32>()?;
     let token = hex(&raw);
     let hash = sha256(&[token.as_bytes()]);
     Ok((token, hash))
 }
 
-/// The session token from the `Cookie` header, if any.
-pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// The `Set-Cookie` value for a new session.
-pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let v = format!("{COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={SESSION_SECONDS}{secure}");
-    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("pw_session=; Max-Age=0; Path=/"))
-}
-
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie(secure: bool) -> HeaderValue {
-    if secure {
-        HeaderValue::from_static("pw_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0; Secure")
-    } else {
-        HeaderValue::from_static("pw_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0")
-    }
-}
-
-/// The customer of the request's session, if it has a live one.
-pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Customer>, Problem> {
-    let Some(token) = cookie_token(headers) else { return Ok(None) };
+/// The customer of the session `token`, if it is live.
+pub async fn customer(db: &Db, token: &str) -> Result<Option<Customer>, DbError> {
     let hash = sha256(&[token.as_bytes()]);
     let now = crate::time::now_ms();
-    Ok(state.db.read(move |conn| store::session_customer(conn, &hash, now)).await?)
+    db.read(move |conn| store::session_customer(conn, &hash, now)).await
 }
 
-/// The customer of the request's session, or 401.
-pub async fn require(state: &AppState, headers: &HeaderMap) -> Result<Customer, Problem> {
-    current(state, headers).await?.ok_or_else(problems::unauthenticated)
+/// Ends the session `token` (if it exists).
+pub async fn end(db: &Db, token: &str) -> Result<(), DbError> {
+    let hash = sha256(&[token.as_bytes()]);
+    db.write(move |conn| store::delete_session(conn, &hash)).await
 }

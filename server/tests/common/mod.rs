@@ -113,7 +113,7 @@ impl Fixture {
 
     /// Opens the database and loads the sites, like `serve` does before binding.
     pub async fn state(&self) -> AppState {
-        serve::prepare(&self.args).await.expect("prepare")
+        serve::prepare(self.args.settings().expect("settings")).await.expect("prepare")
     }
 
     /// The application router over this fixture.

@@ -57,7 +57,7 @@ impl Env {
             dir.path().join("dist").to_str().unwrap(),
         ]);
         let args = cli.serve_args().expect("serve args").clone();
-        let state = serve::prepare(&args).await.expect("prepare");
+        let state = serve::prepare(args.settings().expect("settings")).await.expect("prepare");
         let app = privacy_widget_server::app(state.clone());
         Env { dir, db, www, app, state }
     }

@@ -1,6 +1,6 @@
 //! The sites the server knows: their policy documents from the policies folder (`--policies`,
 //! default `<www>/policies`, `*.json`), validated on start and again on each reload
-//! ([`crate::reload`]).
+//! (when the policies are reloaded). [`source`] reads one document with the widget's own parser and validator.
 
 use std::{
     collections::BTreeMap,
@@ -9,6 +9,8 @@ use std::{
 };
 
 use privacy_widget::policy::{ConsentScope, Policy, PurposeKind};
+
+pub mod source;
 
 /// The file in the policies folder that is the JSON Schema, not a policy.
 const SCHEMA_FILE: &str = "policy.schema.json";
@@ -95,7 +97,7 @@ impl Sites {
                     continue;
                 }
             };
-            match crate::policy_source::parse(&text) {
+            match source::parse(&text) {
                 Ok(mut site) => {
                     site.file = file.clone();
                     if let Some(other) = sites.by_id.get(&site.id) {
@@ -130,7 +132,7 @@ impl Sites {
             if let Some(file) = &conf.policy {
                 let parsed = std::fs::read_to_string(file)
                     .map_err(|e| vec![e.to_string()])
-                    .and_then(|text| crate::policy_source::parse(&text));
+                    .and_then(|text| source::parse(&text));
                 match parsed {
                     Ok(mut site) if site.id == conf.id => {
                         site.file = file.clone();

@@ -4,10 +4,11 @@
 use axum::http::{header, Extensions, HeaderMap};
 use serde_json::Value;
 
-use super::problems;
-use crate::{
+use super::{
     client::ClientIp,
-    problem::{Problem, ProblemKind},
+    headers::declares_json,
+    problem::{FieldError, Problem, ProblemKind},
+    problems,
 };
 
 /// Accepts a state-changing request only when its body is declared `application/json` (a
@@ -18,9 +19,9 @@ pub fn same_origin_json(headers: &HeaderMap) -> Result<(), Problem> {
 }
 
 /// [`same_origin_json`], also accepting an `Origin` in `allowed` (a site's marketing pages,
-/// for the visitor's request and its verification; see [`crate::cors`]).
+/// for the visitor's request and its verification; see [`super::cors`]).
 pub fn json_from(headers: &HeaderMap, allowed: &[String]) -> Result<(), Problem> {
-    if !crate::web::declares_json(headers) {
+    if !declares_json(headers) {
         return Err(problems::cross_site("state-changing requests must be application/json"));
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -60,7 +61,7 @@ pub fn is_https(headers: &HeaderMap) -> bool {
     forwarded || origin
 }
 
-/// The client's address as [`crate::client`] resolved it (the socket peer, or the forwarded
+/// The client's address as [`super::client`] resolved it (the socket peer, or the forwarded
 /// address behind a trusted proxy), else `"unknown"`.
 pub fn client_ip(_headers: &HeaderMap, extensions: &Extensions) -> String {
     extensions
@@ -87,7 +88,7 @@ pub fn only_members(map: &serde_json::Map<String, Value>, allowed: &[&str]) -> R
     let errors: Vec<_> = map
         .keys()
         .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| crate::problem::FieldError::new(k.as_str(), "unknown field"))
+        .map(|k| FieldError::new(k.as_str(), "unknown field"))
         .collect();
     if errors.is_empty() {
         Ok(())

@@ -2,32 +2,27 @@
 //! verifying, listing, reading, cancelling and downloading the package. A request of another
 //! customer is answered exactly like one that does not exist (404).
 
-use std::sync::Arc;
-
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::Path,
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    Extension, Json,
+    Json,
 };
 use privacy_widget::requests::{due_date_for, RequestDetails, RequestKind, RequestStatus, RequestStep};
 use serde_json::{json, Value};
 
-use super::{
-    codes::{self, Verdict},
-    complete::{self, StepError},
-    guard, problems,
-    routes_me::attachment,
-    routes_visitor,
-    session::{self, hex, sha256, Customer},
-    store, store_requests as sr, store_visitor, Mail, Panel,
-};
+use super::{attachment, require, visitor, Context};
 use crate::{
-    consents::validate::idempotency_key,
-    db::DbError,
-    problem::{FieldError, Problem, ProblemKind},
-    state::AppState,
+    db::{Conn, DbError},
+    http::{guard, headers::idempotency_key, problems, FieldError, Problem, ProblemKind},
+    panel::{
+        codes::{self, Verdict},
+        complete::{self, StepError},
+        session::{self, hex, sha256, Customer},
+        store, store_requests as sr, store_visitor, Mail,
+    },
+    sites::Sites,
 };
 
 pub(super) fn step_problem(e: StepError) -> Problem {
@@ -40,7 +35,7 @@ pub(super) fn step_problem(e: StepError) -> Problem {
 }
 
 /// Runs a step inside a write job: database errors roll the job back, refusals are answers.
-pub(super) fn step_in(conn: &crate::db::Conn, sites: &crate::sites::Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
+pub(super) fn step_in(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, actor: &str) -> Result<Result<sr::RequestRow, StepError>, DbError> {
     match complete::apply_step(conn, sites, id, step, actor, crate::time::now_ms(), store::today()) {
         Ok(row) => Ok(Ok(row)),
         Err(StepError::Db(e)) => Err(e),
@@ -49,7 +44,7 @@ pub(super) fn step_in(conn: &crate::db::Conn, sites: &crate::sites::Sites, id: &
 }
 
 /// The request and its timeline as JSON.
-pub(super) async fn request_json(state: &AppState, row: sr::RequestRow) -> Result<Value, Problem> {
+pub(super) async fn request_json(state: &Context, row: sr::RequestRow) -> Result<Value, Problem> {
     let id = row.id.clone();
     let events = state.db.read(move |conn| sr::events(conn, &id)).await?;
     let complaint = state.sites.get(&row.site).map(|s| {
@@ -60,7 +55,7 @@ pub(super) async fn request_json(state: &AppState, row: sr::RequestRow) -> Resul
 }
 
 /// The customer's own request, or 404 (whether it does not exist or is someone else's).
-async fn own(state: &AppState, customer: &Customer, id: String) -> Result<sr::RequestRow, Problem> {
+async fn own(state: &Context, customer: &Customer, id: String) -> Result<sr::RequestRow, Problem> {
     let row = state.db.read(move |conn| sr::get(conn, &id)).await?;
     row.filter(|r| r.customer_id == Some(customer.id)).ok_or_else(problems::not_found)
 }
@@ -87,8 +82,7 @@ enum Filed {
 /// the address; the reply, and the mail, are the same whether or not the address belongs to a
 /// customer.
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(panel): Extension<Arc<Panel>>,
+    state: Context,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     body: Bytes,
@@ -98,9 +92,9 @@ pub async fn create(
     let visitor_site = parsed.as_ref().ok().filter(|m| m.contains_key("email")).and_then(|m| m.get("site")).and_then(Value::as_str);
     let allowed = visitor_site.and_then(|s| state.sites.get(s)).map(|s| s.allowed_origins.clone()).unwrap_or_default();
     guard::json_from(&headers, &allowed)?;
-    let key = idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))?;
-    panel.ready(&state.db, &state.sites).await?;
-    panel.wake(&state);
+    let key = idempotency_key(&headers)?;
+    state.panel.ready(&state.db, &state.sites).await?;
+    state.wake();
     let body = parsed?;
     guard::only_members(&body, &["site", "email", "kind", "details"])?;
     if body.get("site").is_some_and(|s| !s.is_string()) {
@@ -109,7 +103,7 @@ pub async fn create(
     let visitor_email = body.get("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
     let customer = match visitor_email {
         Some(_) => None,
-        None => Some(session::require(&state, &headers).await?),
+        None => Some(require(&state.db, &headers).await?),
     };
     let site_id = match (&customer, body.get("site").and_then(Value::as_str)) {
         (Some(c), Some(s)) if s != c.site => return Err(problems::field("site", "does not match the session")),
@@ -217,7 +211,7 @@ pub async fn create(
                     ),
                     at_ms: now,
                 };
-                if panel.mailer.send(mail).await.is_none() {
+                if state.panel.mailer.send(mail).await.is_none() {
                     tracing::error!(request = %row.id, "verification code not delivered");
                 }
             }
@@ -227,7 +221,7 @@ pub async fn create(
 }
 
 /// A filed request: the full request for a logged-in customer; for a visitor only what was filed.
-async fn answer(state: &AppState, row: sr::RequestRow, status: StatusCode) -> Result<Response, Problem> {
+async fn answer(state: &Context, row: sr::RequestRow, status: StatusCode) -> Result<Response, Problem> {
     let location = format!("/api/v1/requests/{}", row.id);
     let body = if row.customer_id.is_some() && row.email.is_none() {
         request_json(state, row).await?
@@ -247,7 +241,7 @@ async fn answer(state: &AppState, row: sr::RequestRow, status: StatusCode) -> Re
 
 /// `POST /api/v1/requests/{id}/verify {code}`: the visitor's six-digit code (C-C3).
 pub async fn verify(
-    State(state): State<AppState>,
+    state: Context,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     Path(id): Path<String>,
@@ -286,7 +280,7 @@ pub async fn verify(
                     if stepped.is_ok() {
                         sr::add_status_token(conn, &id, &token_hash, now)?;
                         // Where the answer mail will point (only a page the site allows).
-                        if let Some(page) = routes_visitor::page_to_keep(&sites, &row.site, &host, page.as_deref()) {
+                        if let Some(page) = visitor::page_to_keep(&sites, &row.site, &host, page.as_deref()) {
                             store_visitor::set_page(conn, &token_hash, &page)?;
                         }
                     }
@@ -341,8 +335,8 @@ fn code_problem(detail: &'static str, code_state: &'static str, attempts_left: i
 }
 
 /// `GET /api/v1/requests`: the customer's own requests, newest first.
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
-    let customer = session::require(&state, &headers).await?;
+pub async fn list(state: Context, headers: HeaderMap) -> Result<Json<Value>, Problem> {
+    let customer = require(&state.db, &headers).await?;
     let id = customer.id;
     let rows = state.db.read(move |conn| sr::of_customer(conn, id)).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -353,17 +347,17 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<J
 }
 
 /// `GET /api/v1/requests/{id}`: one of the customer's own requests.
-pub async fn one(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
-    let customer = session::require(&state, &headers).await?;
+pub async fn one(state: Context, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+    let customer = require(&state.db, &headers).await?;
     let row = own(&state, &customer, id).await?;
     Ok(Json(request_json(&state, row).await?))
 }
 
 /// `POST /api/v1/requests/{id}/cancel` (empty body or `{}`): withdraws a pending request.
-pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, Problem> {
+pub async fn cancel(state: Context, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, Problem> {
     guard::same_origin_json(&headers)?;
     guard::only_members(&guard::json_object(&body)?, &[])?;
-    let customer = session::require(&state, &headers).await?;
+    let customer = require(&state.db, &headers).await?;
     own(&state, &customer, id.clone()).await?;
     let sites = state.sites.clone();
     let row = state.db.write(move |conn| step_in(conn, &sites, &id, &RequestStep::Cancel, "subject")).await?;
@@ -371,8 +365,8 @@ pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(id):
 }
 
 /// `GET /api/v1/requests/{id}/package`: the access/export answer as a JSON download (C-C4, C-C5).
-pub async fn package(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, Problem> {
-    let customer = session::require(&state, &headers).await?;
+pub async fn package(state: Context, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, Problem> {
+    let customer = require(&state.db, &headers).await?;
     let row = own(&state, &customer, id).await?;
     if !row.kind.yields_package() {
         return Err(problems::not_found());

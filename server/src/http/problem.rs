@@ -6,6 +6,9 @@ use axum::{
 };
 use serde::Serialize;
 
+pub use crate::field::FieldError;
+use crate::{consents::Refusal, db::DbError, panel::session::NoRandomness};
+
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -142,29 +145,20 @@ impl ProblemKind {
     }
 }
 
-/// One invalid field: a JSON-pointer-like path (`purposes.analytics`) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub reason: String,
-}
-
-impl FieldError {
-    /// A field error.
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), reason: reason.into() }
-    }
-}
-
 /// An RFC 9457 problem document; also an axum response.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
+    /// `/problems/<slug>`.
     #[serde(rename = "type")]
     pub type_uri: &'static str,
+    /// A short, fixed summary of the type.
     pub title: &'static str,
+    /// The HTTP status.
     pub status: u16,
+    /// What happened this time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Each invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// Extension member for `stale-policy-version`: the version to ask again with.
@@ -224,12 +218,40 @@ impl IntoResponse for Problem {
     }
 }
 
-impl From<crate::db::DbError> for Problem {
-    fn from(e: crate::db::DbError) -> Problem {
+impl From<DbError> for Problem {
+    fn from(e: DbError) -> Problem {
         tracing::error!(error = %e, "storage error");
         match e {
-            crate::db::DbError::Closed => Problem::new(ProblemKind::Unavailable),
+            DbError::Closed => Problem::new(ProblemKind::Unavailable),
             _ => Problem::new(ProblemKind::Internal),
+        }
+    }
+}
+
+impl From<NoRandomness> for Problem {
+    fn from(_: NoRandomness) -> Problem {
+        Problem::new(ProblemKind::Internal).detail("no randomness")
+    }
+}
+
+impl From<Refusal> for Problem {
+    /// A refused consent record as its problem: 400, 422 naming each field, 409 with the
+    /// version to ask again with, or 422 `gpc-conflict` naming the granted purposes (C-B1).
+    fn from(refusal: Refusal) -> Problem {
+        let detail = refusal.to_string();
+        match refusal {
+            Refusal::NotAnObject => Problem::new(ProblemKind::MalformedBody).detail(detail),
+            Refusal::Invalid(errors) => Problem::validation(errors),
+            Refusal::StaleVersion { current, .. } => {
+                let mut p = Problem::new(ProblemKind::StalePolicyVersion).detail(detail);
+                p.current_policy_version = Some(current);
+                p
+            }
+            Refusal::GpcConflict(errors) => {
+                let mut p = Problem::new(ProblemKind::GpcConflict).detail(detail);
+                p.errors = errors;
+                p
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
-//! Serving the demo site and the built widget, and the headers every response gets.
-
-use std::path::Path;
+//! The headers every response gets (cache, security, fixed MIME types, problem bodies for bare
+//! errors), and the request headers the API checks (`Content-Type`, `Idempotency-Key`).
 
 use axum::{
     body::Body,
@@ -9,9 +8,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use tower_http::services::ServeDir;
-
-use crate::problem::{Problem, ProblemKind, PROBLEM_JSON};
+use super::problem::{FieldError, Problem, ProblemKind, PROBLEM_JSON};
 
 /// The Content-Security-Policy on HTML pages. The widget works under it: the e2e suite
 /// (tests/e2e, `STRICT_CSP`) runs every flow under this policy with `frame-ancestors 'none'`.
@@ -20,19 +17,6 @@ img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; fr
 
 /// Cache lifetime of the widget files (not content-hashed, so short).
 const WIDGET_CACHE: &str = "public, max-age=300";
-
-/// The demo site folder, with `index.html` for directories and precompressed variants.
-pub fn www_service(dir: &Path) -> ServeDir {
-    ServeDir::new(dir)
-        .append_index_html_on_directories(true)
-        .precompressed_br()
-        .precompressed_gzip()
-}
-
-/// The built widget folder (loader, glue, wasm, css).
-pub fn widget_service(dir: &Path) -> ServeDir {
-    ServeDir::new(dir).precompressed_br().precompressed_gzip()
-}
 
 /// Middleware: cache and security headers, fixed MIME types, and problem bodies for bare errors.
 pub async fn response_headers(request: Request, next: Next) -> Response {
@@ -82,6 +66,23 @@ pub fn declares_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The request's `Idempotency-Key`: 1–128 characters of `[A-Za-z0-9_-]`; else 400
+/// `invalid-header` naming the header and why.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<String, Problem> {
+    let value = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let reason = match value {
+        None => "required",
+        Some(v) if v.is_empty() || v.len() > 128 => "must be 1 to 128 characters",
+        Some(v) if !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
+            "may contain only A-Z, a-z, 0-9, '_' and '-'"
+        }
+        Some(v) => return Ok(v.to_owned()),
+    };
+    let mut p = Problem::new(ProblemKind::InvalidHeader).detail(format!("Idempotency-Key: {reason}"));
+    p.errors = vec![FieldError::new("Idempotency-Key", reason)];
+    Err(p)
 }
 
 fn is_problem(headers: &HeaderMap) -> bool {

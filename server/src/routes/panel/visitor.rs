@@ -4,27 +4,28 @@
 //! is looked up by its SHA-256 (the stored form), so the lookup's timing says nothing about
 //! the token, and it reaches no other request. Unknown, malformed and foreign tokens are 404,
 //! and so is a token whose request was closed longer ago than the tokens' lifetime
-//! ([`status_token`]): the same answer, so it tells nothing about the request.
+//! ([`crate::panel::status_token`]): the same answer, so it tells nothing about the request.
 
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::Path,
     http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
-    Extension, Json,
+    Json,
 };
-use std::sync::Arc;
 use privacy_widget::requests::{RequestStatus, RequestStep};
 use serde_json::Value;
 
 use super::{
-    complete, guard, problems,
-    routes_me::attachment,
-    routes_requests::{request_json, step_in, step_problem},
-    session::sha256,
-    status_token, store_requests as sr, Panel,
+    attachment,
+    requests::{request_json, step_in, step_problem},
+    Context,
 };
-use crate::{problem::Problem, sites::Sites, state::AppState};
+use crate::{
+    http::{guard, problems, Problem},
+    panel::{complete, session::sha256, status_token, store_requests as sr},
+    sites::Sites,
+};
 
 /// Longest page address kept for the answer mail.
 const MAX_PAGE_CHARS: usize = 2000;
@@ -38,12 +39,12 @@ fn token_hash(token: &str) -> Result<[u8; 32], Problem> {
 }
 
 /// The tokens' lifetime after a request is closed, in milliseconds.
-fn lifetime_ms(state: &AppState) -> i64 {
+fn lifetime_ms(state: &Context) -> i64 {
     status_token::lifetime_ms(state.settings.visitor_token_lifetime)
 }
 
 /// The one request the token was issued for, or 404 (also once the token has expired).
-async fn by_token(state: &AppState, token: &str) -> Result<sr::RequestRow, Problem> {
+async fn by_token(state: &Context, token: &str) -> Result<sr::RequestRow, Problem> {
     let hash = token_hash(token)?;
     let (now, lifetime) = (crate::time::now_ms(), lifetime_ms(state));
     state.db.read(move |conn| status_token::request(conn, &hash, now, lifetime)).await?.ok_or_else(problems::not_found)
@@ -53,7 +54,7 @@ async fn by_token(state: &AppState, token: &str) -> Result<sr::RequestRow, Probl
 /// whether it can still be cancelled, whether an answer can be downloaded and whether it was
 /// answered with "no personal data is linked to this address"; never the details, the e-mail
 /// address or the answer itself.
-async fn visitor_json(state: &AppState, row: sr::RequestRow) -> Result<Response, Problem> {
+async fn visitor_json(state: &Context, row: sr::RequestRow) -> Result<Response, Problem> {
     let can_cancel = row.status.is_pending();
     let package_available = row.kind.yields_package() && complete::package_ready(&row);
     let no_data = complete::no_personal_data(&row);
@@ -76,8 +77,8 @@ fn no_store(mut response: Response) -> Response {
 }
 
 /// `GET /api/v1/visitor-requests/{token}`: the status of the token's request.
-pub async fn status(State(state): State<AppState>, Extension(panel): Extension<Arc<Panel>>, Path(token): Path<String>) -> Result<Response, Problem> {
-    panel.wake(&state);
+pub async fn status(state: Context, Path(token): Path<String>) -> Result<Response, Problem> {
+    state.wake();
     let row = by_token(&state, &token).await?;
     visitor_json(&state, row).await
 }
@@ -85,7 +86,7 @@ pub async fn status(State(state): State<AppState>, Extension(panel): Extension<A
 /// `POST /api/v1/visitor-requests/{token}/cancel`: withdraws the token's request while it is
 /// pending (the customer's rule, [`privacy_widget::requests::advance`]); cancelling a cancelled
 /// request again answers its status (idempotent); later statuses are a 409.
-pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>, body: Bytes) -> Result<Response, Problem> {
+pub async fn cancel(state: Context, headers: HeaderMap, Path(token): Path<String>, body: Bytes) -> Result<Response, Problem> {
     if guard::same_origin_json(&headers).is_err() {
         // From the site's marketing pages: allowed when the request's site allows that origin.
         let row = by_token(&state, &token).await?;
@@ -112,7 +113,7 @@ pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Path(toke
 /// `GET /api/v1/visitor-requests/{token}/package`: the answer of the token's completed access or
 /// export request, as the same JSON download a customer gets (C-C4, C-C5). Other kinds are a
 /// 404; before completion a 409.
-pub async fn package(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, Problem> {
+pub async fn package(state: Context, Path(token): Path<String>) -> Result<Response, Problem> {
     let row = by_token(&state, &token).await?;
     if !row.kind.yields_package() {
         return Err(problems::not_found());

@@ -3,7 +3,10 @@
 
 use std::{
     net::{IpAddr, SocketAddr},
-    sync::atomic::{AtomicBool, Ordering},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
 };
 
 use axum::{
@@ -13,7 +16,7 @@ use axum::{
     response::Response,
 };
 
-use crate::{config::Settings, state::AppState};
+use crate::config::Settings;
 
 /// The client's address as the server believes it; `None` when there is no socket peer
 /// (an in-process call) and no forwarded address.
@@ -53,9 +56,9 @@ pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, settings: &Settings) -
 }
 
 /// Middleware: records the [`ClientIp`] of every request.
-pub async fn record(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn record(State(settings): State<Arc<Settings>>, mut request: Request, next: Next) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-    let ip = resolve(peer, request.headers(), &state.settings);
+    let ip = resolve(peer, request.headers(), &settings);
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await
 }

@@ -1,15 +1,23 @@
 //! The command line: `privacy-widget-server [serve] --addr … --db … --www … --policies … --widget …`,
-//! `privacy-widget-server requests …` and `privacy-widget-server notice <policy.json> [--lang nl]`.
+//! `privacy-widget-server requests …` ([`requests`]) and `privacy-widget-server notice
+//! <policy.json> [--lang nl]` ([`notice`]). The flags become [`Settings`]; demo mode is one of them.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+pub mod notice;
+pub mod requests;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{ConfigError, Overrides, Settings};
 
 /// The command line of the binary.
 #[derive(Debug, Parser)]
 #[command(name = "privacy-widget-server", version, about = "Reference backend for privacy-widget")]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// The subcommand; none: `serve`.
     #[command(subcommand)]
     pub command: Option<Command>,
     /// `serve`'s options, accepted without the word `serve` (it is the default).
@@ -51,15 +59,17 @@ pub enum Command {
     /// Run the HTTP server (the default).
     Serve(ServeArgs),
     /// Operator: list data-subject requests and move them on.
-    Requests(crate::panel::ops::RequestsArgs),
+    Requests(requests::RequestsArgs),
     /// Validate a policy file and print its consent notice (JSON) on stdout.
-    Notice(crate::notice::NoticeArgs),
+    Notice(notice::NoticeArgs),
 }
 
 /// How log lines are written (to stderr; stdout carries only the "listening" line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
+    /// Human-readable lines.
     Text,
+    /// One JSON object per line.
     Json,
 }
 
@@ -87,12 +97,12 @@ pub struct ServeArgs {
 impl Cli {
     /// The settings: the `--config` file, the environment, then what the command line (or
     /// `PW_ADDR` and friends) set explicitly; `matches` tells the explicit from the defaults.
-    pub fn settings(&self, matches: &clap::ArgMatches) -> Result<crate::config::Settings, crate::config::ConfigError> {
+    pub fn settings(&self, matches: &clap::ArgMatches) -> Result<Settings, ConfigError> {
         use clap::parser::ValueSource;
         let sub = matches.subcommand_matches("serve").unwrap_or(matches);
         let explicit = |id: &str| matches!(sub.value_source(id), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
         let args = self.serve_args().cloned().unwrap_or_else(|| self.serve.clone());
-        let overrides = crate::config::Overrides {
+        let overrides = Overrides {
             addr: explicit("addr").then_some(args.addr),
             db: explicit("db").then(|| args.db.clone()),
             www: explicit("www").then(|| args.www.clone()),
@@ -104,9 +114,8 @@ impl Cli {
             policy_poll: self.policy_poll,
             visitor_token_lifetime: self.visitor_token_days,
         };
-        crate::config::Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
+        Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }
-
 
     /// The `serve` options, whichever way they were given.
     pub fn serve_args(&self) -> Option<&ServeArgs> {
@@ -115,6 +124,68 @@ impl Cli {
             Some(Command::Serve(args)) => Some(args),
             Some(Command::Requests(_) | Command::Notice(_)) => None,
         }
+    }
+}
+
+impl ServeArgs {
+    /// The settings of an in-process server with these arguments (tests): the defaults, the
+    /// process environment, then every argument as if given on the command line.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let overrides = Overrides {
+            addr: Some(self.addr),
+            db: Some(self.db.clone()),
+            www: Some(self.www.clone()),
+            policies: self.policies.clone(),
+            widget_dir: Some(self.widget_dir.clone()),
+            ..Overrides::default()
+        };
+        Settings::load(None, &|name| std::env::var(name).ok(), &overrides)
+    }
+}
+
+/// Runs the binary: parses the command line, then serves or runs the subcommand. Exit code 2
+/// when the settings are invalid or the server cannot start.
+pub fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    init_tracing(cli.log_format);
+    match &cli.command {
+        Some(Command::Requests(args)) => return requests::run(args),
+        Some(Command::Notice(args)) => return notice::run(args),
+        Some(Command::Serve(_)) | None => {}
+    }
+    let settings = match cli.settings(&matches) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("privacy-widget-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("privacy-widget-server: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(crate::serve::serve(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("privacy-widget-server: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Reading one policy document into a [`Site`](crate::sites::Site) with the widget's own
+//! Reading one policy document into a [`Site`] with the widget's own
 //! parser and validator (`privacy_widget::policy::parse_policy`), so that the server accepts
 //! exactly the documents the widget accepts.
 
@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use privacy_widget::policy::parse_policy;
 
-use crate::sites::Site;
+use super::Site;
 
 /// Parses and validates a policy document; on failure returns every error as `path: reason`.
 pub fn parse(text: &str) -> Result<Site, Vec<String>> {

@@ -1,11 +1,9 @@
 //! Reloading the site policies while the server runs (on SIGHUP, and when [`watch`] sees a
 //! policy file change). Every file is validated by the same code as on start
-//! ([`crate::policy_source::parse`]); a file that fails keeps its site on its last valid policy,
+//! ([`crate::sites::source::parse`]); a file that fails keeps its site on its last valid policy,
 //! and so does a removed one. The sites that changed get their new version recorded in the
 //! database (so that a consent for the old one is answered 409, as after a restart), and then
 //! the whole generation is swapped at once ([`LiveSites::replace`]).
-
-mod watch;
 
 use std::{
     collections::BTreeMap,
@@ -13,15 +11,12 @@ use std::{
     sync::Arc,
 };
 
+use super::LiveSites;
 use crate::{
-    config::SiteSettings,
+    config::{Settings, SiteSettings},
     db::{Db, DbError},
-    live::LiveSites,
-    sites::{policy_files, Site, Sites},
-    state::AppState,
+    sites::{policy_files, source, Site, Sites},
 };
-
-pub use watch::{watch, Fingerprint};
 
 /// What one reload did; every entry was also logged.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -44,13 +39,13 @@ pub struct Reloader {
 }
 
 impl Reloader {
-    /// The reloader of the server whose state this is.
-    pub fn new(state: &AppState) -> Reloader {
+    /// The reloader of a server with these settings, database and served policies.
+    pub fn new(settings: &Settings, db: Db, live: Arc<LiveSites>) -> Reloader {
         Reloader {
-            dir: state.settings.policies_dir(),
-            configured: state.settings.sites.clone(),
-            db: state.db.clone(),
-            live: state.live.clone(),
+            dir: settings.policies_dir(),
+            configured: settings.sites.clone(),
+            db,
+            live,
             running: tokio::sync::Mutex::new(()),
         }
     }
@@ -133,7 +128,7 @@ impl Reloader {
 fn scan(dir: &Path, configured: &[SiteSettings]) -> (Vec<Site>, Vec<(PathBuf, Vec<String>)>) {
     let (mut sites, mut refused) = (Vec::new(), Vec::new());
     let read = |file: &Path| {
-        std::fs::read_to_string(file).map_err(|e| vec![e.to_string()]).and_then(|text| crate::policy_source::parse(&text))
+        std::fs::read_to_string(file).map_err(|e| vec![e.to_string()]).and_then(|text| source::parse(&text))
     };
     let folder = match policy_files(dir) {
         Ok(files) => files,

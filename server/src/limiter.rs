@@ -1,5 +1,5 @@
 //! Rate limits: in-memory token buckets per client IP, per session and per pseudonymous subject
-//! (`consent_id`); an exceeded limit is 429 `/problems/too-many-requests` with `Retry-After`.
+//! (`consent_id`). The HTTP side (the layers, the 429 answer) belongs to the `http` layer.
 
 use std::{
     collections::HashMap,
@@ -7,19 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{
-    extract::{Request, State},
-    http::{header, HeaderValue, Method},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
-
-use crate::{
-    client::ClientIp,
-    config::{Limits, Rate},
-    problem::{Problem, ProblemKind},
-    state::AppState,
-};
+use crate::config::{Limits, Rate};
 
 /// Buckets kept before full ones are dropped (a full bucket is the same as no bucket).
 const MAX_BUCKETS: usize = 100_000;
@@ -33,34 +21,21 @@ struct Bucket {
 /// Which limit a key counts against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
+    /// The client's address.
     Ip,
+    /// The session cookie.
     Session,
+    /// The pseudonymous subject (`consent_id`).
     Subject,
 }
 
 /// A 429 waiting to be answered: how long until a request would pass.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limited {
+    /// The limit that was reached.
     pub scope: Scope,
+    /// How long until a request would pass.
     pub retry_after: Duration,
-}
-
-impl IntoResponse for Limited {
-    fn into_response(self) -> Response {
-        let what = match self.scope {
-            Scope::Ip => "from this address",
-            Scope::Session => "in this session",
-            Scope::Subject => "for this consent id",
-        };
-        let mut response = Problem::new(ProblemKind::TooManyRequests)
-            .detail(format!("too many requests {what}; retry later"))
-            .into_response();
-        let seconds = self.retry_after.as_secs() + u64::from(self.retry_after.subsec_nanos() > 0);
-        if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        response
-    }
 }
 
 /// The buckets of every scope.
@@ -131,41 +106,6 @@ fn prune(buckets: &mut HashMap<(Scope, String), Bucket>, rate: impl Fn(Scope) ->
         tracing::warn!(buckets = buckets.len(), "rate-limit table full: cleared");
         buckets.clear();
     }
-}
-
-/// Middleware on `/api/`: the per-IP limit, the per-session limit (session cookie) and the
-/// per-subject limit of `GET /api/v1/consents/{consent_id}` (a POST's subject is in its body:
-/// the handler checks it after validation). Preflights are not counted, nor are the consent
-/// notices: like the widget's files they are served from memory, once per page view, and a
-/// 429 there would leave a page without its banner.
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let uncounted = request.method() == Method::OPTIONS || crate::notice::site_of_path(path).is_some();
-    if !path.starts_with("/api/") || uncounted {
-        return next.run(request).await;
-    }
-    let limiter = &state.limiter;
-    let ip = request.extensions().get::<ClientIp>().and_then(|c| c.0);
-    let exempt = ip.is_some_and(|ip| limiter.limits.exempt_loopback && ip.is_loopback());
-    if !exempt {
-        let key = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        if let Err(limited) = limiter.check(Scope::Ip, &key) {
-            return limited.into_response();
-        }
-    }
-    if let Some(token) = crate::panel::session_token(request.headers()) {
-        if let Err(limited) = limiter.check(Scope::Session, &token) {
-            return limited.into_response();
-        }
-    }
-    if request.method() == Method::GET {
-        if let Some(subject) = path.strip_prefix("/api/v1/consents/") {
-            if let Err(limited) = limiter.check(Scope::Subject, subject) {
-                return limited.into_response();
-            }
-        }
-    }
-    next.run(request).await
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use crate::problem::{FieldError, Problem, ProblemKind};
+use super::problem::{FieldError, Problem, ProblemKind};
 
 fn custom(base: ProblemKind, type_uri: &'static str, title: &'static str, status: StatusCode) -> Problem {
     let mut p = Problem::new(base);

@@ -1,11 +1,17 @@
 //! The sites' policies and consent notices as the running server serves them now: one
-//! generation, replaced whole when the policies are reloaded ([`crate::reload`]). A request
-//! takes the generation once ([`AppState::sites`](crate::AppState::sites)) and sees it to its
-//! end, so it never mixes an old policy with a new one.
+//! generation, replaced whole when the policies are reloaded ([`reload`], on SIGHUP and when a
+//! policy file changes, [`watch`]). A request takes the generation once, when it arrives, and
+//! sees it to its end, so it never mixes an old policy with a new one.
+
+pub mod reload;
+pub mod watch;
 
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::{notice::Notices, sites::Sites};
+
+pub use reload::{Outcome, Reloader};
+pub use watch::{watch, Fingerprint};
 
 /// One generation: the validated sites and the notices compiled from exactly those policies.
 pub struct Generation {

@@ -5,10 +5,10 @@ use std::{collections::HashMap, sync::Arc};
 
 use axum::{
     body::Bytes,
-    extract::{Query, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    extract::Query,
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    Extension, Json,
+    Json,
 };
 use privacy_widget::{
     i18n::Lang,
@@ -17,21 +17,16 @@ use privacy_widget::{
 };
 use serde_json::{json, Value};
 
-use super::{
-    complete, guard, problems,
-    session::{self, Customer},
-    store, Panel,
-};
+use super::{attachment, require, site_of, Context};
 use crate::{
-    problem::{FieldError, Problem, ProblemKind},
+    http::{cookies, guard, problems, FieldError, Problem, ProblemKind},
+    panel::{
+        complete,
+        session::{self, Customer},
+        store,
+    },
     sites::Site,
-    state::AppState,
 };
-
-/// The policy of a customer's site (a customer of a site no longer loaded sees 404).
-fn site_of(state: &AppState, site: &str) -> Result<Arc<Site>, Problem> {
-    state.sites.get(site).cloned().ok_or_else(problems::not_found)
-}
 
 /// The language for labels: `?lang=`, then `Accept-Language`, then the policy's default.
 pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap, policy: &Policy) -> Lang {
@@ -48,28 +43,27 @@ pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap, policy: &Po
 /// The signed-in customer of a `GET /api/v1/me/…` request, their site, and the language to
 /// answer in.
 async fn signed_in(
-    state: &AppState,
+    state: &Context,
     query: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<(Customer, Arc<Site>, Lang), Problem> {
-    let customer = session::require(state, headers).await?;
-    let site = site_of(state, &customer.site)?;
+    let customer = require(&state.db, headers).await?;
+    let site = site_of(&state.sites, &customer.site)?;
     let lang = lang_of(query, headers, &site.policy);
     Ok((customer, site, lang))
 }
 
 /// `GET /api/v1/demo/customers?site=…`: the demo accounts of a site.
 pub async fn demo_customers(
-    State(state): State<AppState>,
-    Extension(panel): Extension<Arc<Panel>>,
+    state: Context,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Problem> {
-    if !panel.demo {
+    if !state.panel.demo {
         return Err(problems::demo_off());
     }
-    panel.ready(&state.db, &state.sites).await?;
+    state.panel.ready(&state.db, &state.sites).await?;
     let site = query.get("site").cloned().unwrap_or_default();
-    site_of(&state, &site)?;
+    site_of(&state.sites, &site)?;
     let s = site.clone();
     let list = state.db.read(move |conn| store::customers_of_site(conn, &s)).await?;
     let customers: Vec<Value> = list.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
@@ -78,16 +72,15 @@ pub async fn demo_customers(
 
 /// `POST /api/v1/demo/login {site, customer}`: signs in as a demo customer.
 pub async fn demo_login(
-    State(state): State<AppState>,
-    Extension(panel): Extension<Arc<Panel>>,
+    state: Context,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
     guard::same_origin_json(&headers)?;
-    if !panel.demo {
+    if !state.panel.demo {
         return Err(problems::demo_off());
     }
-    panel.ready(&state.db, &state.sites).await?;
+    state.panel.ready(&state.db, &state.sites).await?;
     let body = guard::json_object(&body)?;
     guard::only_members(&body, &["site", "customer"])?;
     let site = body.get("site").and_then(Value::as_str).unwrap_or_default().to_owned();
@@ -105,24 +98,23 @@ pub async fn demo_login(
         .write(move |conn| store::insert_session(conn, &hash, id, now, now + session::SESSION_SECONDS * 1000))
         .await?;
     let mut response = Json(me_json(&state, &customer)).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session::set_cookie(&token, guard::is_https(&headers)));
+    response.headers_mut().insert(header::SET_COOKIE, cookies::set_cookie(&token, guard::is_https(&headers)));
     Ok(response)
 }
 
 /// `POST /api/v1/logout` (empty body or `{}`): ends the session (if any) and clears the cookie.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+pub async fn logout(state: Context, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
     guard::same_origin_json(&headers)?;
     guard::only_members(&guard::json_object(&body)?, &[])?;
-    if let Some(token) = session::cookie_token(&headers) {
-        let hash = session::sha256(&[token.as_bytes()]);
-        state.db.write(move |conn| store::delete_session(conn, &hash)).await?;
+    if let Some(token) = cookies::session_token(&headers) {
+        session::end(&state.db, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session::clear_cookie(guard::is_https(&headers)));
+    response.headers_mut().insert(header::SET_COOKIE, cookies::clear_cookie(guard::is_https(&headers)));
     Ok(response)
 }
 
-fn me_json(state: &AppState, c: &Customer) -> Value {
+fn me_json(state: &Context, c: &Customer) -> Value {
     let site = state.sites.get(&c.site);
     let plan_label = site.as_ref().and_then(|s| {
         let plan = s.policy.plan(c.plan.as_deref()?)?;
@@ -137,8 +129,8 @@ fn me_json(state: &AppState, c: &Customer) -> Value {
 
 /// `GET /api/v1/session`: who is signed in, always 200 (`signed_in: false` without a session), so
 /// that a page asking before sign-in gets an answer rather than an error.
-pub async fn session_status(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
-    Ok(Json(match session::current(&state, &headers).await? {
+pub async fn session_status(state: Context, headers: HeaderMap) -> Result<Json<Value>, Problem> {
+    Ok(Json(match super::current(&state.db, &headers).await? {
         Some(customer) => {
             let mut v = me_json(&state, &customer);
             v["signed_in"] = Value::Bool(true);
@@ -149,13 +141,13 @@ pub async fn session_status(State(state): State<AppState>, headers: HeaderMap) -
 }
 
 /// `GET /api/v1/me`
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, Problem> {
-    let customer = session::require(&state, &headers).await?;
+pub async fn me(state: Context, headers: HeaderMap) -> Result<Json<Value>, Problem> {
+    let customer = require(&state.db, &headers).await?;
     Ok(Json(me_json(&state, &customer)))
 }
 
-async fn package(state: &AppState, customer: &Customer, kind: &'static str, lang: Lang) -> Result<Value, Problem> {
-    let site = site_of(state, &customer.site)?;
+async fn package(state: &Context, customer: &Customer, kind: &'static str, lang: Lang) -> Result<Value, Problem> {
+    let site = site_of(&state.sites, &customer.site)?;
     let c = customer.clone();
     let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
     let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
@@ -175,7 +167,7 @@ async fn package(state: &AppState, customer: &Customer, kind: &'static str, lang
 
 /// `GET /api/v1/me/data`: every stored value grouped by category and joined to the policy.
 pub async fn data(
-    State(state): State<AppState>,
+    state: Context,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
@@ -183,19 +175,9 @@ pub async fn data(
     Ok(Json(package(&state, &customer, "data", lang).await?))
 }
 
-/// A JSON download.
-pub fn attachment(value: &Value, filename: &str) -> Response {
-    let mut response = Json(value).into_response();
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
-}
-
 /// `GET /api/v1/me/export`: everything stored, as a JSON download (C-C5).
 pub async fn export(
-    State(state): State<AppState>,
+    state: Context,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
@@ -206,7 +188,7 @@ pub async fn export(
 
 /// `GET /api/v1/me/erasure-plan`: what an erasure would delete and keep, and why (C-C6).
 pub async fn erasure_plan(
-    State(state): State<AppState>,
+    state: Context,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
@@ -218,8 +200,8 @@ pub async fn erasure_plan(
     Ok(Json(erasure_plan_json(&site.policy, &plan, &values, lang)))
 }
 
-async fn preferences_json(state: &AppState, customer: &Customer, lang: Lang) -> Result<Value, Problem> {
-    let site = site_of(state, &customer.site)?;
+async fn preferences_json(state: &Context, customer: &Customer, lang: Lang) -> Result<Value, Problem> {
+    let site = site_of(&state.sites, &customer.site)?;
     let id = customer.id;
     let current = state.db.read(move |conn| store::preferences(conn, id)).await?;
     let policy = &site.policy;
@@ -255,7 +237,7 @@ fn eligible(p: &privacy_widget::policy::Purpose, c: &Customer) -> bool {
 /// its effective state (an `account_opt_out` purpose without a stored choice is on for an
 /// eligible customer).
 pub async fn preferences(
-    State(state): State<AppState>,
+    state: Context,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
@@ -268,14 +250,14 @@ pub async fn preferences(
 /// `control_panel` (turning an opt-out purpose off is stored like any other change); an objection
 /// to direct marketing switches every marketing opt-in and opt-out purpose off at once (C-A11).
 pub async fn put_preferences(
-    State(state): State<AppState>,
+    state: Context,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
     guard::same_origin_json(&headers)?;
-    let customer = session::require(&state, &headers).await?;
-    let site = site_of(&state, &customer.site)?;
+    let customer = require(&state.db, &headers).await?;
+    let site = site_of(&state.sites, &customer.site)?;
     let policy = site.policy.clone();
     let body = guard::json_object(&body)?;
     guard::only_members(&body, &["policy_version", "preferences", "object_to_direct_marketing"])?;
@@ -353,12 +335,12 @@ pub async fn put_preferences(
 }
 
 /// `GET /demo/outbox`: the mail the demo server "sent" (demo mode only), as JSON.
-pub async fn demo_outbox(State(state): State<AppState>, Extension(panel): Extension<Arc<Panel>>) -> Result<Json<Value>, Problem> {
-    if !panel.demo {
+pub async fn demo_outbox(state: Context) -> Result<Json<Value>, Problem> {
+    if !state.panel.demo {
         return Err(problems::demo_off());
     }
     // Answer mails the operator command queued show at once.
-    panel.wake(&state);
-    panel.send_queued(&state).await;
-    Ok(Json(json!({ "messages": panel.mailer.outbox() })))
+    state.wake();
+    state.panel.send_queued(&state.db, &state.sites).await;
+    Ok(Json(json!({ "messages": state.panel.mailer.outbox() })))
 }
