@@ -449,8 +449,12 @@ pub struct RequestOffer {
 /// What a data subject asks for (GDPR Art. 15-21, C-C1): the one request-kind type of the crate,
 /// used by the policy's `rights.requests[].kind`, the request rules (`crate::requests`) and the
 /// wire bodies. Its JSON names (`names::REQUEST_KINDS`, serde) are the ones noted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    any(not(target_arch = "wasm32"), feature = "panel"),
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum RequestKind {
     /// `"access"`: a copy of the data and the facts about its processing (Art. 15, C-C4).
     Access,

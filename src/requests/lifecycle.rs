@@ -12,8 +12,16 @@ use super::RequestError;
 pub const MAX_REASON_CHARS: usize = 2000;
 
 /// Where a request stands. Its JSON names ([`REQUEST_STATUSES`], serde) are snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// serde only where the wire module is built (natively, the panel): in the marketing page's
+/// no_std module the derive alone, unused, cost 531 bytes of its wasm (a second copy of the
+/// Vec growth code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    any(not(target_arch = "wasm32"), feature = "panel"),
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum RequestStatus {
     /// Filed by a visitor who is not logged in; counts only once verified (C-C3).
     Received,

@@ -17,7 +17,26 @@ use crate::ui::store::{self, StoreView};
 use crate::ui::{panel, resolve_target, Mount};
 use core::cell::{Cell, RefCell};
 use alloc::rc::Rc;
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_MOUNT: &str = r#"
+/** Options of `mount()`; `<privacy-widget>` passes its attributes of the same names. */
+export interface MountOptions {
+  /** URL of the site's policy document (required). */
+  policy: string;
+  /** Site id known to the backend; default the policy's `site`. */
+  site?: string;
+  /** Backend base URL, default "/api/v1". */
+  api?: string;
+  /** What to show: "store" (what we store, the default), "panel" (the signed-in customer's
+   *  control panel) or "request" (a visitor's request form, verified by e-mail code). */
+  view?: "store" | "panel" | "request";
+  /** Force "nl" or "en"; default from the element's lang, <html lang>, then the browser. */
+  lang?: string;
+}
+"#;
 
 /// Problems with the options passed to [`mount`].
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +45,9 @@ pub enum EmbedError {
     NoPolicyUrl,
     #[error("privacy-widget: options.view must be \"store\", \"panel\" or \"request\"")]
     UnknownView,
+    /// An option of the wrong type: the option's path and why.
+    #[error("privacy-widget: options.{0}")]
+    Invalid(String),
 }
 
 impl From<EmbedError> for JsValue {
@@ -45,7 +67,20 @@ pub enum ViewKind {
     Request,
 }
 
-/// The options of [`mount`], read from a plain JS object.
+/// The `mount()` options object as JavaScript hands it over (`MountOptions` in the TypeScript
+/// declarations), read with serde-wasm-bindgen: members it does not name are left alone, so a
+/// function-valued option can be read beside it from the same object.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MountOptions {
+    policy: Option<String>,
+    site: Option<String>,
+    api: Option<String>,
+    view: Option<String>,
+    lang: Option<String>,
+}
+
+/// The options of [`mount`], checked.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub site: String,
@@ -55,30 +90,33 @@ pub struct Options {
     pub lang: Option<Lang>,
 }
 
+/// A string option with blanks trimmed; an empty one counts as absent.
+fn given(value: Option<String>) -> Option<String> {
+    value.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 impl Options {
     fn read(options: &JsValue) -> Result<Options, EmbedError> {
-        let get = |key: &str| {
-            js_sys::Reflect::get(options, &JsValue::from_str(key))
-                .ok()
-                .and_then(|v| v.as_string())
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
+        let raw: MountOptions = if options.is_undefined() || options.is_null() {
+            MountOptions::default()
+        } else {
+            serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(options.clone()))
+                .map_err(|e| EmbedError::Invalid(format!("{}: {}", e.path(), e.inner())))?
         };
-        let policy_url = get("policy").ok_or(EmbedError::NoPolicyUrl)?;
-        let view = match get("view").as_deref() {
+        let policy_url = given(raw.policy).ok_or(EmbedError::NoPolicyUrl)?;
+        let view = match given(raw.view).as_deref() {
             None | Some("store") => ViewKind::Store,
             Some("panel") => ViewKind::Panel,
             Some("request") => ViewKind::Request,
             Some(_) => return Err(EmbedError::UnknownView),
         };
-        let api = get("api").unwrap_or_else(|| "/api/v1".to_string());
-        let api = api.trim_end_matches('/').to_string();
+        let api = given(raw.api).unwrap_or_else(|| "/api/v1".to_string());
         Ok(Options {
-            site: get("site").unwrap_or_default(),
+            site: given(raw.site).unwrap_or_default(),
             policy_url,
-            api,
+            api: api.trim_end_matches('/').to_string(),
             view,
-            lang: get("lang").and_then(|l| Lang::from_tag(&l)),
+            lang: given(raw.lang).and_then(|l| Lang::from_tag(&l)),
         })
     }
 }
@@ -123,9 +161,13 @@ impl Embed {
 
 /// Mounts the widget into `target` (an element or a CSS selector) with `options`
 /// `{site, policy, api, view: "store"|"panel"|"request", lang}`. Throws when the element is missing, when
-/// it already holds a widget, or when `options.policy` is missing.
+/// it already holds a widget, when `options.policy` is missing, or when an option is not a string
+/// (the error names it).
 #[wasm_bindgen]
-pub fn mount(target: JsValue, options: JsValue) -> Result<Embed, JsValue> {
+pub fn mount(
+    #[wasm_bindgen(unchecked_param_type = "Element | string")] target: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
+) -> Result<Embed, JsValue> {
     let host = resolve_target(&target)?;
     let opts = Options::read(&options)?;
     let mut m = Mount::attach(host)?;

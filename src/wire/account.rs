@@ -45,6 +45,13 @@ impl Session {
     }
 }
 
+/// The first member of a [`Session`], read on its own: whether the rest is a [`Me`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// Whether a session cookie names a live session.
+    pub signed_in: bool,
+}
+
 /// A demo customer one can sign in as (an item of `GET /api/v1/demo/customers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoCustomer {

@@ -8,6 +8,10 @@
 //! - What the server answers ([`Me`], [`Session`], [`Preferences`], [`DataRequest`],
 //!   [`VisitorStatus`], [`Package`], [`Problem`], …) is read leniently by the panel: a member it
 //!   does not know is skipped, so a server may add members without breaking older widgets.
+//!   The two answers that extend another body ([`Session`], [`Verified`], `#[serde(flatten)]`)
+//!   are read by the panel as their parts ([`SignedIn`] then [`Me`]; [`DataRequest`] and
+//!   [`StatusToken`]): flattening makes serde buffer the body, whose code the panel's module
+//!   would otherwise carry.
 //!
 //! Built natively (the server, the tests) and in the panel's wasm build, never in the marketing
 //! page's: it needs `std` and serde's derive code, which the 40 KB page has no room for.
@@ -22,14 +26,15 @@ pub mod strict;
 #[cfg(test)]
 mod tests;
 
-pub use account::{DemoCustomer, DemoCustomers, DemoLogin, Empty, Me, Preference, Preferences, PreferencesUpdate, Session};
+pub use account::{DemoCustomer, DemoCustomers, DemoLogin, Empty, Me, Preference, Preferences, PreferencesUpdate, Session, SignedIn};
 pub use package::{
     Package, PackageCategory, PackageController, PackageCustomer, PackageKind, PackagePurpose, PackageRecipient,
-    PackageValue, RestrictedReason, Restriction, RetentionLine, PACKAGE_FORMAT,
+    PackageValue, RestrictedReason, RetentionLine, PACKAGE_FORMAT,
 };
 pub use problem::{CodeState, FieldError, Problem};
 pub use request::{
-    Actor, Complaint, DataRequest, NewRequest, RequestList, Step, Unverified, Verification, Verified, Verify, VisitorStatus,
+    Actor, Complaint, DataRequest, NewRequest, RequestList, StatusToken, Step, Unverified, Verification, Verified, Verify,
+    VisitorStatus,
 };
 
 /// The kinds and statuses of requests, as the bodies name them (re-exported from the pure core).

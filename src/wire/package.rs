@@ -72,16 +72,6 @@ pub enum RestrictedReason {
     NotErasable,
 }
 
-/// Whether a value is restricted and why (the live view and the export mark every value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Restriction {
-    /// Kept but no longer used.
-    pub restricted: bool,
-    /// Why (`null` when not restricted).
-    #[serde(default)]
-    pub restricted_reason: Option<RestrictedReason>,
-}
-
 /// One stored value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageValue {
@@ -103,9 +93,27 @@ pub struct PackageValue {
     /// The category's legal hold, if it has one.
     #[serde(default)]
     pub legal_hold: Option<RetentionLine>,
-    /// Whether it is restricted (absent in a request's package).
-    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
-    pub restriction: Option<Restriction>,
+    /// Whether it is kept but no longer used (the live view and the export mark every value;
+    /// absent in a request's package).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted: Option<bool>,
+    /// Why it is restricted: `Some(None)` is the `null` the live view writes for a value that
+    /// is not; `None`, absent (a request's package).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub restricted_reason: Option<Option<RestrictedReason>>,
+}
+
+impl PackageValue {
+    /// Why the value is restricted, if it is (`Some(None)`: restricted, the server did not say
+    /// why).
+    pub fn restriction(&self) -> Option<Option<RestrictedReason>> {
+        self.restricted.filter(|r| *r).map(|_| self.restricted_reason.flatten())
+    }
+}
+
+/// A member that is present, even as `null`, is `Some` (absent members take the default).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A purpose that uses a category.

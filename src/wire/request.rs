@@ -151,6 +151,16 @@ pub struct Verified {
     pub no_personal_data: bool,
 }
 
+/// The members a [`Verified`] answer adds to its [`DataRequest`], read on their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusToken {
+    /// The key to [`VisitorStatus`] (64 hex digits); shown once.
+    pub status_token: String,
+    /// The address is linked to no customer: answered at once with "no personal data".
+    #[serde(default)]
+    pub no_personal_data: bool,
+}
+
 /// What a visitor's status token shows (`GET /api/v1/visitor-requests/{token}`, its cancel;
 /// openapi `VisitorRequestStatus`): never the details, the address or the answer itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -26,11 +26,16 @@ fn field(e: Result<impl std::fmt::Debug, BodyError>) -> FieldError {
 #[test]
 fn me_and_session_round_trip() {
     let me: Me = round_trip(include_str!("fixtures/me.json"));
+    let me_again = me.clone();
     assert_eq!(me.customer, "jan-de-vries");
     let session: Session = round_trip(include_str!("fixtures/session.json"));
     assert_eq!(session.customer().map(|m| m.name), Some(me.name));
     let out: Session = round_trip(r#"{"signed_in":false}"#);
     assert_eq!(out.customer(), None);
+    // The panel reads a session as its parts.
+    let text = include_str!("fixtures/session.json");
+    assert_eq!(serde_json::from_str::<SignedIn>(text).unwrap(), SignedIn { signed_in: true });
+    assert_eq!(serde_json::from_str::<Me>(text).unwrap(), me_again);
     let customers: DemoCustomers = round_trip(include_str!("fixtures/demo_customers.json"));
     assert!(customers.customers.iter().any(|c| c.id == "jan-de-vries"));
 }
@@ -60,6 +65,11 @@ fn visitor_bodies_round_trip() {
     let verified: Verified = round_trip(include_str!("fixtures/verified.json"));
     assert_eq!(verified.status_token.len(), 64);
     assert_eq!(verified.request.id, filed.id);
+    // The panel reads the verify answer as its parts.
+    let text = include_str!("fixtures/verified.json");
+    let token: StatusToken = serde_json::from_str(text).unwrap();
+    assert_eq!((token.status_token.as_str(), token.no_personal_data), (verified.status_token.as_str(), verified.no_personal_data));
+    assert_eq!(serde_json::from_str::<DataRequest>(text).unwrap(), verified.request);
     let status: VisitorStatus = round_trip(include_str!("fixtures/visitor_status.json"));
     assert_eq!(status.id, filed.id);
 }
@@ -69,7 +79,11 @@ fn packages_round_trip() {
     // C-C4, C-C5: the live view (restriction marks), a request's package, a 'no personal data' answer.
     let data: Package = round_trip(include_str!("fixtures/package_data.json"));
     assert_eq!(data.kind, PackageKind::Data);
-    assert!(data.categories.iter().flat_map(|c| &c.values).all(|v| v.restriction.is_some()));
+    assert!(data.categories.iter().flat_map(|c| &c.values).all(|v| v.restricted.is_some() && v.restricted_reason.is_some()));
+    assert!(data.categories.iter().flat_map(|c| &c.values).all(|v| v.restriction().is_none()), "nothing restricted yet");
+    let restricted: PackageValue = serde_json::from_value(json!({"field": "f", "label": "F", "value": "v",
+        "restricted": true, "restricted_reason": "legal_hold"})).unwrap();
+    assert_eq!(restricted.restriction(), Some(Some(RestrictedReason::LegalHold)));
     let access: Package = round_trip(include_str!("fixtures/package_access.json"));
     assert_eq!(access.kind, PackageKind::Access);
     assert!(!access.categories.is_empty());

@@ -1,114 +1,105 @@
-//! The control-panel calls to the backend (`/api/v1/me…`, `/api/v1/requests…`, demo login) and
-//! the reading of their JSON answers into the shared request types.
+//! The control-panel calls to the backend (`/api/v1/session`, `/api/v1/me…`, `/api/v1/requests…`,
+//! demo login): each body written from and each answer read into its [`crate::wire`] type, and the
+//! answers turned into what the views show ([`Data`], [`RequestRecord`]).
 
 use crate::api::{self, ApiError};
 use crate::policy::{Date, RetentionEvent, RETENTION_EVENTS};
-use crate::requests::{StoredValue, Subject};
-use serde_json::{Map, Value};
+use crate::requests::{RequestKind, RequestStatus, StoredValue, Subject};
+use crate::wire::{self, DemoCustomer, Me, Preference, RestrictedReason};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
 
-/// The signed-in customer.
-#[derive(Debug, Clone, Default)]
-pub struct Me {
-    pub name: String,
-    pub email: String,
-    pub plan: Option<String>,
-}
-
-/// A demo customer one can sign in as.
-#[derive(Debug, Clone)]
-pub struct DemoCustomer {
-    pub id: String,
-    pub name: String,
-    pub plan: Option<String>,
-}
-
-/// Why a stored value is restricted (kept, but no longer used).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Restricted {
-    /// At the customer's request (a completed restriction request).
-    Requested,
-    /// Kept after an erasure because of a legal hold (C-C6).
-    LegalHold,
-    /// Kept after an erasure because the category cannot be erased.
-    NotErasable,
-    /// Restricted, the server did not say why.
-    Unspecified,
-}
-
-/// What the backend holds about the customer.
+/// What the backend holds about the customer (read from the live view's [`wire::Package`]).
 #[derive(Debug, Clone, Default)]
 pub struct Data {
+    /// The plan and the account's retention event dates.
     pub subject: Subject,
+    /// Every stored value, category by category.
     pub values: Vec<StoredValue>,
-    /// Per value (same order): whether and why it is restricted.
-    pub restricted: Vec<Option<Restricted>>,
+    /// Per value (same order): why it is restricted, if it is (`None` inside: the server did
+    /// not say why).
+    pub restricted: Vec<Option<Option<RestrictedReason>>>,
 }
 
-/// One account opt-in as the server has it.
-#[derive(Debug, Clone)]
-pub struct Preference {
-    pub purpose: String,
-    pub granted: bool,
-}
-
-/// One step of a request's timeline.
-#[derive(Debug, Clone)]
-pub struct Step {
-    pub status: String,
-    pub at: String,
-    pub reason: Option<String>,
-}
-
-/// A data-subject request with its status and timeline.
+/// A data-subject request as the panel and the visitor's view show it: a customer's
+/// [`wire::DataRequest`] or a visitor's [`wire::VisitorStatus`].
 #[derive(Debug, Clone)]
 pub struct RequestRecord {
+    /// The request's id.
     pub id: String,
-    pub kind: String,
-    pub status: String,
+    /// What was asked.
+    pub kind: RequestKind,
+    /// Where it stands.
+    pub status: RequestStatus,
+    /// When it was received.
     pub received_on: Option<Date>,
+    /// When it must be answered (C-C2).
     pub due_on: Option<Date>,
-    pub timeline: Vec<Step>,
+    /// Every step, oldest first.
+    pub timeline: Vec<wire::Step>,
     /// What was asked: the request's `details` as filed (categories, purposes, field and new
-    /// value, note); shown as text only.
+    /// value, note); shown as text only. `Null` for a visitor (the token never shows them).
     pub details: Value,
     /// Answered with "no personal data is linked to this address" (a visitor's request).
     pub no_personal_data: bool,
 }
 
-/// The backend's base URL and the site.
-#[derive(Debug, Clone)]
-pub struct Client {
-    pub api: String,
-    pub site: String,
+fn day(text: &str) -> Option<Date> {
+    Date::parse(text.get(..10).unwrap_or(text))
 }
 
-fn s(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn first(v: &Value, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| s(v, k))
-}
-
-fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    match v {
-        Value::Array(items) => items,
-        _ => v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice),
+impl RequestRecord {
+    /// A record without details, from the members both answers share.
+    fn new(id: String, kind: RequestKind, status: RequestStatus, dates: (&str, &str), timeline: Vec<wire::Step>) -> RequestRecord {
+        let (received_on, due_on) = (day(dates.0), day(dates.1));
+        RequestRecord { id, kind, status, received_on, due_on, timeline, details: Value::Null, no_personal_data: false }
     }
 }
 
-fn events(v: Option<&Value>) -> Vec<(RetentionEvent, Date)> {
-    let Some(Value::Object(map)) = v else { return Vec::new() };
+impl From<wire::DataRequest> for RequestRecord {
+    fn from(r: wire::DataRequest) -> RequestRecord {
+        let details = r.details;
+        RequestRecord { details, ..RequestRecord::new(r.id, r.kind, r.status, (&r.received_on, &r.due_on), r.timeline) }
+    }
+}
+
+impl From<wire::VisitorStatus> for RequestRecord {
+    fn from(r: wire::VisitorStatus) -> RequestRecord {
+        let no_personal_data = r.no_personal_data;
+        RequestRecord { no_personal_data, ..RequestRecord::new(r.id, r.kind, r.status, (&r.received_on, &r.due_on), r.timeline) }
+    }
+}
+
+/// The backend's base URL and the site.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// The backend's base URL, e.g. `/api/v1`.
+    pub api: String,
+    /// The site.
+    pub site: String,
+}
+
+/// Reads an answer into its wire type: parsed once into a `serde_json::Value`, then read from
+/// it. (Reading each type straight from the text puts a copy of the JSON parser into every
+/// type's decoder; from the parsed value the module is smaller.)
+pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str::<Value>(body).and_then(serde_json::from_value).map_err(|_| ApiError::Malformed)
+}
+
+/// Writes a body from its wire type.
+pub fn encode<T: Serialize>(body: &T) -> String {
+    serde_json::to_string(body).unwrap_or_else(|_| String::from("{}"))
+}
+
+fn events(map: &BTreeMap<String, String>) -> Vec<(RetentionEvent, Date)> {
     map.iter()
         .filter_map(|(k, d)| {
             let event = RETENTION_EVENTS.iter().find(|(n, _)| n == k).map(|(_, e)| *e)?;
-            Some((event, Date::parse(d.as_str()?)?))
+            Some((event, Date::parse(d)?))
         })
         .collect()
-}
-
-fn parse(body: &str) -> Result<Value, ApiError> {
-    serde_json::from_str(body).map_err(|_| ApiError::Malformed)
 }
 
 impl Client {
@@ -118,25 +109,22 @@ impl Client {
         u
     }
 
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        decode(&api::get_text(&self.url(path)).await?)
+    }
+
     /// The signed-in customer; `Ok(None)` when nobody is signed in (`signed_in: false`, or a
     /// 401 from a backend without `/session`).
     pub async fn me(&self) -> Result<Option<Me>, ApiError> {
-        match api::get_text(&self.url("/session")).await {
-            Ok(body) => {
-                let v = parse(&body)?;
-                // A server may answer 200 `{"signed_in": false}` instead of 401.
-                if v.get("signed_in").and_then(Value::as_bool) == Some(false) {
-                    return Ok(None);
-                }
-                let c = v.get("customer").filter(|c| c.is_object()).unwrap_or(&v);
-                Ok(Some(Me {
-                    name: first(c, &["name", "display_name"]).unwrap_or_default(),
-                    email: s(c, "email").unwrap_or_default(),
-                    plan: s(c, "plan"),
-                }))
-            }
-            Err(ApiError::Rejected(401, _)) => Ok(None),
-            Err(e) => Err(e),
+        // A session answer is `signed_in` and, when true, the members of `Me`.
+        let body = match api::get_text(&self.url("/session")).await {
+            Ok(body) => body,
+            Err(ApiError::Rejected(401, _)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        match decode::<wire::SignedIn>(&body)? {
+            wire::SignedIn { signed_in: false } => Ok(None),
+            wire::SignedIn { signed_in: true } => decode::<Me>(&body).map(Some),
         }
     }
 
@@ -144,57 +132,41 @@ impl Client {
     pub async fn demo_customers(&self) -> Result<Vec<DemoCustomer>, ApiError> {
         let mut path = String::from("/demo/customers?site=");
         path.push_str(&String::from(js_sys::encode_uri_component(&self.site)));
-        let v = parse(&api::get_text(&self.url(&path)).await?)?;
-        Ok(list(&v, "customers")
-            .iter()
-            .filter_map(|c| {
-                Some(DemoCustomer {
-                    id: first(c, &["id", "handle"])?,
-                    name: first(c, &["name", "display_name"]).unwrap_or_default(),
-                    plan: s(c, "plan"),
-                })
-            })
-            .collect())
+        Ok(self.get::<wire::DemoCustomers>(&path).await?.customers)
     }
 
     /// Signs in as a demo customer (the server sets the session cookie).
     pub async fn demo_login(&self, customer: &str) -> Result<(), ApiError> {
-        let body = serde_json::json!({ "site": self.site, "customer": customer }).to_string();
+        let body = encode(&wire::DemoLogin { site: self.site.clone(), customer: customer.to_owned() });
         api::send_json("POST", &self.url("/demo/login"), &body, None).await.map(|_| ())
     }
 
     /// Signs out.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        api::send_json("POST", &self.url("/logout"), "{}", None).await.map(|_| ())
+        api::send_json("POST", &self.url("/logout"), &encode(&wire::Empty {}), None).await.map(|_| ())
     }
 
-    /// The stored values (the data package of kind `data`, or a flat `values` list).
+    /// The stored values (the live view's data package).
     pub async fn data(&self) -> Result<Data, ApiError> {
-        let v = parse(&api::get_text(&self.url("/me/data")).await?)?;
-        Ok(read_data(&v))
+        Ok(data_of(self.get::<wire::Package>("/me/data").await?))
     }
 
     /// The account opt-ins.
     pub async fn preferences(&self) -> Result<Vec<Preference>, ApiError> {
-        let v = parse(&api::get_text(&self.url("/me/preferences")).await?)?;
-        Ok(read_preferences(&v))
+        Ok(self.get::<wire::Preferences>("/me/preferences").await?.preferences)
     }
 
     /// Stores opt-in changes (`purpose → granted`) shown under `policy_version`, or an objection
     /// to all direct marketing (C-A11); returns the preferences afterwards.
     pub async fn put_preferences(&self, changes: &[(String, bool)], object: bool, policy_version: &str) -> Result<Vec<Preference>, ApiError> {
-        let mut prefs = Map::new();
-        for (p, g) in changes {
-            prefs.insert(p.clone(), Value::Bool(*g));
-        }
-        let mut body = serde_json::json!({ "policy_version": policy_version, "preferences": prefs });
-        if object {
-            body["object_to_direct_marketing"] = Value::Bool(true);
-        }
-        let body = body.to_string();
-        let reply = api::send_json("PUT", &self.url("/me/preferences"), &body, None).await?;
-        match parse(&reply.body) {
-            Ok(v) => Ok(read_preferences(&v)),
+        let body = wire::PreferencesUpdate {
+            policy_version: policy_version.to_owned(),
+            preferences: changes.iter().cloned().collect(),
+            object_to_direct_marketing: object,
+        };
+        let reply = api::send_json("PUT", &self.url("/me/preferences"), &encode(&body), None).await?;
+        match decode::<wire::Preferences>(&reply.body) {
+            Ok(p) => Ok(p.preferences),
             // Stored, but the answer is unreadable: ask what the server holds now.
             Err(_) => self.preferences().await,
         }
@@ -202,15 +174,14 @@ impl Client {
 
     /// The customer's requests, newest first as the server gives them.
     pub async fn requests(&self) -> Result<Vec<RequestRecord>, ApiError> {
-        let v = parse(&api::get_text(&self.url("/requests")).await?)?;
-        Ok(list(&v, "requests").iter().filter_map(read_request).collect())
+        Ok(self.get::<wire::RequestList>("/requests").await?.requests.into_iter().map(RequestRecord::from).collect())
     }
 
-    /// Files a request (`details` is the canonical JSON of [`crate::requests::RequestDetails`]).
-    pub async fn file_request(&self, kind: &str, details: Value, key: &str) -> Result<Option<RequestRecord>, ApiError> {
+    /// Files a request (`details` is the JSON of [`crate::requests::RequestDetails`]).
+    pub async fn file_request(&self, kind: RequestKind, details: Value, key: &str) -> Result<Option<RequestRecord>, ApiError> {
         let body = request_body(kind, details);
         let reply = api::send_json("POST", &self.url("/requests"), &body, Some(key)).await?;
-        Ok(parse(&reply.body).ok().as_ref().and_then(read_request))
+        Ok(decode::<wire::DataRequest>(&reply.body).ok().map(RequestRecord::from))
     }
 
     /// Cancels a pending request.
@@ -218,10 +189,11 @@ impl Client {
         let mut path = String::from("/requests/");
         path.push_str(id);
         path.push_str("/cancel");
-        api::send_json("POST", &self.url(&path), "{}", None).await.map(|_| ())
+        api::send_json("POST", &self.url(&path), &encode(&wire::Empty {}), None).await.map(|_| ())
     }
 
-    /// The data package of a completed access or export request (JSON text).
+    /// The data package of a completed access or export request, as the server sent it (the
+    /// download keeps its bytes; [`decode`] it as a [`wire::Package`] to show it).
     pub async fn package(&self, id: &str) -> Result<String, ApiError> {
         let mut path = String::from("/requests/");
         path.push_str(id);
@@ -235,91 +207,20 @@ impl Client {
     }
 }
 
-/// The JSON body of a new request.
-pub fn request_body(kind: &str, details: Value) -> String {
-    serde_json::json!({ "kind": kind, "details": details }).to_string()
+/// The JSON body of a signed-in customer's new request.
+pub fn request_body(kind: RequestKind, details: Value) -> String {
+    encode(&wire::NewRequest { site: None, email: None, kind, details })
 }
 
-fn read_data(v: &Value) -> Data {
-    let mut data = Data {
-        subject: Subject { plan: s(v, "plan"), events: events(v.get("account_events").or_else(|| v.get("events"))) },
-        ..Data::default()
-    };
-    let mut push = |category: String, item: &Value| {
-        let Some(field) = s(item, "field") else { return };
-        let value = match item.get("value") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        };
-        data.values.push(StoredValue { category, field, value, events: events(item.get("events")) });
-        let restricted = item.get("restricted").and_then(Value::as_bool).unwrap_or(false).then(|| {
-            match item.get("restricted_reason").and_then(Value::as_str) {
-                Some("restriction_request") => Restricted::Requested,
-                Some("legal_hold") => Restricted::LegalHold,
-                Some("not_erasable") => Restricted::NotErasable,
-                _ => Restricted::Unspecified,
-            }
-        });
-        data.restricted.push(restricted);
-    };
-    for c in list(v, "categories") {
-        let Some(id) = s(c, "id") else { continue };
-        for item in list(c, "values") {
-            push(id.clone(), item);
-        }
-    }
-    for item in v.get("values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice) {
-        if let Some(category) = s(item, "category") {
-            push(category, item);
+/// The panel's view of the live data package: every value under its category, with its
+/// restriction.
+fn data_of(package: wire::Package) -> Data {
+    let mut data = Data { subject: Subject { plan: package.plan, events: events(&package.account_events) }, ..Data::default() };
+    for category in package.categories {
+        for v in category.values {
+            data.restricted.push(v.restriction());
+            data.values.push(StoredValue { category: category.id.clone(), field: v.field, value: v.value, events: events(&v.events) });
         }
     }
     data
-}
-
-fn read_preferences(v: &Value) -> Vec<Preference> {
-    let v = v.get("preferences").unwrap_or(v);
-    match v {
-        Value::Object(map) => map
-            .iter()
-            .filter_map(|(k, g)| {
-                let granted = g.as_bool().or_else(|| g.get("granted").and_then(Value::as_bool))?;
-                Some(Preference { purpose: k.clone(), granted })
-            })
-            .collect(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|p| Some(Preference { purpose: s(p, "purpose")?, granted: p.get("granted")?.as_bool()? }))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Reads one request (or `{request: …}`) of the API into a [`RequestRecord`].
-pub fn read_request(v: &Value) -> Option<RequestRecord> {
-    let v = v.get("request").unwrap_or(v);
-    let timeline = ["timeline", "events"]
-        .iter()
-        .find_map(|k| v.get(*k).and_then(Value::as_array))
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .filter_map(|e| {
-            Some(Step {
-                status: s(e, "status")?,
-                at: first(e, &["at", "date", "on"]).unwrap_or_default(),
-                reason: s(e, "reason"),
-            })
-        })
-        .collect();
-    let date = |keys: &[&str]| first(v, keys).as_deref().and_then(|d| Date::parse(d.get(..10).unwrap_or(d)));
-    Some(RequestRecord {
-        id: s(v, "id")?,
-        kind: s(v, "kind")?,
-        status: s(v, "status").unwrap_or_default(),
-        received_on: date(&["received_on", "received"]),
-        due_on: date(&["due_on", "due"]),
-        timeline,
-        details: v.get("details").filter(|d| d.is_object()).cloned().unwrap_or(Value::Null),
-        no_personal_data: v.get("no_personal_data").and_then(Value::as_bool).unwrap_or(false),
-    })
 }

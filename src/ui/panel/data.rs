@@ -2,7 +2,6 @@
 //! policy: purposes with legal basis, until when each value is kept (a concrete date where the
 //! event date is known), recipients (outside-EU marked), and whether it can be erased (C-C4).
 
-use super::client::Restricted;
 use super::{State, Tab};
 use crate::i18n::{fill, t};
 use crate::policy::RetentionEnd;
@@ -10,6 +9,7 @@ use crate::requests::{latest_date, purposes_using, recipients_of, retention_of};
 use crate::ui::dom::El;
 use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
+use crate::wire::RestrictedReason;
 use alloc::rc::Rc;
 
 /// Renders the tab from the loaded data.
@@ -33,13 +33,14 @@ pub fn end_text(ctx: &Ctx, end: &RetentionEnd) -> String {
     }
 }
 
-/// Why a value is restricted, in words: the customer's restriction request is not a legal hold.
-fn restricted_text(lang: crate::i18n::Lang, why: Restricted) -> &'static str {
+/// Why a value is restricted, in words: the customer's restriction request is not a legal hold
+/// (`None`: the server did not say why).
+fn restricted_text(lang: crate::i18n::Lang, why: Option<RestrictedReason>) -> &'static str {
     match why {
-        Restricted::Requested => t(lang, "panel.data.restricted_request"),
-        Restricted::LegalHold => t(lang, "panel.data.restricted_legal_hold"),
-        Restricted::NotErasable => t(lang, "panel.data.restricted_not_erasable"),
-        Restricted::Unspecified => t(lang, "panel.data.restricted"),
+        Some(RestrictedReason::RestrictionRequest) => t(lang, "panel.data.restricted_request"),
+        Some(RestrictedReason::LegalHold) => t(lang, "panel.data.restricted_legal_hold"),
+        Some(RestrictedReason::NotErasable) => t(lang, "panel.data.restricted_not_erasable"),
+        None => t(lang, "panel.data.restricted"),
     }
 }
 

@@ -4,10 +4,10 @@
 //! marketing). Errors are identified and labelled; submissions are idempotent and fall back to
 //! the outbox when the backend cannot be reached.
 
-use super::{requests, util, State, Tab};
+use super::{util, State, Tab};
 use crate::api::outbox;
 use crate::i18n::{fill, t, Lang};
-use crate::policy::{LegalBasis, RequestKind, RequestOffer, REQUEST_KINDS};
+use crate::policy::{LegalBasis, RequestKind, RequestOffer};
 use crate::requests::{plan_erasure, Kept, ObjectionTarget, RequestDetails};
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::store::text::{self as st, Ctx};
@@ -15,11 +15,16 @@ use crate::ui::UiError;
 use alloc::rc::Rc;
 use web_sys::Element;
 
-/// Opens the form for `kind` in the requests tab, replacing any open form.
-pub fn open(state: &Rc<State>, kind: &'static str) {
+/// What the requests tab does once a request is filed: shows the list again with the new
+/// request (its id, when the server's answer said it).
+pub type Filed = fn(Rc<State>, RequestKind, Option<String>);
+
+/// Opens the form for `kind` in the requests tab, replacing any open form; `filed` runs once the
+/// server has the request.
+pub fn open(state: &Rc<State>, kind: RequestKind, filed: Filed) {
     let Ok(Some(slot)) = state.body.query_selector(".pw-request-form") else { return };
     dom::clear(&slot);
-    if let Ok(form) = build(state, kind) {
+    if let Ok(form) = build(state, kind, filed) {
         let _ = slot.append_child(&form);
         if let Ok(Some(h)) = form.query_selector("h4") {
             dom::focus(&h);
@@ -61,14 +66,13 @@ pub enum Check {
     AnyChecked(Vec<Element>),
 }
 
-fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
+fn build(state: &Rc<State>, kind: RequestKind, filed: Filed) -> Result<Element, UiError> {
     let lang = state.lang;
     let policy = state.policy.clone();
     let ctx = Ctx::new(&policy, lang);
-    let kind_enum = REQUEST_KINDS.iter().find(|(n, _)| *n == kind).map(|(_, k)| *k).ok_or(UiError::Dom)?;
-    let offer = policy.request_offer(kind_enum);
-    let heading = El::new("h4")?.attr("tabindex", "-1").text(&fill(t(lang, "panel.form.title"), &[("kind", requests::kind_label(lang, kind))]));
-    let form = El::new("form")?.class("pw-form").attr("novalidate", "").attr("data-kind", kind).child(heading);
+    let offer = policy.request_offer(kind);
+    let heading = El::new("h4")?.attr("tabindex", "-1").text(&fill(t(lang, "panel.form.title"), &[("kind", st::request_kind(lang, kind))]));
+    let form = El::new("form")?.class("pw-form").attr("novalidate", "").attr("data-kind", kind.name()).child(heading);
     let form = form.build();
     let add = |el: El| {
         let _ = form.append_child(&el.build());
@@ -79,7 +83,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
 
     let mut checks: Vec<(Element, Element, Check, &'static str)> = Vec::new();
     let data = state.data.borrow();
-    match kind_enum {
+    match kind {
         RequestKind::Access => add(El::new("p")?.text(t(lang, "panel.form.access"))),
         RequestKind::Export => add(El::new("p")?.text(t(lang, "panel.form.export"))),
         RequestKind::Rectification => {
@@ -157,7 +161,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             checks.push((input, error, Check::Confirmed, "confirm"));
         }
         RequestKind::Restriction | RequestKind::Objection => {
-            let (fieldset, boxes, error) = choices(&ctx, &policy, kind_enum)?;
+            let (fieldset, boxes, error) = choices(&ctx, &policy, kind)?;
             let _ = form.append_child(&fieldset);
             if let Some(first) = boxes.first().cloned() {
                 checks.push((first, error, Check::AnyChecked(boxes), "choices"));
@@ -186,7 +190,7 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
             dom::clear(&slot);
         }
         let mut sel = String::from("button[data-kind=\"");
-        sel.push_str(kind);
+        sel.push_str(kind.name());
         sel.push_str("\"]");
         if let Ok(Some(b)) = s.body.query_selector(&sel) {
             dom::focus(&b);
@@ -194,10 +198,10 @@ fn build(state: &Rc<State>, kind: &'static str) -> Result<Element, UiError> {
     }));
     state.keep(Tab::Requests, util::on(&form, "submit", state, move |s, e| {
         e.prevent_default();
-        let Some(details) = validate(&s, kind_enum, &controls) else { return };
+        let Some(details) = validate(&s, kind, &controls) else { return };
         let key = key.clone();
         let controls = controls.clone();
-        util::spawn(&s, |s| async move { submit(&s, kind, details, &key, &controls).await });
+        util::spawn(&s, move |s| async move { submit(&s, kind, details, &key, &controls, filed).await });
     }));
     Ok(form)
 }
@@ -351,19 +355,13 @@ pub fn details(
     })
 }
 
-async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Value, key: &str, controls: &Controls) {
+async fn submit(state: &Rc<State>, kind: RequestKind, details: serde_json::Value, key: &str, controls: &Controls, filed: Filed) {
     let lang = state.lang;
     let summary = &controls.summary;
     match state.client.file_request(kind, details.clone(), key).await {
         Ok(record) => {
             state.mount.announce(t(lang, "panel.requests.received_ok"));
-            requests::load(state).await;
-            if let Some(r) = record {
-                requests::focus_request(state, &r.id);
-            }
-            if kind == "objection" || kind == "erasure" {
-                super::optins::load(state).await;
-            }
+            filed(state.clone(), kind, record.map(|r| r.id));
         }
         Err(e) if e.is_transient() => {
             let body = super::client::request_body(kind, details);
@@ -376,31 +374,4 @@ async fn submit(state: &Rc<State>, kind: &'static str, details: serde_json::Valu
         // server does not offer is said in plain words.
         Err(e) => super::problems::show_refusal(lang, &e, summary, t(lang, "panel.form.fix"), |name| controls.target(name)),
     }
-}
-
-/// An access answer on screen: every category with its values, from the data package.
-pub fn package_view(state: &State, text: &str) -> Result<Element, UiError> {
-    package_answer(state.lang, text)
-}
-
-/// [`package_view`] in `lang` (the visitor's view shows the same answer).
-pub fn package_answer(lang: Lang, text: &str) -> Result<Element, UiError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|_| UiError::Dom)?;
-    let view = El::new("section")?.class("pw-stack pw-package").attr("tabindex", "-1").attr("aria-label", t(lang, "panel.requests.answer"));
-    let mut view = view.child(El::new("h5")?.text(t(lang, "panel.requests.answer")));
-    if v.get("no_personal_data").and_then(|n| n.as_bool()) == Some(true) {
-        view = view.child(El::new("p")?.class("pw-no-data").text(t(lang, "visitor.no_data")));
-    }
-    let empty = Vec::new();
-    for c in v.get("categories").and_then(|c| c.as_array()).unwrap_or(&empty) {
-        let label = c.get("label").and_then(|l| l.as_str()).unwrap_or("");
-        let mut dl = El::new("dl")?.class("pw-dl");
-        for item in c.get("values").and_then(|c| c.as_array()).unwrap_or(&empty) {
-            let field = item.get("label").and_then(|l| l.as_str()).unwrap_or("");
-            let value = item.get("value").and_then(|l| l.as_str()).unwrap_or("");
-            dl = st::row(dl, field, El::new("span")?.text(value))?;
-        }
-        view = view.child(El::new("h6")?.text(label)).child(dl);
-    }
-    Ok(view.build())
 }

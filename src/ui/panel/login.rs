@@ -64,14 +64,8 @@ pub fn show(state: &Rc<State>) {
         match s.client.demo_customers().await {
             Ok(customers) if !customers.is_empty() => {
                 for c in customers {
-                    let mut label = c.name.clone();
-                    if let Some(plan) = c.plan.as_deref().and_then(|p| s.policy.plan(p)) {
-                        label.push_str(" (");
-                        label.push_str(s.policy.text(&plan.label, s.lang.tag()));
-                        label.push(')');
-                    }
                     if let Ok(o) = El::new("option") {
-                        let _ = select.append_child(&o.attr("value", &c.id).text(&label).build());
+                        let _ = select.append_child(&o.attr("value", &c.id).text(&c.name).build());
                     }
                 }
             }

@@ -4,7 +4,7 @@
 //! stored on the server and announced; an objection to direct marketing switches every marketing
 //! opt-in and opt-out purpose off at once (C-A11).
 
-use super::client::Preference;
+use crate::wire::Preference;
 use super::{problems, util, State, Tab};
 use crate::i18n::{fill, t};
 use crate::policy::{ConsentScope, Purpose};

@@ -3,50 +3,45 @@
 //! (409 stale policy version); the server's English `detail` goes to the console, and into the
 //! page only as a last resort when nothing better is known.
 
+use super::util;
 use crate::api::ApiError;
 use crate::i18n::{t, Lang};
-use serde_json::Value;
+use crate::wire::{FieldError, Problem};
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 
-/// One entry of a problem's `errors` list: the field at fault (`details.value`, `email`, …)
-/// and the server's reason (English, for matching only).
-#[derive(Debug, Clone)]
-pub struct FieldProblem {
-    pub field: String,
-    pub reason: String,
-}
-
-fn body(e: &ApiError) -> Option<Value> {
+/// The problem document of a refusal (none for other errors, or an unreadable body).
+pub fn problem(e: &ApiError) -> Option<Problem> {
     let ApiError::Rejected(_, body) = e else { return None };
-    serde_json::from_str(body).ok()
+    super::client::decode(body).ok()
 }
 
-/// The fields a refusal names (none for other errors).
-pub fn field_problems(e: &ApiError) -> Vec<FieldProblem> {
-    let Some(v) = body(e) else { return Vec::new() };
-    let Some(list) = v.get("errors").and_then(Value::as_array) else { return Vec::new() };
-    list.iter()
-        .filter_map(|x| {
-            Some(FieldProblem {
-                field: x.get("field")?.as_str()?.to_owned(),
-                reason: x.get("reason").and_then(Value::as_str).unwrap_or("").to_owned(),
-            })
-        })
-        .collect()
+/// The fields a refusal names, each with the server's reason (English, for matching only).
+pub fn field_problems(e: &ApiError) -> Vec<FieldError> {
+    problem(e).map(|p| p.errors).unwrap_or_default()
 }
 
 /// Whether the server refused because the policy version shown is no longer the current one.
 pub fn is_stale_policy(e: &ApiError) -> bool {
-    let ApiError::Rejected(409, _) = e else { return false };
-    body(e)
-        .and_then(|v| v.get("type").and_then(Value::as_str).map(|t| t.ends_with("/stale-policy-version")))
-        .unwrap_or(false)
+    matches!(e, ApiError::Rejected(409, _)) && problem(e).is_some_and(|p| p.is("stale-policy-version"))
 }
 
 /// The server's `detail`, if it gave one.
 pub fn detail(e: &ApiError) -> Option<String> {
-    body(e)?.get("detail").and_then(Value::as_str).map(str::to_owned)
+    problem(e)?.detail
+}
+
+/// [`util::api_error`], and the server's English `detail` (also logged to the console) only as a
+/// last resort: after the general "could not be processed", when nothing better is known.
+pub fn api_error_text(lang: Lang, e: &ApiError) -> String {
+    log(e);
+    let mut text = String::from(util::api_error(lang, e));
+    let general = matches!(e, ApiError::Rejected(s, _) if !matches!(s, 401 | 403 | 429));
+    if let Some(d) = detail(e).filter(|_| general) {
+        text.push(' ');
+        text.push_str(&d);
+    }
+    text
 }
 
 /// Writes the server's `detail` to the console as a warning (for the site's developers).
@@ -76,7 +71,7 @@ pub fn control_name(field: &str) -> &'static str {
 }
 
 /// The customer's words for one field problem.
-pub fn field_message(lang: Lang, p: &FieldProblem) -> &'static str {
+pub fn field_message(lang: Lang, p: &FieldError) -> &'static str {
     let r = p.reason.as_str();
     if p.field == "email" {
         t(lang, "visitor.email_invalid")
@@ -117,7 +112,7 @@ pub fn show_refusal(lang: Lang, e: &ApiError, summary: &Element, fix: &str, targ
     for f in &fields {
         let Some(tg) = target(control_name(&f.field)) else { continue };
         let message = field_message(lang, f);
-        super::util::set_error(&tg.control, &tg.error, Some(message));
+        util::set_error(&tg.control, &tg.error, Some(message));
         for b in &tg.boxes {
             let _ = b.set_attribute("aria-invalid", "true");
         }
@@ -128,6 +123,6 @@ pub fn show_refusal(lang: Lang, e: &ApiError, summary: &Element, fix: &str, targ
             summary.set_text_content(Some(fix));
             crate::ui::dom::focus(&el);
         }
-        None => summary.set_text_content(Some(&super::util::api_error_text(lang, e))),
+        None => summary.set_text_content(Some(&api_error_text(lang, e))),
     }
 }

@@ -5,8 +5,8 @@
 use super::client::RequestRecord;
 use super::{forms, util, State, Tab};
 use crate::i18n::{fill, t, Lang};
-use crate::policy::{Date, REQUEST_KINDS};
-use crate::requests::{offered_kinds, RequestStatus};
+use crate::policy::Date;
+use crate::requests::{offered_kinds, RequestKind, RequestStatus};
 use crate::ui::dom::{self, El};
 use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
@@ -22,22 +22,30 @@ pub async fn load(state: &Rc<State>) {
     }
 }
 
-/// The label of a request kind by its wire name.
-pub fn kind_label(lang: Lang, kind: &str) -> &'static str {
-    REQUEST_KINDS.iter().find(|(n, _)| *n == kind).map_or("", |(_, k)| st::request_kind(lang, *k))
+/// After a request is filed: the list again, focus on the new request, and the opt-ins again
+/// after an objection or erasure (they may have switched marketing off).
+fn filed(state: Rc<State>, kind: RequestKind, id: Option<String>) {
+    util::spawn(&state, move |s| async move {
+        load(&s).await;
+        if let Some(id) = id {
+            focus_request(&s, &id);
+        }
+        if matches!(kind, RequestKind::Objection | RequestKind::Erasure) {
+            super::optins::load(&s).await;
+        }
+    });
 }
 
-/// The label of a request status by its wire name.
-pub fn status_label(lang: Lang, status: &str) -> &'static str {
-    match RequestStatus::from_name(status) {
-        Some(RequestStatus::Received) => t(lang, "panel.status.received"),
-        Some(RequestStatus::Verified) => t(lang, "panel.status.verified"),
-        Some(RequestStatus::InProgress) => t(lang, "panel.status.in_progress"),
-        Some(RequestStatus::Extended) => t(lang, "panel.status.extended"),
-        Some(RequestStatus::Completed) => t(lang, "panel.status.completed"),
-        Some(RequestStatus::Refused) => t(lang, "panel.status.refused"),
-        Some(RequestStatus::Cancelled) => t(lang, "panel.status.cancelled"),
-        None => t(lang, "panel.status.unknown"),
+/// The label of a request status.
+pub fn status_label(lang: Lang, status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::Received => t(lang, "panel.status.received"),
+        RequestStatus::Verified => t(lang, "panel.status.verified"),
+        RequestStatus::InProgress => t(lang, "panel.status.in_progress"),
+        RequestStatus::Extended => t(lang, "panel.status.extended"),
+        RequestStatus::Completed => t(lang, "panel.status.completed"),
+        RequestStatus::Refused => t(lang, "panel.status.refused"),
+        RequestStatus::Cancelled => t(lang, "panel.status.cancelled"),
     }
 }
 
@@ -55,16 +63,15 @@ fn build(state: &Rc<State>, panel: &Element, list: Result<Vec<RequestRecord>, cr
         .build();
     let buttons = El::new("div")?.class("pw-row").build();
     let form_slot = El::new("div")?.class("pw-request-form").build();
-    for kind in &kinds {
-        let name = kind.name();
+    for &kind in &kinds {
         let b = El::new("button")?
             .class("pw-btn")
             .attr("type", "button")
-            .attr("data-kind", name)
-            .text(kind_label(lang, name))
+            .attr("data-kind", kind.name())
+            .text(st::request_kind(lang, kind))
             .build();
         let _ = buttons.append_child(&b);
-        state.keep(Tab::Requests, util::on(&b, "click", state, move |s, _| forms::open(&s, name)));
+        state.keep(Tab::Requests, util::on(&b, "click", state, move |s, _| forms::open(&s, kind, filed)));
     }
     if kinds.is_empty() {
         let _ = new.append_child(&El::new("p")?.text(t(lang, "store.rights.none")).build());
@@ -96,7 +103,7 @@ fn build(state: &Rc<State>, panel: &Element, list: Result<Vec<RequestRecord>, cr
 /// A request's status, received and due date (C-C2) as a definition list.
 pub fn facts(lang: Lang, r: &RequestRecord) -> Result<El, UiError> {
     let mut dl = El::new("dl")?.class("pw-dl");
-    dl = st::row(dl, t(lang, "panel.requests.status"), El::new("span")?.class("pw-status").text(status_label(lang, &r.status)))?;
+    dl = st::row(dl, t(lang, "panel.requests.status"), El::new("span")?.class("pw-status").text(status_label(lang, r.status)))?;
     dl = st::row(dl, t(lang, "panel.requests.received"), El::new("span")?.text(&date_text(lang, r.received_on)))?;
     st::row(dl, t(lang, "panel.requests.due"), El::new("span")?.class("pw-due").text(&date_text(lang, r.due_on)))
 }
@@ -105,7 +112,7 @@ pub fn facts(lang: Lang, r: &RequestRecord) -> Result<El, UiError> {
 pub fn timeline(lang: Lang, r: &RequestRecord) -> Result<El, UiError> {
     let mut timeline = El::new("ol")?.class("pw-timeline");
     for step in &r.timeline {
-        let mut text = String::from(status_label(lang, &step.status));
+        let mut text = String::from(status_label(lang, step.status));
         if !step.at.is_empty() {
             text.push_str(" — ");
             text.push_str(&Date::parse(step.at.get(..10).unwrap_or(&step.at)).map_or(step.at.clone(), |d| st::date(lang, d)));
@@ -129,8 +136,8 @@ pub fn asked(ctx: &Ctx, r: &RequestRecord) -> Result<Option<El>, UiError> {
     let ids = |key: &str| -> Vec<&str> { d.get(key).and_then(|v| v.as_array()).map_or(Vec::new(), |a| a.iter().filter_map(|v| v.as_str()).collect()) };
     let mut dl = El::new("dl")?.class("pw-dl pw-asked");
     let mut any = false;
-    match r.kind.as_str() {
-        "restriction" => {
+    match r.kind {
+        RequestKind::Restriction => {
             let chosen = ids("categories");
             let value = if chosen.is_empty() {
                 El::new("span")?.text(t(lang, "panel.requests.asked_all_categories"))
@@ -148,7 +155,7 @@ pub fn asked(ctx: &Ctx, r: &RequestRecord) -> Result<Option<El>, UiError> {
             dl = st::row(dl, t(lang, "panel.requests.asked_categories"), value)?;
             any = true;
         }
-        "objection" => {
+        RequestKind::Objection => {
             let mut ul = El::new("ul")?.class("pw-plain");
             for id in ids("purposes") {
                 let li = match policy.purpose(id) {
@@ -161,7 +168,7 @@ pub fn asked(ctx: &Ctx, r: &RequestRecord) -> Result<Option<El>, UiError> {
             dl = st::row(dl, t(lang, "panel.requests.asked_objection"), ul)?;
             any = true;
         }
-        "rectification" => {
+        RequestKind::Rectification => {
             if let Some(field) = text("field") {
                 let category = text("category").and_then(|c| policy.category(c));
                 let label = match category.and_then(|c| c.fields.iter().find(|f| f.id == field).map(|f| (c, f))) {
@@ -198,22 +205,21 @@ fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
     let mut card = El::new("li")?
         .class("pw-card pw-request")
         .attr("data-request", &r.id)
-        .attr("data-kind", &r.kind)
-        .attr("data-status", &r.status)
-        .child(El::new("h4")?.attr("tabindex", "-1").text(kind_label(lang, &r.kind)))
+        .attr("data-kind", r.kind.name())
+        .attr("data-status", r.status.name())
+        .child(El::new("h4")?.attr("tabindex", "-1").text(st::request_kind(lang, r.kind)))
         .child(dl);
     if let Some(asked) = asked(&ctx, r)? {
         card = card.child(asked);
     }
     card = card.child(El::new("h5")?.text(t(lang, "panel.requests.timeline"))).child(timeline);
-    if r.status == "refused" {
+    if r.status == RequestStatus::Refused {
         let authority = state.policy.text(&state.policy.controller.supervisory_authority.name, lang.tag());
         card = card.child(El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])));
     }
     let card = card.build();
     let actions = El::new("div")?.class("pw-row").build();
-    let status = RequestStatus::from_name(&r.status);
-    if status.is_some_and(RequestStatus::is_pending) {
+    if r.status.is_pending() {
         let b = El::new("button")?.class("pw-btn pw-btn-danger pw-cancel").attr("type", "button").text(t(lang, "panel.requests.cancel")).build();
         let _ = actions.append_child(&b);
         let id = r.id.clone();
@@ -231,9 +237,9 @@ fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
             });
         }));
     }
-    if status == Some(RequestStatus::Completed) && (r.kind == "access" || r.kind == "export") {
+    if r.status == RequestStatus::Completed && r.kind.yields_package() {
         let answer = El::new("div")?.class("pw-answer").build();
-        if r.kind == "access" {
+        if r.kind == RequestKind::Access {
             let show = El::new("button")?.class("pw-btn pw-show-answer").attr("type", "button").text(t(lang, "panel.requests.show_answer")).build();
             let _ = actions.append_child(&show);
             let (id, slot) = (r.id.clone(), answer.clone());
@@ -243,7 +249,7 @@ fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
                     match s.client.package(&id).await {
                         Ok(text) => {
                             dom::clear(&slot);
-                            if let Ok(view) = forms::package_view(&s, &text) {
+                            if let Ok(view) = super::package::view(s.lang, &text) {
                                 let _ = slot.append_child(&view);
                                 dom::focus(&view);
                             }
@@ -256,15 +262,15 @@ fn item(state: &Rc<State>, r: &RequestRecord) -> Result<Element, UiError> {
         let download = El::new("button")?.class("pw-btn pw-download").attr("type", "button").text(t(lang, "panel.requests.download")).build();
         let _ = actions.append_child(&download);
         let id = r.id.clone();
-        let kind = r.kind.clone();
+        let kind = r.kind;
         state.keep(Tab::Requests, util::on(&download, "click", state, move |s, _| {
-            let (id, kind) = (id.clone(), kind.clone());
+            let id = id.clone();
             util::spawn(&s, |s| async move {
                 match s.client.package(&id).await {
                     Ok(text) => {
                         let mut name = s.client.site.clone();
                         name.push('-');
-                        name.push_str(&kind);
+                        name.push_str(kind.name());
                         name.push_str(".json");
                         let _ = util::download(&name, &text, "application/json");
                     }

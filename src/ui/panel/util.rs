@@ -77,19 +77,6 @@ pub fn api_error(lang: Lang, e: &ApiError) -> &'static str {
     }
 }
 
-/// [`api_error`], and the server's English `detail` (also logged to the console) only as a last
-/// resort: after the general "could not be processed", when nothing better is known.
-pub fn api_error_text(lang: Lang, e: &ApiError) -> String {
-    super::problems::log(e);
-    let mut text = String::from(api_error(lang, e));
-    let general = matches!(e, ApiError::Rejected(s, _) if !matches!(s, 401 | 403 | 429));
-    if let Some(d) = super::problems::detail(e).filter(|_| general) {
-        text.push(' ');
-        text.push_str(&d);
-    }
-    text
-}
-
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), UiError> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

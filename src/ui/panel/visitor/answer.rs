@@ -5,10 +5,11 @@
 use super::{status, util, Saved, Visitor};
 use crate::api::{self, ApiError};
 use crate::i18n::t;
-use crate::requests::RequestStatus;
+use crate::requests::{RequestKind, RequestStatus};
 use crate::ui::dom::{self, next_id, El};
-use crate::ui::panel::client::{read_request, RequestRecord};
-use crate::ui::panel::forms;
+use crate::ui::panel::client::{decode, encode, RequestRecord};
+use crate::ui::panel::package;
+use crate::wire;
 use crate::ui::UiError;
 use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -34,8 +35,7 @@ fn path(token: &str, tail: &str) -> String {
 /// or export request is completed.
 pub fn add(state: &Rc<Visitor>, card: &Element, r: &RequestRecord) -> Result<(), UiError> {
     let lang = state.lang;
-    let status = RequestStatus::from_name(&r.status);
-    if status.is_some_and(RequestStatus::is_pending) {
+    if r.status.is_pending() {
         let slot_id = next_id("pw-vcancel");
         let cancel = El::new("button")?
             .class("pw-btn pw-btn-danger pw-cancel")
@@ -57,16 +57,16 @@ pub fn add(state: &Rc<Visitor>, card: &Element, r: &RequestRecord) -> Result<(),
             }
         }));
     }
-    let has_answer = status == Some(RequestStatus::Completed) && (r.kind == "access" || r.kind == "export");
+    let has_answer = r.status == RequestStatus::Completed && r.kind.yields_package();
     if !has_answer {
         return Ok(());
     }
-    let ready = if r.kind == "access" { "visitor.answer_access" } else { "visitor.answer_export" };
+    let ready = if r.kind == RequestKind::Access { "visitor.answer_access" } else { "visitor.answer_export" };
     let _ = card.append_child(&El::new("h4")?.text(t(lang, "visitor.answer")).build());
     let _ = card.append_child(&El::new("p")?.text(t(lang, ready)).build());
     let row = El::new("div")?.class("pw-row").build();
     let answer = El::new("div")?.class("pw-answer").build();
-    if r.kind == "access" {
+    if r.kind == RequestKind::Access {
         let show = El::new("button")?.class("pw-btn pw-show-answer").attr("type", "button").text(t(lang, "visitor.show_answer")).build();
         let _ = row.append_child(&show);
         let slot = answer.clone();
@@ -78,7 +78,7 @@ pub fn add(state: &Rc<Visitor>, card: &Element, r: &RequestRecord) -> Result<(),
     let download = El::new("button")?.class("pw-btn pw-btn-primary pw-download").attr("type", "button").text(t(lang, "visitor.download")).build();
     let _ = row.append_child(&download);
     let mut name = state.site.clone();
-    for part in ["-", r.kind.as_str(), "-", r.id.as_str(), ".json"] {
+    for part in ["-", r.kind.name(), "-", r.id.as_str(), ".json"] {
         name.push_str(part);
     }
     state.keep(util::on(&download, "click", state, move |s, _| {
@@ -100,7 +100,7 @@ async fn show_answer(state: &Rc<Visitor>, slot: &Element) {
     match package(state).await {
         Ok(text) => {
             dom::clear(slot);
-            match forms::package_answer(state.lang, &text) {
+            match package::view(state.lang, &text) {
                 Ok(view) => {
                     let _ = slot.append_child(&view);
                     state.mount.announce(t(state.lang, "visitor.answer_shown"));
@@ -167,16 +167,16 @@ fn ask(state: &Rc<Visitor>, slot: &Element, cancel: &Element) -> Result<(), UiEr
 async fn withdraw(state: &Rc<Visitor>) {
     let lang = state.lang;
     let Some(token) = token(state) else { return };
-    match api::send_json("POST", &state.url(&path(&token, "/cancel")), "{}", None).await {
-        Ok(reply) => match serde_json::from_str(&reply.body).ok().as_ref().and_then(read_request) {
-            Some(record) => {
+    match api::send_json("POST", &state.url(&path(&token, "/cancel")), &encode(&wire::Empty {}), None).await {
+        Ok(reply) => match decode::<wire::VisitorStatus>(&reply.body).map(RequestRecord::from) {
+            Ok(record) => {
                 status::show(state, &record, false);
                 state.mount.announce(t(lang, "visitor.cancelled"));
                 if let Ok(Some(h)) = state.body.query_selector("h3") {
                     dom::focus(&h);
                 }
             }
-            None => state.mount.announce(t(lang, "panel.error.server")),
+            Err(_) => state.mount.announce(t(lang, "panel.error.server")),
         },
         Err(ApiError::Rejected(409, _)) => {
             status::load(state, &token, false).await;

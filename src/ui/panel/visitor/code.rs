@@ -7,7 +7,8 @@ use crate::api::{self, ApiError};
 use crate::i18n::{fill, t};
 use crate::ui::dom::{self, next_id, El};
 use crate::ui::UiError;
-use serde_json::{json, Value};
+use crate::ui::panel::client::{decode, encode, RequestRecord};
+use crate::wire::{self, CodeState};
 use alloc::rc::Rc;
 use web_sys::Element;
 
@@ -92,33 +93,31 @@ async fn verify(state: &Rc<Visitor>, id: &str, code: &str, control: &Element, er
     path.push_str("/verify");
     // The page the answer mail will link to (the server keeps it only if the site allows it).
     let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    let body = json!({ "code": code, "page": page }).to_string();
+    let body = encode(&wire::Verify { code: code.to_owned(), page: Some(page) });
     let message: String = match api::send_json("POST", &state.url(&path), &body, None).await {
-        Ok(reply) => {
-            let v: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-            let token = v.get("status_token").and_then(Value::as_str).map(str::to_owned);
-            match (token, crate::ui::panel::client::read_request(&v)) {
-                (Some(token), Some(record)) => {
-                    state.save(&Saved::Status { id: record.id.clone(), token });
-                    status::show(state, &record, true);
-                    return;
-                }
-                _ => t(lang, "panel.error.server").to_string(),
+        // The verified request, and the members the answer adds to it.
+        Ok(reply) => match (decode::<wire::DataRequest>(&reply.body), decode::<wire::StatusToken>(&reply.body)) {
+            (Ok(request), Ok(token)) => {
+                let record = RequestRecord { no_personal_data: token.no_personal_data, ..RequestRecord::from(request) };
+                state.save(&Saved::Status { id: record.id.clone(), token: token.status_token });
+                status::show(state, &record, true);
+                return;
             }
-        }
+            _ => t(lang, "panel.error.server").to_string(),
+        },
         Err(ApiError::Rejected(422, body)) => {
-            let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-            let left = v.get("attempts_left").and_then(Value::as_i64).unwrap_or(0);
-            match v.get("code_state").and_then(Value::as_str) {
-                Some("wrong") if left == 1 => t(lang, "visitor.code_wrong_last").to_string(),
-                Some("wrong") => {
+            let problem = decode::<wire::Problem>(&body).ok();
+            let left = problem.as_ref().and_then(|p| p.attempts_left).unwrap_or(0);
+            match problem.and_then(|p| p.code_state) {
+                Some(CodeState::Wrong) if left == 1 => t(lang, "visitor.code_wrong_last").to_string(),
+                Some(CodeState::Wrong) => {
                     let mut n = String::new();
-                    dom::push_u32(&mut n, u32::try_from(left).unwrap_or(0));
+                    dom::push_u32(&mut n, left);
                     fill(t(lang, "visitor.code_wrong"), &[("n", &n)])
                 }
-                Some("expired") => t(lang, "visitor.code_expired").to_string(),
-                Some("exhausted") => t(lang, "visitor.code_exhausted").to_string(),
-                _ => t(lang, "visitor.code_format").to_string(),
+                Some(CodeState::Expired) => t(lang, "visitor.code_expired").to_string(),
+                Some(CodeState::Exhausted) => t(lang, "visitor.code_exhausted").to_string(),
+                None => t(lang, "visitor.code_format").to_string(),
             }
         }
         Err(ApiError::Rejected(404, _)) => t(lang, "visitor.code_gone").to_string(),
@@ -138,8 +137,7 @@ async fn new_code(state: &Rc<Visitor>, control: &Element, error: &Element) {
     let key = crate::browser::env::random_id();
     match api::send_json("POST", &state.url("/requests"), &body, Some(&key)).await {
         Ok(reply) => {
-            let id = serde_json::from_str::<Value>(&reply.body).ok().and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned));
-            let Some(id) = id else {
+            let Ok(wire::Unverified { id, .. }) = decode(&reply.body) else {
                 util::set_error(control, error, Some(t(state.lang, "panel.error.server")));
                 return;
             };

@@ -5,14 +5,15 @@
 
 use super::{util, valid_email, Visitor};
 use crate::i18n::t;
-use crate::policy::{RequestKind, REQUEST_KINDS};
+use crate::policy::RequestKind;
 use crate::requests::offered_kinds;
 use crate::ui::dom::{self, next_id, El};
+use crate::ui::panel::client::encode;
 use crate::ui::panel::forms::{self, Check};
-use crate::ui::panel::{problems, requests};
-use crate::ui::store::text::Ctx;
+use crate::ui::panel::problems;
+use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
-use serde_json::json;
+use crate::wire::NewRequest;
 use core::cell::RefCell;
 use alloc::rc::Rc;
 use web_sys::Element;
@@ -72,16 +73,15 @@ fn build(state: &Rc<Visitor>, step: &Element) -> Result<(), UiError> {
     kind_err.push_str("-err");
     let fieldset = El::new("fieldset")?.attr("aria-describedby", &kind_err).child(El::new("legend")?.text(t(lang, "visitor.kind"))).build();
     let mut radios = Vec::new();
-    for kind in &kinds {
+    for &kind in &kinds {
         let name = kind.name();
-        let Some((_, k)) = REQUEST_KINDS.iter().find(|(n, _)| *n == name) else { continue };
         let id = next_id("pw-vk");
         let input = El::new("input")?.attr("type", "radio").attr("name", "kind").attr("id", &id).attr("value", name).build();
         let label = El::new("label")?.class("pw-check").attr("for", &id).build();
         let _ = label.append_child(&input);
-        let _ = label.append_child(&El::new("span")?.text(requests::kind_label(lang, name)).build());
+        let _ = label.append_child(&El::new("span")?.text(st::request_kind(lang, kind)).build());
         let _ = fieldset.append_child(&label);
-        radios.push((input, *k));
+        radios.push((input, kind));
     }
     let kind_error = El::new("p")?.class("pw-error").attr("id", &kind_err).flag("hidden", true).build();
     let _ = fieldset.append_child(&kind_error);
@@ -137,7 +137,7 @@ fn build(state: &Rc<Visitor>, step: &Element) -> Result<(), UiError> {
     state.keep(util::on(&form, "submit", state, move |s, e| {
         e.prevent_default();
         let Some((kind, details, email)) = validate(&s, &c) else { return };
-        let body = json!({"site": s.site, "email": email, "kind": kind, "details": details}).to_string();
+        let body = encode(&NewRequest { site: Some(s.site.clone()), email: Some(email.clone()), kind, details });
         let (key, controls) = (key.clone(), c.clone());
         s.mount.announce(t(s.lang, "visitor.sending"));
         util::spawn(&s, |s| async move {
@@ -237,7 +237,7 @@ fn render_details(state: &Visitor, c: &Controls, kind: RequestKind) -> Result<()
 }
 
 /// Checks the form; marks each problem and returns (kind, details, e-mail) when all is well.
-fn validate(state: &Visitor, c: &Controls) -> Option<(&'static str, serde_json::Value, String)> {
+fn validate(state: &Visitor, c: &Controls) -> Option<(RequestKind, serde_json::Value, String)> {
     let lang = state.lang;
     let mut first_bad: Option<Element> = None;
     let chosen = c.radios.iter().find(|(r, _)| util::checked(r)).map(|(_, k)| *k);
@@ -289,6 +289,5 @@ fn validate(state: &Visitor, c: &Controls) -> Option<(&'static str, serde_json::
         let (category, field) = field.split_once(' ')?;
         Some((category.to_string(), field.to_string(), value_of("value").trim().to_string()))
     })?;
-    let name = REQUEST_KINDS.iter().find(|(_, k)| *k == kind).map(|(n, _)| *n)?;
-    Some((name, details.to_json(), email))
+    Some((kind, details.to_json(), email))
 }

@@ -20,7 +20,9 @@ use crate::ui::dom::{self, El};
 use crate::ui::Mount;
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
-use serde_json::{json, Value};
+use crate::ui::panel::client::decode;
+use crate::wire::Unverified;
+use serde::{Deserialize, Serialize};
 use core::cell::RefCell;
 use alloc::rc::Rc;
 use web_sys::Element;
@@ -40,7 +42,7 @@ pub struct VisitorView {
     _state: Rc<Visitor>,
 }
 
-/// What the visitor is in the middle of, as kept in localStorage.
+/// What the visitor is in the middle of, as kept in localStorage ([`Stored`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Saved {
     /// Filed while the server could not be reached: the body and its Idempotency-Key.
@@ -51,25 +53,50 @@ pub(crate) enum Saved {
     Status { id: String, token: String },
 }
 
+/// Which step a [`Stored`] entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Stage {
+    Pending,
+    Code,
+    Status,
+}
+
+/// [`Saved`] as JSON: one flat object, `stage` naming the step (a flat struct rather than an
+/// internally tagged enum, which would make serde buffer the object first).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    stage: Option<Stage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
 impl Saved {
-    fn to_json(&self) -> String {
+    fn stored(&self) -> Stored {
+        let s = |v: &String| Some(v.clone());
         match self {
-            Saved::Pending { key, body, email } => json!({"stage": "pending", "key": key, "body": body, "email": email}),
-            Saved::Code { id, key, body, email } => json!({"stage": "code", "id": id, "key": key, "body": body, "email": email}),
-            Saved::Status { id, token } => json!({"stage": "status", "id": id, "token": token}),
+            Saved::Pending { key, body, email } => Stored { stage: Some(Stage::Pending), key: s(key), body: s(body), email: s(email), ..Stored::default() },
+            Saved::Code { id, key, body, email } => {
+                Stored { stage: Some(Stage::Code), id: s(id), key: s(key), body: s(body), email: s(email), token: None }
+            }
+            Saved::Status { id, token } => Stored { stage: Some(Stage::Status), id: s(id), token: s(token), ..Stored::default() },
         }
-        .to_string()
     }
 
-    fn from_json(text: &str) -> Option<Saved> {
-        let v: Value = serde_json::from_str(text).ok()?;
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-        match v.get("stage")?.as_str()? {
-            "pending" => Some(Saved::Pending { key: s("key")?, body: s("body")?, email: s("email")? }),
-            "code" => Some(Saved::Code { id: s("id")?, key: s("key")?, body: s("body")?, email: s("email")? }),
-            "status" => Some(Saved::Status { id: s("id")?, token: s("token")? }),
-            _ => None,
-        }
+    fn from_stored(s: Stored) -> Option<Saved> {
+        Some(match s.stage? {
+            Stage::Pending => Saved::Pending { key: s.key?, body: s.body?, email: s.email? },
+            Stage::Code => Saved::Code { id: s.id?, key: s.key?, body: s.body?, email: s.email? },
+            Stage::Status => Saved::Status { id: s.id?, token: s.token? },
+        })
     }
 }
 
@@ -142,12 +169,15 @@ impl Visitor {
 
     /// What the visitor is in the middle of on this site, if anything.
     pub fn saved(&self) -> Option<Saved> {
-        crate::browser::storage::get(&self.storage_key()).and_then(|t| Saved::from_json(&t))
+        let text = crate::browser::storage::get(&self.storage_key())?;
+        decode(&text).ok().and_then(Saved::from_stored)
     }
 
     /// Remembers the current step (best effort: blocked storage only loses the reload).
     pub fn save(&self, saved: &Saved) {
-        let _ = crate::browser::storage::set(&self.storage_key(), &saved.to_json());
+        if let Ok(text) = serde_json::to_string(&saved.stored()) {
+            let _ = crate::browser::storage::set(&self.storage_key(), &text);
+        }
     }
 
     /// Forgets everything this view keeps on the device and shows an empty form.
@@ -188,10 +218,7 @@ impl Visitor {
     pub async fn file(self: &Rc<Self>, body: String, key: String, email: String) -> Result<(), ApiError> {
         match api::send_json("POST", &self.url("/requests"), &body, Some(&key)).await {
             Ok(reply) => {
-                let id = serde_json::from_str::<Value>(&reply.body)
-                    .ok()
-                    .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
-                    .ok_or(ApiError::Malformed)?;
+                let Unverified { id, .. } = decode(&reply.body)?;
                 self.retry.borrow_mut().take();
                 self.save(&Saved::Code { id: id.clone(), key, body, email: email.clone() });
                 code::show(self, &id, &email, None);
@@ -215,8 +242,7 @@ impl Visitor {
         let Some(Saved::Pending { key, body, email }) = self.saved() else { return };
         match api::send_json("POST", &self.url("/requests"), &body, Some(&key)).await {
             Ok(reply) => {
-                let id = serde_json::from_str::<Value>(&reply.body).ok().and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned));
-                if let Some(id) = id {
+                if let Ok(Unverified { id, .. }) = decode(&reply.body) {
                     self.retry.borrow_mut().take();
                     self.save(&Saved::Code { id: id.clone(), key, body, email: email.clone() });
                     code::show(self, &id, &email, None);

@@ -7,7 +7,9 @@ use super::{answer, util, Saved, Visitor};
 use crate::api::{self, ApiError};
 use crate::i18n::{fill, t};
 use crate::ui::dom::{self, El};
-use crate::ui::panel::client::{read_request, RequestRecord};
+use crate::requests::RequestStatus;
+use crate::ui::panel::client::{decode, RequestRecord};
+use crate::wire;
 use crate::ui::panel::requests;
 use crate::ui::store::text as st;
 use crate::ui::UiError;
@@ -19,7 +21,7 @@ pub async fn load(state: &Rc<Visitor>, token: &str, announce: bool) {
     let mut path = String::from("/visitor-requests/");
     path.push_str(token);
     let result = api::get_text(&state.url(&path)).await;
-    let record = result.as_ref().ok().and_then(|body| serde_json::from_str(body).ok()).and_then(|v| read_request(&v));
+    let record = result.as_deref().ok().and_then(|body| decode::<wire::VisitorStatus>(body).ok()).map(RequestRecord::from);
     match (result, record) {
         (Ok(_), Some(record)) => {
             // A token from a mail link is saved before its request id is known.
@@ -56,30 +58,30 @@ fn build(state: &Rc<Visitor>, step: &Element, r: &RequestRecord) -> Result<Eleme
     let heading = El::new("h3")?.attr("tabindex", "-1").text(t(lang, "visitor.received")).build();
     let _ = step.append_child(&heading);
     let due = r.due_on.map(|d| st::date(lang, d)).unwrap_or_else(|| "—".to_string());
-    let text = match r.status.as_str() {
-        "completed" if r.no_personal_data => t(lang, "visitor.no_data_text").to_string(),
-        "completed" => t(lang, "visitor.completed_text").to_string(),
-        "cancelled" => t(lang, "visitor.cancelled_text").to_string(),
-        "refused" => t(lang, "visitor.refused_text").to_string(),
+    let text = match r.status {
+        RequestStatus::Completed if r.no_personal_data => t(lang, "visitor.no_data_text").to_string(),
+        RequestStatus::Completed => t(lang, "visitor.completed_text").to_string(),
+        RequestStatus::Cancelled => t(lang, "visitor.cancelled_text").to_string(),
+        RequestStatus::Refused => t(lang, "visitor.refused_text").to_string(),
         _ => fill(t(lang, "visitor.received_text"), &[("date", &due)]),
     };
     let _ = step.append_child(&El::new("p")?.class("pw-visitor-summary").text(&text).build());
     let facts = requests::facts(lang, r)?.build();
     let first = facts.first_child();
     let dt = El::new("dt")?.text(t(lang, "visitor.kind_label")).build();
-    let dd = El::new("dd")?.class("pw-kind").text(requests::kind_label(lang, &r.kind)).build();
+    let dd = El::new("dd")?.class("pw-kind").text(st::request_kind(lang, r.kind)).build();
     let _ = facts.insert_before(&dt, first.as_ref());
     let _ = facts.insert_before(&dd, first.as_ref());
     let card = El::new("section")?
         .class("pw-card pw-request pw-visitor-status")
         .attr("data-request", &r.id)
-        .attr("data-kind", &r.kind)
-        .attr("data-status", &r.status)
+        .attr("data-kind", r.kind.name())
+        .attr("data-status", r.status.name())
         .build();
     let _ = card.append_child(&facts);
     let _ = card.append_child(&El::new("h4")?.text(t(lang, "panel.requests.timeline")).build());
     let _ = card.append_child(&requests::timeline(lang, r)?.build());
-    if r.status == "refused" {
+    if r.status == RequestStatus::Refused {
         let authority = state.policy.text(&state.policy.controller.supervisory_authority.name, lang.tag());
         let _ = card.append_child(&El::new("p")?.text(&fill(t(lang, "store.complaint.text"), &[("authority", authority)])).build());
     }
