@@ -194,3 +194,32 @@ fn mounting_twice_or_on_a_missing_element_throws_a_clear_error() {
     again.destroy();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn mount_options_are_read_as_typed_options_and_a_wrong_one_is_named() {
+    let host = container();
+    let url = data_url(FIXTURE);
+    let message = |options: JsValue| -> String {
+        let err = privacy_widget::mount(host.clone().into(), options).err().expect("refused");
+        js_sys::Error::from(err).message().into()
+    };
+    // An option of the wrong type is named, with why.
+    let o = options(&url, "nl");
+    js_sys::Reflect::set(&o, &"site".into(), &JsValue::from_f64(5.0)).unwrap();
+    let m = message(o);
+    assert!(m.starts_with("privacy-widget: options.site: invalid type"), "{m}");
+    let o = options(&url, "nl");
+    js_sys::Reflect::set(&o, &"view".into(), &"dashboard".into()).unwrap();
+    assert!(message(o).contains("options.view must be"));
+    assert!(message(js_sys::Object::new().into()).contains("options.policy"));
+    assert!(message(JsValue::UNDEFINED).contains("options.policy"));
+    // Members the options do not name, a function among them, are left alone.
+    let o = options(&url, "nl");
+    let f = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {});
+    js_sys::Reflect::set(&o, &"token".into(), f.as_ref()).unwrap();
+    js_sys::Reflect::set(&o, &"api".into(), &"  /api/v1/  ".into()).unwrap();
+    let embed = privacy_widget::mount(host.clone().into(), o).expect("mounted");
+    assert_eq!(embed.lang(), "nl");
+    embed.destroy();
+    host.remove();
+}

@@ -101,7 +101,11 @@ impl Options {
             MountOptions::default()
         } else {
             serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(options.clone()))
-                .map_err(|e| EmbedError::Invalid(format!("{}: {}", e.path(), e.inner())))?
+                .map_err(|e| {
+                    // serde-wasm-bindgen's errors are JS errors; their text starts with "Error: ".
+                    let why = e.inner().to_string();
+                    EmbedError::Invalid(format!("{}: {}", e.path(), why.strip_prefix("Error: ").unwrap_or(&why)))
+                })?
         };
         let policy_url = given(raw.policy).ok_or(EmbedError::NoPolicyUrl)?;
         let view = match given(raw.view).as_deref() {
