@@ -9,7 +9,8 @@
 //!    notices), [`live`] (the generation being served and its reloading), [`limiter`] (rate-limit
 //!    buckets), [`consents`] (proof of consent), [`panel`] (customers, sessions, data-subject
 //!    requests, mail), [`identity`] (sign-in tokens from a site's panel backend), [`events`]
-//!    (signed webhooks to the company's systems);
+//!    (signed webhooks to the company's systems), [`lint`] (policy findings logged as warnings),
+//!    [`retention`] (deleting the server's own data when its period ends, C-E2);
 //! 4. [`state`]: the services shared by every request ([`AppState`], sub-states through `FromRef`);
 //! 5. [`http`]: problem+json, extractors (strict JSON bodies, the policy generation of the
 //!    request, the session cookie), CORS, rate limits and response headers as layers;
@@ -28,9 +29,11 @@ pub mod consents;
 pub mod events;
 pub mod identity;
 pub mod limiter;
+pub mod lint;
 pub mod live;
 pub mod notice;
 pub mod panel;
+pub mod retention;
 pub mod sites;
 
 pub mod state;

@@ -49,6 +49,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             Ok(sites)
         })
         .await?;
+    for site in registered.iter() {
+        crate::lint::log_findings(&site.id, &site.file, &site.source);
+    }
     tracing::info!(sites = registered.len(), db = %db.describe(), "ready");
     Ok(AppState::new(db, Arc::new(LiveSites::new(registered)), settings))
 }
@@ -68,6 +71,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
     let shutdown = shutdown_signal();
     let poll = Some(state.settings.policy_poll).filter(|every| !every.is_zero());
     let watcher = crate::live::watch(state.reloader(), poll);
+    crate::retention::start(&state.db, state.settings.retention, state.settings.visitor_token_lifetime);
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "privacy-widget-server listening on http://{local}/");

@@ -2,6 +2,7 @@
 //! `privacy-widget-server requests …` ([`requests`]) and `privacy-widget-server notice
 //! <policy.json> [--lang nl]` ([`notice`]). The flags become [`Settings`]; demo mode is one of them.
 
+pub mod lint;
 pub mod notice;
 pub mod requests;
 
@@ -48,6 +49,21 @@ pub struct Cli {
     /// Replaces `visitor_token_days` of the file.
     #[arg(long = "visitor-token-days", global = true, env = "PW_VISITOR_TOKEN_DAYS", value_name = "DAYS", value_parser = token_days)]
     pub visitor_token_days: Option<Duration>,
+    /// Hours (default 24, from 1 to 24; fractions allowed) IP addresses stay in the rate-limit
+    /// and code tables before the retention task deletes them (C-E2). Replaces
+    /// `ip_retention_hours` of the file.
+    #[arg(long = "ip-retention-hours", global = true, env = "PW_IP_RETENTION_HOURS", value_name = "HOURS", value_parser = ip_hours)]
+    pub ip_retention_hours: Option<Duration>,
+    /// Days (default 1826, five years; from 365 to 3650) a consent record or opt-in change is kept
+    /// after a newer decision replaced it, then deleted (C-E2). Replaces
+    /// `consent_retention_days` of the file.
+    #[arg(long = "consent-retention-days", global = true, env = "PW_CONSENT_RETENTION_DAYS", value_name = "DAYS", value_parser = consent_days)]
+    pub consent_retention_days: Option<Duration>,
+    /// Days (default 1826, five years; from 365 to 3650) a closed request, with its steps, codes,
+    /// status tokens, mails and answer, is kept after its closing step, then deleted (C-E2).
+    /// Replaces `request_retention_days` of the file.
+    #[arg(long = "request-retention-days", global = true, env = "PW_REQUEST_RETENTION_DAYS", value_name = "DAYS", value_parser = request_days)]
+    pub request_retention_days: Option<Duration>,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -62,6 +78,9 @@ pub enum Command {
     Requests(requests::RequestsArgs),
     /// Validate a policy file and print its consent notice (JSON) on stdout.
     Notice(notice::NoticeArgs),
+    /// Check policy files against what GDPR Art. 13 asks a statement to say (C-E1); exit 1
+    /// when there are findings, 2 when a file cannot be read.
+    Lint(lint::LintArgs),
 }
 
 /// How log lines are written (to stderr; stdout carries only the "listening" line).
@@ -113,6 +132,9 @@ impl Cli {
             log_requests: self.log_requests,
             policy_poll: self.policy_poll,
             visitor_token_lifetime: self.visitor_token_days,
+            ip_retention: self.ip_retention_hours,
+            consent_retention: self.consent_retention_days,
+            request_retention: self.request_retention_days,
         };
         Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }
@@ -122,7 +144,7 @@ impl Cli {
         match &self.command {
             None => Some(&self.serve),
             Some(Command::Serve(args)) => Some(args),
-            Some(Command::Requests(_) | Command::Notice(_)) => None,
+            Some(Command::Requests(_) | Command::Notice(_) | Command::Lint(_)) => None,
         }
     }
 }
@@ -155,6 +177,7 @@ pub fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Requests(args)) => return requests::run(args),
         Some(Command::Notice(args)) => return notice::run(args),
+        Some(Command::Lint(args)) => return lint::run(args),
         Some(Command::Serve(_)) | None => {}
     }
     let settings = match cli.settings(&matches) {
@@ -204,4 +227,19 @@ fn token_days(text: &str) -> Result<Duration, String> {
         .ok()
         .and_then(crate::config::visitor_token_lifetime)
         .ok_or_else(|| "must be a number of days above 0 and at most 3650".to_owned())
+}
+
+/// `--ip-retention-hours`: the key's bounds (see `config::retention`).
+fn ip_hours(text: &str) -> Result<Duration, String> {
+    text.trim().parse::<f64>().ok().and_then(crate::config::ip_retention).ok_or_else(crate::config::retention_ip_reason)
+}
+
+/// `--consent-retention-days`: the key's bounds (see `config::retention`).
+fn consent_days(text: &str) -> Result<Duration, String> {
+    text.trim().parse::<f64>().ok().and_then(crate::config::consent_retention).ok_or_else(crate::config::retention_consent_reason)
+}
+
+/// `--request-retention-days`: the key's bounds (see `config::retention`).
+fn request_days(text: &str) -> Result<Duration, String> {
+    text.trim().parse::<f64>().ok().and_then(crate::config::request_retention).ok_or_else(crate::config::retention_request_reason)
 }

@@ -3,6 +3,7 @@
 //! reported as `key: reason` (unknown keys in the file are refused).
 
 mod integration;
+mod retention;
 mod signin;
 mod validate;
 
@@ -15,6 +16,10 @@ use std::{
 use serde::Deserialize;
 
 pub use integration::{endpoint_url_reason, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
+pub use retention::{
+    consent_reason as retention_consent_reason, consent_retention, ip_reason as retention_ip_reason, ip_retention,
+    request_reason as retention_request_reason, request_retention, Retention,
+};
 pub use signin::SigninKeySettings;
 pub use validate::{origin_reason, visitor_token_lifetime, IpRange};
 
@@ -123,6 +128,8 @@ pub struct Settings {
     /// How long a visitor's status token keeps working once its request is closed (completed,
     /// refused or cancelled); while the request is open it always works.
     pub visitor_token_lifetime: Duration,
+    /// How long the server keeps its own data (C-E2), enforced by [`crate::retention`].
+    pub retention: Retention,
     pub limits: Limits,
     pub sites: Vec<SiteSettings>,
 }
@@ -142,6 +149,7 @@ impl Default for Settings {
             log_requests: false,
             policy_poll: DEFAULT_POLICY_POLL,
             visitor_token_lifetime: DEFAULT_VISITOR_TOKEN_LIFETIME,
+            retention: Retention::default(),
             limits: Limits::default(),
             sites: Vec::new(),
         }
@@ -167,6 +175,12 @@ pub struct Overrides {
     pub policy_poll: Option<Duration>,
     /// `--visitor-token-days` / `PW_VISITOR_TOKEN_DAYS`.
     pub visitor_token_lifetime: Option<Duration>,
+    /// `--ip-retention-hours` / `PW_IP_RETENTION_HOURS`.
+    pub ip_retention: Option<Duration>,
+    /// `--consent-retention-days` / `PW_CONSENT_RETENTION_DAYS`.
+    pub consent_retention: Option<Duration>,
+    /// `--request-retention-days` / `PW_REQUEST_RETENTION_DAYS`.
+    pub request_retention: Option<Duration>,
 }
 
 /// The file as written; every member optional, unknown members refused.
@@ -184,6 +198,12 @@ pub(crate) struct RawFile {
     pub log_requests: Option<bool>,
     /// Days (fractions allowed) a visitor's status token works after its request is closed.
     pub visitor_token_days: Option<f64>,
+    /// Hours (fractions allowed) IP addresses stay in the rate-limit and code tables.
+    pub ip_retention_hours: Option<f64>,
+    /// Days (fractions allowed) a replaced consent decision is kept as proof.
+    pub consent_retention_days: Option<f64>,
+    /// Days (fractions allowed) a closed request is kept after its closing step.
+    pub request_retention_days: Option<f64>,
     pub smtp: Option<RawSmtp>,
     pub limits: Option<RawLimits>,
     #[serde(default)]

@@ -122,6 +122,15 @@ pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>)
         // Not a number: NaN, which [`build`] refuses under the key's name.
         raw.visitor_token_days = Some(v.trim().parse().unwrap_or(f64::NAN));
     }
+    if let Some(v) = get("PW_IP_RETENTION_HOURS") {
+        raw.ip_retention_hours = Some(v.trim().parse().unwrap_or(f64::NAN));
+    }
+    if let Some(v) = get("PW_CONSENT_RETENTION_DAYS") {
+        raw.consent_retention_days = Some(v.trim().parse().unwrap_or(f64::NAN));
+    }
+    if let Some(v) = get("PW_REQUEST_RETENTION_DAYS") {
+        raw.request_retention_days = Some(v.trim().parse().unwrap_or(f64::NAN));
+    }
 }
 
 /// `visitor_token_days` as a lifetime: more than 0 and at most [`MAX_VISITOR_TOKEN_DAYS`] days.
@@ -171,6 +180,31 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
             None => errors.push(format!(
                 "visitor_token_days: must be a number of days above 0 and at most {MAX_VISITOR_TOKEN_DAYS} (PW_VISITOR_TOKEN_DAYS, --visitor-token-days)"
             )),
+        },
+        (None, None) => {}
+    }
+    // C-E2: each retention period within its documented bounds, else refused naming the key.
+    match (overrides.ip_retention, raw.ip_retention_hours) {
+        (Some(period), _) => s.retention.ip = period,
+        (None, Some(hours)) => match super::ip_retention(hours) {
+            Some(period) => s.retention.ip = period,
+            None => errors.push(super::retention::ip_reason()),
+        },
+        (None, None) => {}
+    }
+    match (overrides.consent_retention, raw.consent_retention_days) {
+        (Some(period), _) => s.retention.consent = period,
+        (None, Some(days)) => match super::consent_retention(days) {
+            Some(period) => s.retention.consent = period,
+            None => errors.push(super::retention::consent_reason()),
+        },
+        (None, None) => {}
+    }
+    match (overrides.request_retention, raw.request_retention_days) {
+        (Some(period), _) => s.retention.request = period,
+        (None, Some(days)) => match super::request_retention(days) {
+            Some(period) => s.retention.request = period,
+            None => errors.push(super::retention::request_reason()),
         },
         (None, None) => {}
     }

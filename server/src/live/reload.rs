@@ -115,6 +115,7 @@ impl Reloader {
         for site in registered.iter() {
             let from = previous.get(&site.id).map_or_else(|| "new site".to_owned(), |o| format!("{:?}", o.version));
             tracing::info!(file = %site.file.display(), "policy reloaded: site {:?} {from} -> {:?}", site.id, site.version);
+            crate::lint::log_findings(&site.id, &site.file, &site.source);
             outcome.updated.push(format!("{} {from} -> {:?}", site.id, site.version));
             next.insert(site.clone());
         }

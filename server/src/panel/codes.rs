@@ -89,7 +89,9 @@ pub fn check(conn: &Conn, request: &str, code: &str, ip: &str, now: i64) -> Resu
         "SELECT salt, code_hash, expires_at_ms, attempts, used FROM verification_codes WHERE request_id = ?1",
         params![request],
     )?;
-    let Some(r) = row else { return Ok(Verdict::Missing) };
+    // Codes are deleted once used or expired (C-E2, `crate::retention`); the request still
+    // waiting for one had it expire.
+    let Some(r) = row else { return Ok(Verdict::Expired) };
     let (salt, stored, expires, attempts, used): (Vec<u8>, Vec<u8>, i64, i64, bool) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
     if used || attempts >= MAX_ATTEMPTS {
         return Ok(Verdict::Exhausted);
