@@ -108,7 +108,8 @@ async fn preflights_are_answered_only_for_allowed_origins() {
         let r = options(&app, path, ALLOWED, "POST").await;
         assert_eq!(r.status, 204, "{path}");
         assert_eq!(r.header("access-control-allow-origin"), ALLOWED);
-        assert_eq!(r.header("access-control-allow-methods"), "POST");
+        let methods = if path == "/api/v1/requests" { "GET, POST" } else { "POST" };
+        assert_eq!(r.header("access-control-allow-methods"), methods, "{path}");
         assert!(r.header("access-control-allow-headers").contains("idempotency-key"));
         assert!(r.header("vary").contains("Origin"));
         assert_eq!(r.header("access-control-allow-credentials"), "", "never credentials");
@@ -116,7 +117,13 @@ async fn preflights_are_answered_only_for_allowed_origins() {
         assert_eq!(r.status, 403, "{path}");
         assert_eq!(r.header("access-control-allow-origin"), "");
     }
-    assert_eq!(options(&app, "/api/v1/me/preferences", ALLOWED, "PUT").await.header("access-control-allow-origin"), "", "panel: same-origin only");
+    // The panel's routes: an allowed origin (a panel page elsewhere) may call them with a bearer
+    // session (issue 14), never with credentials, so the cookie stays same-origin.
+    let panel = options(&app, "/api/v1/me/preferences", ALLOWED, "PUT").await;
+    assert_eq!(panel.header("access-control-allow-origin"), ALLOWED);
+    assert!(panel.header("access-control-allow-headers").contains("authorization"));
+    assert_eq!(panel.header("access-control-allow-credentials"), "", "never credentials");
+    assert_eq!(options(&app, "/api/v1/me/preferences", "https://evil.example", "PUT").await.status, 403);
     assert_eq!(options(&app, "/api/v1/consents", ALLOWED, "DELETE").await.status, 403);
 }
 

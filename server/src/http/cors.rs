@@ -25,8 +25,9 @@ use super::{
 };
 use crate::{config::Settings, live::LiveSites, state::AppState};
 
-/// Request headers a marketing page may send.
-const ALLOW_HEADERS: &str = "content-type, idempotency-key, sec-gpc";
+/// Request headers a marketing page may send, and `authorization`: a control panel on another
+/// origin sends its session as a bearer token (never credentials).
+const ALLOW_HEADERS: &str = "content-type, idempotency-key, sec-gpc, authorization";
 /// How long a browser may cache a preflight, in seconds.
 const MAX_AGE: &str = "600";
 

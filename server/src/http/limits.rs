@@ -52,10 +52,10 @@ pub async fn per_ip(State(limiter): State<Arc<Limiter>>, request: Request, next:
     next.run(request).await
 }
 
-/// Layer: the per-session limit, for requests that carry a well-formed session cookie.
+/// Layer: the per-session limit, for requests that carry a well-formed session (cookie or bearer).
 pub async fn per_session(State(limiter): State<Arc<Limiter>>, request: Request, next: Next) -> Response {
     if request.method() != Method::OPTIONS {
-        if let Some(token) = cookies::session_token(request.headers()) {
+        if let Some(token) = cookies::request_token(request.headers()) {
             if let Err(limited) = limiter.check(Scope::Session, &token) {
                 return limited.into_response();
             }

@@ -70,6 +70,8 @@ impl SiteKeys {
 #[derive(Default)]
 pub struct Keyring {
     pub(crate) sites: BTreeMap<String, SiteKeys>,
+    /// Keys valid for every site (the demo key).
+    every_site: SiteKeys,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -109,8 +111,13 @@ impl Keyring {
 
     /// Adds (or replaces) an Ed25519 key given as its 32 raw public bytes (the demo key).
     pub fn insert_ed25519(&mut self, site: &str, kid: &str, public: [u8; 32]) {
-        let key = SigninKey { alg: SigninAlg::EdDSA, key: DecodingKey::from_ed_der(&public) };
-        self.sites.entry(site.to_owned()).or_default().keys.insert(kid.to_owned(), key);
+        self.sites.entry(site.to_owned()).or_default().keys.insert(kid.to_owned(), ed25519(public));
+    }
+
+    /// Makes an Ed25519 key valid for every site, beside the sites' own keys (the demo key in
+    /// demo mode; the caller still checks that the token's site is served).
+    pub fn insert_ed25519_for_every_site(&mut self, kid: &str, public: [u8; 32]) {
+        self.every_site.keys.insert(kid.to_owned(), ed25519(public));
     }
 
     /// The keys of `site`, if it has any.
@@ -118,10 +125,24 @@ impl Keyring {
         self.sites.get(site)
     }
 
+    /// The key `kid` for `site`: the site's own, else one valid for every site. `None` for the
+    /// site when neither exists (wrong issuer), `Some(None)` when the site has keys but not `kid`.
+    pub(crate) fn key(&self, site: &str, kid: Option<&str>) -> Option<Option<&SigninKey>> {
+        let own = self.sites.get(site);
+        if own.is_none() && self.every_site.keys.is_empty() {
+            return None;
+        }
+        Some(kid.and_then(|kid| own.and_then(|k| k.keys.get(kid)).or_else(|| self.every_site.keys.get(kid))))
+    }
+
     /// Whether no site has a key (nobody can sign in by token).
     pub fn is_empty(&self) -> bool {
-        self.sites.is_empty()
+        self.sites.is_empty() && self.every_site.keys.is_empty()
     }
+}
+
+fn ed25519(public: [u8; 32]) -> SigninKey {
+    SigninKey { alg: SigninAlg::EdDSA, key: DecodingKey::from_ed_der(&public) }
 }
 
 /// Checks and loads one key; on failure, the member at fault and why.

@@ -355,3 +355,17 @@ fn the_demo_key_made_at_start_signs_for_its_site() {
     let (other, _) = TokenSigner::new_ed25519("demo").unwrap();
     assert!(matches!(ring.verify(&other.sign(&claims()).unwrap(), NOW), Err(Refusal::BadSignature(_))));
 }
+
+#[test]
+fn a_key_for_every_site_signs_for_any_site_beside_the_sites_own_keys() {
+    let k = keys();
+    let mut ring = ring(&k);
+    let (demo, public) = TokenSigner::new_ed25519("demo").unwrap();
+    ring.insert_ed25519_for_every_site("demo", public);
+    let mut c = claims();
+    c.iss = "webanizr".into();
+    assert_eq!(ring.verify(&demo.sign(&c).unwrap(), NOW).map(|w| w.site), Ok("webanizr".into()));
+    assert!(ring.verify(&demo.sign(&claims()).unwrap(), NOW).is_ok(), "beside pcextreme's own keys");
+    assert!(ring.verify(&k.ed.sign(&claims()).unwrap(), NOW).is_ok());
+    assert_eq!(ring.verify(&k.ed.sign(&c).unwrap(), NOW), Err(Refusal::UnknownKid), "pcextreme's key is not webanizr's");
+}

@@ -59,12 +59,12 @@ impl Keyring {
             Some(_) => return Err(Refusal::malformed("iss must be a string")),
             None => return Err(Refusal::malformed("the claim iss is missing")),
         };
-        let keys = self.site(site).ok_or(Refusal::WrongIssuer)?;
         let kid = match header.get("kid") {
-            Some(Value::String(kid)) => kid.as_str(),
-            _ => return Err(Refusal::UnknownKid),
+            Some(Value::String(kid)) => Some(kid.as_str()),
+            _ => None,
         };
-        let key = keys.keys.get(kid).ok_or(Refusal::UnknownKid)?;
+        let key = self.key(site, kid).ok_or(Refusal::WrongIssuer)?.ok_or(Refusal::UnknownKid)?;
+        let kid = kid.unwrap_or_default();
         if key.alg != alg {
             return Err(Refusal::AlgorithmNotAllowed("the token's alg is not the one configured for its kid"));
         }

@@ -2,7 +2,7 @@
 //! sessions ([`session`]), data-subject requests and what carrying them out does
 //! ([`store_requests`], [`complete`]), e-mail codes for visitors ([`codes`]), their status tokens
 //! ([`status_token`]), the mail that goes out ([`mail`], [`notify`]), the demo customers
-//! ([`seed`]) and the operator's actions ([`ops`]). The HTTP handlers are in the routes layer;
+//! ([`seed`]), the operator's actions ([`ops`]) and the sign-in handoff's storage ([`signin`]). The HTTP handlers are in the routes layer;
 //! they decide from the session, never from ids in the body.
 
 pub mod codes;
@@ -12,6 +12,7 @@ pub mod notify;
 pub mod ops;
 pub mod seed;
 pub mod session;
+pub mod signin;
 pub mod status_token;
 pub mod store;
 pub mod store_requests;
@@ -23,6 +24,7 @@ use tokio::sync::OnceCell;
 
 use crate::{
     config::Settings,
+    identity::{Keyring, TokenSigner},
     db::{Db, DbError},
     live::LiveSites,
     sites::Sites,
@@ -45,11 +47,18 @@ pub struct Panel {
     /// How long a status token works after its request is closed, in ms (the answer mail says
     /// until when its link works).
     pub token_lifetime_ms: i64,
+    /// The sites' sign-in keys (checked on start by [`crate::serve`]), plus the demo key in
+    /// demo mode.
+    pub keyring: Keyring,
+    /// Demo mode: the demo "host backend"'s Ed25519 key (kid `demo`, made at start, never
+    /// written anywhere, valid for every site).
+    pub demo_signer: Option<TokenSigner>,
 }
 
 impl Panel {
     /// The panel of a server with these settings (demo mode, SMTP, the status tokens' lifetime).
     pub fn new(settings: &Settings) -> Panel {
+        let (keyring, demo_signer) = keyring(settings);
         Panel {
             demo: settings.demo,
             mailer: Mailer::new(settings.smtp.as_ref(), settings.demo),
@@ -57,6 +66,8 @@ impl Panel {
             mail_loop: std::sync::OnceLock::new(),
             draining: tokio::sync::Mutex::new(()),
             token_lifetime_ms: status_token::lifetime_ms(settings.visitor_token_lifetime),
+            keyring,
+            demo_signer,
         }
     }
 
@@ -91,4 +102,26 @@ impl Panel {
 pub async fn seed(db: &Db, sites: &Arc<Sites>) -> Result<usize, DbError> {
     let sites = Arc::clone(sites);
     db.write(move |conn| seed::seed_if_empty(conn, &sites)).await
+}
+
+/// The configured sign-in keys (a failure here cannot happen after the start-up check; it is
+/// logged and leaves no key), and in demo mode the demo key for every site.
+fn keyring(settings: &Settings) -> (Keyring, Option<TokenSigner>) {
+    let mut keyring = Keyring::from_sites(&settings.sites).unwrap_or_else(|errors| {
+        tracing::error!(errors = %errors.join("; "), "sign-in keys refused");
+        Keyring::default()
+    });
+    if !settings.demo {
+        return (keyring, None);
+    }
+    match TokenSigner::new_ed25519("demo") {
+        Ok((signer, public)) => {
+            keyring.insert_ed25519_for_every_site(signer.kid(), public);
+            (keyring, Some(signer))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "no randomness for the demo sign-in key");
+            (keyring, None)
+        }
+    }
 }

@@ -4,9 +4,10 @@
 //!   each route with its own methods, and the per-IP limit;
 //! - [`notice_api`]: the consent notice, CORS for its site's origins, no rate limit (served
 //!   from memory once per page view; a 429 would leave a page without its banner);
-//! - [`panel_api`]: the control panel (same-origin, session cookie): the per-IP and
+//! - [`panel_api`]: the control panel (the session cookie on this origin, or the bearer
+//!   session from the sign-in handoff on an origin a site allows, with CORS): the per-IP and
 //!   per-session limits;
-//! - [`pages`]: `/healthz` and the demo outbox page;
+//! - [`pages`]: `/healthz`, the demo outbox page and the demo "host backend";
 //! - [`files::router`]: the policy documents, the widget and the demo site.
 
 pub mod consents;
@@ -28,7 +29,7 @@ use crate::{
     },
     state::AppState,
 };
-use panel::{me, requests, visitor};
+use panel::{me, requests, sessions, visitor};
 
 /// A public route: the per-IP limit inside CORS for `methods` from `origins` (a refused
 /// preflight is a 403, a 429 carries the CORS headers).
@@ -51,9 +52,10 @@ pub fn public_api(state: &AppState) -> Router<AppState> {
         .route("/api/v1/consents", cross_origin(state, post(consents::create), "POST", any))
         .route("/api/v1/consents/{consent_id}", cross_origin(state, get(consents::list), "GET", any))
         // One path, two audiences: a page files a request (POST, cross-origin allowed); the
-        // customer's own list (GET) keeps the panel's session limit and is never shared with
-        // another origin (CORS allows it no method and no credentials).
-        .route("/api/v1/requests", cross_origin(state, per_session(state, get(requests::list)).post(requests::create), "POST", any))
+        // customer's own list (GET) keeps the panel's session limit. Another origin reads it only
+        // with a bearer session from the sign-in handoff: CORS never allows credentials, so the
+        // cookie never crosses.
+        .route("/api/v1/requests", cross_origin(state, per_session(state, get(requests::list)).post(requests::create), "GET, POST", any))
         .route("/api/v1/requests/{id}/verify", cross_origin(state, post(requests::verify), "POST", any))
         .route("/api/v1/visitor-requests/{token}", cross_origin(state, get(visitor::status), "GET", any))
         .route("/api/v1/visitor-requests/{token}/cancel", cross_origin(state, post(visitor::cancel), "POST", any))
@@ -66,9 +68,13 @@ pub fn notice_api(state: &AppState) -> Router<AppState> {
     Router::new().route("/api/v1/sites/{site}/notice", get(notice::notice).layer(from_fn_with_state(cors, cors::handle)))
 }
 
-/// The control panel's API: same-origin only, limited per IP and per session.
+/// The control panel's API, limited per IP and per session: the session cookie works on this
+/// origin only; a panel on an origin a site allows gets CORS (never credentials) and sends the
+/// session from the sign-in handoff (`POST /api/v1/sessions`) as `Authorization: Bearer`.
 pub fn panel_api(state: &AppState) -> Router<AppState> {
+    let cors = Cors::new(state, "GET, POST, PUT", Origins::AnySite);
     Router::new()
+        .route("/api/v1/sessions", post(sessions::create))
         .route("/api/v1/demo/customers", get(me::demo_customers))
         .route("/api/v1/demo/login", post(me::demo_login))
         .route("/api/v1/logout", post(me::logout))
@@ -83,9 +89,14 @@ pub fn panel_api(state: &AppState) -> Router<AppState> {
         .route("/api/v1/requests/{id}/package", get(requests::package))
         .route_layer(from_fn_with_state(state.limiter.clone(), limits::per_session))
         .route_layer(from_fn_with_state(state.limiter.clone(), limits::per_ip))
+        .layer(from_fn_with_state(cors, cors::handle))
 }
 
-/// Pages outside the API: the health check and the demo outbox.
+/// Pages outside the API: the health check, the demo outbox and the demo "host backend" that
+/// signs sign-in tokens for demo customers.
 pub fn pages() -> Router<AppState> {
-    Router::new().route("/healthz", get(health::healthz)).route("/demo/outbox", get(me::demo_outbox))
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/demo/outbox", get(me::demo_outbox))
+        .route("/demo/host/token", get(sessions::demo_host_token))
 }

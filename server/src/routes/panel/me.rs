@@ -106,7 +106,7 @@ pub async fn demo_login(
 pub async fn logout(state: Context, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
     guard::same_origin_json(&headers)?;
     guard::only_members(&guard::json_object(&body)?, &[])?;
-    if let Some(token) = cookies::session_token(&headers) {
+    if let Some(token) = cookies::request_token(&headers) {
         session::end(&state.db, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();

@@ -1,12 +1,14 @@
 //! The control panel's handlers: the customer's own page ([`me`]: demo login, session, stored
 //! data, export, erasure preview, opt-ins, the demo outbox), data-subject requests ([`requests`]:
 //! filed by a customer, or by a visitor with an e-mail code) and what a visitor does with the
-//! status token the verification gave them ([`visitor`]). Every handler decides from the
-//! session cookie, never from ids in the body; state-changing handlers pass the CSRF guard
+//! status token the verification gave them ([`visitor`]), and the sign-in handoff
+//! ([`sessions`]). Every handler decides from the session (cookie or bearer), never from ids
+//! in the body; state-changing handlers pass the CSRF guard
 //! ([`crate::http::guard`]) first.
 
 pub mod me;
 pub mod requests;
+pub mod sessions;
 pub mod visitor;
 
 use std::{convert::Infallible, sync::Arc};
@@ -73,9 +75,9 @@ impl Context {
     }
 }
 
-/// The customer of the request's session, if it has a live one.
+/// The customer of the request's session (bearer or cookie), if it has a live one.
 pub async fn current(db: &Db, headers: &HeaderMap) -> Result<Option<Customer>, Problem> {
-    let Some(token) = cookies::session_token(headers) else { return Ok(None) };
+    let Some(token) = cookies::request_token(headers) else { return Ok(None) };
     Ok(crate::panel::session::customer(db, &token).await?)
 }
 
