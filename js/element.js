@@ -2,13 +2,18 @@
 //
 //   <script type="module" src="/widget/element.js"></script>
 //   <privacy-widget site="pcextreme" view="panel" policy="/policies/pcextreme.json"
-//                   api="/api/v1" lang="nl"></privacy-widget>
+//                   api="/api/v1" lang="nl" token-url="/privacy/token"></privacy-widget>
+//
+// `token-url`: the host panel's own backend route that answers a sign-in token for the
+// customer logged in there (`{"token": "…"}` or the token as text; fetched with the page's
+// cookies, same-origin); the panel exchanges it for a session, and fetches a new one when the
+// session has expired.
 //
 // Loads the WebAssembly module once (from the same folder as this file), mounts the widget
 // into the element's shadow root on connect, destroys it on disconnect, and re-mounts when
 // one of the observed attributes changes.
 
-const ATTRS = ["site", "policy", "api", "view", "lang"];
+const ATTRS = ["site", "policy", "api", "view", "lang", "token-url"];
 let ready = null;
 
 function load() {
@@ -19,6 +24,21 @@ function load() {
     });
   }
   return ready;
+}
+
+/** A function that fetches a sign-in token from the host's backend at `url`. */
+function tokenFrom(url) {
+  return async () => {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json, text/plain" } });
+    if (!response.ok) throw new Error(`privacy-widget: token-url answered ${response.status}`);
+    const text = (await response.text()).trim();
+    if (text.startsWith("{")) {
+      const token = JSON.parse(text).token;
+      if (typeof token !== "string") throw new Error("privacy-widget: token-url answered JSON without a token");
+      return token;
+    }
+    return text;
+  };
 }
 
 class PrivacyWidget extends HTMLElement {
@@ -67,7 +87,9 @@ class PrivacyWidget extends HTMLElement {
     const options = {};
     for (const name of ATTRS) {
       const value = this.getAttribute(name);
-      if (value !== null) options[name] = value;
+      if (value === null) continue;
+      if (name === "token-url") options.token = tokenFrom(value);
+      else options[name] = value;
     }
     try {
       this._embed = mod.mount(this, options);

@@ -11,9 +11,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 clients=${BENCH_CLIENTS:-50}
 seconds=${BENCH_SECONDS:-10}
 target=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build -q --profile server -p privacy-widget-server --bin privacy-widget-server --example bench_consents
+cargo build -q --profile server -p privacy-widget-server --bin privacy-widget-server --example bench_consents --example bench_sessions
 server="$target/server/privacy-widget-server"
 bench="$target/server/examples/bench_consents"
+bench_sessions="$target/server/examples/bench_sessions"
 
 # The demo site pcextreme: its policy version and browser-consent purposes.
 read -r version purposes < <(python3 -c '
@@ -33,14 +34,38 @@ run_one() { # label, db
   echo "$out" | sed -E "s/^([0-9]+) requests in ([0-9.]+) s with ([0-9]+) clients: ([0-9]+) records\/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, non-201: ([0-9]+)$/| $label | \3 | \4 | \5 | \6 | \7 |/"
 }
 
+# Token exchanges (POST /api/v1/sessions): pcextreme gets a sign-in key made for the run.
+openssl genpkey -algorithm ed25519 -out "$tmp/signin.pem" 2>/dev/null
+cat >"$tmp/signin.toml" <<TOML
+[[sites]]
+id = "pcextreme"
+[[sites.signin_keys]]
+kid = "bench"
+public_key = """
+$(openssl pkey -in "$tmp/signin.pem" -pubout)
+"""
+TOML
+
+run_sessions() { # label, db
+  local label=$1 db=$2 out
+  start_server "$label-sessions" "$server" --config "$tmp/signin.toml" --no-demo --addr 127.0.0.1:0 --db "$db" --www www --widget dist
+  out=$("$bench_sessions" "${server_url#http://}" "$clients" "$seconds" pcextreme "$tmp/signin.pem" bench)
+  echo "$label sessions: $out" >&2
+  stop_server
+  echo "$out" | sed -E "s/^([0-9]+) requests in ([0-9.]+) s with ([0-9]+) clients: ([0-9]+) exchanges\/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, non-201: ([0-9]+)$/| $label | \3 | \4 | \5 | \6 | \7 |/"
+}
+
 rows=$(run_one SQLite "$tmp/bench.sqlite3")
+session_rows=$(run_sessions SQLite "$tmp/sessions.sqlite3")
 # PostgreSQL: PW_BENCH_PG_URL, or the throwaway cluster of scripts/with-postgres.sh (the Makefile
 # target runs this script inside it when the server has the PostgreSQL backend).
 pg_url=${PW_BENCH_PG_URL:-${PW_TEST_DATABASE_URL:-}}
 if [ -n "$pg_url" ]; then
   rows+=$'\n'$(run_one PostgreSQL "$pg_url")
+  session_rows+=$'\n'$(run_sessions PostgreSQL "$pg_url")
 else
   rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
+  session_rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
 fi
 cores=$(nproc)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -52,6 +77,14 @@ Machine: ${cores} cores, load average before the run ${load}, $(date -u +%Y-%m-%
 | backend | clients | durable records/s | p50 ms | p99 ms | non-201 |
 | --- | --- | --- | --- | --- | --- |
 ${rows}
+
+Sign-in token exchanges: POST /api/v1/sessions, each request a fresh Ed25519 token (signed by the
+client), verified, its \`jti\` stored once, the customer upserted and a session stored, all committed
+before the 201.
+
+| backend | clients | token exchanges/s | p50 ms | p99 ms | non-201 |
+| --- | --- | --- | --- | --- | --- |
+${session_rows}
 EOF
 )
 echo "$table"

@@ -78,4 +78,13 @@ else
   .tools/schemathesis/bin/pip install -q --disable-pip-version-check schemathesis
 fi
 
+# 6. The Python token signer of examples/signin/ needs `cryptography` (its test runs it).
+if .tools/examples-py/bin/python3 -c 'import cryptography' 2>/dev/null; then
+  step "examples-py (cryptography): present"
+else
+  step "examples-py: installing cryptography into .tools/examples-py"
+  python3 -m venv .tools/examples-py
+  .tools/examples-py/bin/pip install -q --disable-pip-version-check cryptography
+fi
+
 step "done"

@@ -4,6 +4,8 @@
 use crate::prelude::*;
 
 pub mod outbox;
+#[cfg(feature = "panel")]
+pub mod session;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -85,6 +87,13 @@ pub async fn send_json(
     call(url, init, &headers).await
 }
 
+/// [`send_json`] without the session renewal (the sign-in exchange itself).
+#[cfg(feature = "panel")]
+async fn send_json_once(method: &str, url: &str, body: &str) -> Result<Reply, ApiError> {
+    let (init, headers) = json_init(method, body, None);
+    call_once(url, &init, &headers).await
+}
+
 /// [`send_json`] with a callback.
 pub fn send_json_then(method: &str, url: &str, body: &str, idempotency_key: Option<&str>, done: Done) {
     let (init, headers) = json_init(method, body, idempotency_key);
@@ -122,6 +131,11 @@ fn prepare(url: &str, init: &Object, headers: &[(&str, &str)]) -> Result<(web_sy
     for (name, value) in headers {
         request.headers().set(name, value).map_err(|_| ApiError::Unreachable)?;
     }
+    // A session from the sign-in handoff goes along to its backend (not in the marketing build).
+    #[cfg(feature = "panel")]
+    if let Some(bearer) = session::authorization(url) {
+        request.headers().set("Authorization", &bearer).map_err(|_| ApiError::Unreachable)?;
+    }
     Ok((window, controller, request))
 }
 
@@ -137,9 +151,20 @@ fn classify(outcome: Result<Reply, ApiError>, timed_out: bool) -> Result<Reply, 
     }
 }
 
+/// [`call_once`], once more after the session from the sign-in handoff was renewed (a 401 with
+/// a token function: the session had expired).
 #[cfg(feature = "panel")]
 async fn call(url: &str, init: Object, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
-    let (window, controller, request) = prepare(url, &init, headers)?;
+    let first = call_once(url, &init, headers).await;
+    if session::after(url, &first).await {
+        return call_once(url, &init, headers).await;
+    }
+    first
+}
+
+#[cfg(feature = "panel")]
+async fn call_once(url: &str, init: &Object, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
+    let (window, controller, request) = prepare(url, init, headers)?;
     let abort = controller.clone();
     let timer = crate::browser::events::Timeout::new(TIMEOUT_MS, move || abort.abort());
     let outcome = async {

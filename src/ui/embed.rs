@@ -35,6 +35,12 @@ export interface MountOptions {
   view?: "store" | "panel" | "request";
   /** Force "nl" or "en"; default from the element's lang, <html lang>, then the browser. */
   lang?: string;
+  /** The panel's sign-in token from the host panel's backend (a JWS its backend signed for the
+   *  customer logged in there), exchanged at `${api}/sessions` for a session sent as
+   *  `Authorization: Bearer`; or a function returning one (or a promise of one), called again
+   *  whenever the session has expired. `<privacy-widget token-url="/privacy/token">` fetches it
+   *  from that URL (JSON `{"token": …}` or the token as text). */
+  token?: string | (() => string | Promise<string>);
 }
 "#;
 
@@ -88,6 +94,8 @@ pub struct Options {
     pub api: String,
     pub view: ViewKind,
     pub lang: Option<Lang>,
+    /// The panel's sign-in token (`token`: a string, or a function returning one or a promise).
+    pub token: Option<crate::api::session::TokenSource>,
 }
 
 /// A string option with blanks trimmed; an empty one counts as absent.
@@ -115,12 +123,22 @@ impl Options {
             Some(_) => return Err(EmbedError::UnknownView),
         };
         let api = given(raw.api).unwrap_or_else(|| "/api/v1".to_string());
+        // A function is no serde value: `token` is read beside the typed options.
+        let token = match js_sys::Reflect::get(options, &JsValue::from_str("token")) {
+            Ok(v) if v.is_undefined() || v.is_null() => None,
+            Ok(v) => Some(
+                crate::api::session::TokenSource::from_js(&v)
+                    .ok_or_else(|| EmbedError::Invalid("token: must be a non-empty string or a function returning one".into()))?,
+            ),
+            Err(_) => None,
+        };
         Ok(Options {
             site: given(raw.site).unwrap_or_default(),
             policy_url,
             api: api.trim_end_matches('/').to_string(),
             view,
             lang: given(raw.lang).and_then(|l| Lang::from_tag(&l)),
+            token,
         })
     }
 }
@@ -164,9 +182,10 @@ impl Embed {
 }
 
 /// Mounts the widget into `target` (an element or a CSS selector) with `options`
-/// `{site, policy, api, view: "store"|"panel"|"request", lang}`. Throws when the element is missing, when
-/// it already holds a widget, when `options.policy` is missing, or when an option is not a string
-/// (the error names it).
+/// `{site, policy, api, view: "store"|"panel"|"request", lang, token}` (`token`: the panel's
+/// sign-in token from the host's backend, or a function returning one or a promise of one).
+/// Throws when the element is missing, when it already holds a widget, when `options.policy` is
+/// missing, or when an option is not of its type (the error names it).
 #[wasm_bindgen]
 pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "Element | string")] target: JsValue,
@@ -211,7 +230,18 @@ async fn load(state: Rc<State>, opts: Options) {
             mount.show(&v.root);
             Shown::Store(v)
         }),
-        ViewKind::Panel => Ok(Shown::Panel(panel::Panel::start(mount.clone(), Rc::new(policy), opts.api, opts.site))),
+        ViewKind::Panel => {
+            // The host panel's token first: the panel then opens signed in (bearer session).
+            if let Some(source) = opts.token.clone() {
+                if let Err(e) = crate::api::session::sign_in(&opts.api, source).await {
+                    web_sys::console::error_1(&JsValue::from_str(&format!("privacy-widget: signing in with options.token failed: {e}")));
+                }
+                if !state.alive.get() {
+                    return;
+                }
+            }
+            Ok(Shown::Panel(panel::Panel::start(mount.clone(), Rc::new(policy), opts.api, opts.site)))
+        }
         ViewKind::Request => Ok(Shown::Request(panel::visitor::VisitorView::start(mount.clone(), Rc::new(policy), opts.api, opts.site))),
     };
     match shown {
