@@ -184,30 +184,17 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
         (None, None) => {}
     }
     // C-E2: each retention period within its documented bounds, else refused naming the key.
-    match (overrides.ip_retention, raw.ip_retention_hours) {
-        (Some(period), _) => s.retention.ip = period,
-        (None, Some(hours)) => match super::ip_retention(hours) {
-            Some(period) => s.retention.ip = period,
-            None => errors.push(super::retention::ip_reason()),
-        },
-        (None, None) => {}
-    }
-    match (overrides.consent_retention, raw.consent_retention_days) {
-        (Some(period), _) => s.retention.consent = period,
-        (None, Some(days)) => match super::consent_retention(days) {
-            Some(period) => s.retention.consent = period,
-            None => errors.push(super::retention::consent_reason()),
-        },
-        (None, None) => {}
-    }
-    match (overrides.request_retention, raw.request_retention_days) {
-        (Some(period), _) => s.retention.request = period,
-        (None, Some(days)) => match super::request_retention(days) {
-            Some(period) => s.retention.request = period,
-            None => errors.push(super::retention::request_reason()),
-        },
-        (None, None) => {}
-    }
+    use super::retention as r;
+    let mut period = |flag: Option<Duration>, file: Option<f64>, parse: fn(f64) -> Option<Duration>, reason: fn() -> String, into: &mut Duration| {
+        match (flag, file.map(parse)) {
+            (Some(p), _) | (None, Some(Some(p))) => *into = p,
+            (None, Some(None)) => errors.push(reason()),
+            (None, None) => {}
+        }
+    };
+    period(overrides.ip_retention, raw.ip_retention_hours, r::ip_retention, r::ip_reason, &mut s.retention.ip);
+    period(overrides.consent_retention, raw.consent_retention_days, r::consent_retention, r::consent_reason, &mut s.retention.consent);
+    period(overrides.request_retention, raw.request_retention_days, r::request_retention, r::request_reason, &mut s.retention.request);
     s.smtp = smtp(raw.smtp, &mut errors);
     if let Some(token) = raw.admin_token {
         match super::integration::admin_token_reason(&token) {
