@@ -79,7 +79,7 @@ fn c_e1_a_document_missing_whole_sections_lints_and_an_unreadable_file_exits_2()
 }
 
 #[test]
-fn c_e1_the_server_logs_findings_as_warnings_at_start_and_still_starts() {
+fn c_e1_the_server_logs_findings_as_warnings_at_start_and_on_reload_and_still_starts() {
     let fx = Fixture::new();
     let mut child = Command::new(binary())
         .env("PW_ADDR", "127.0.0.1:0")
@@ -94,6 +94,10 @@ fn c_e1_the_server_logs_findings_as_warnings_at_start_and_still_starts() {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert!(line.starts_with("privacy-widget-server listening on "), "it starts: {line:?}");
+    // A new version of the policy, then SIGHUP: reloaded, and linted again.
+    fx.set_policy(&common::policy("2"));
+    let _ = Command::new("kill").args(["-HUP", &child.id().to_string()]).status();
+    std::thread::sleep(std::time::Duration::from_secs(2));
     let _ = Command::new("kill").arg(child.id().to_string()).status();
     let _ = child.wait();
     let mut stderr = String::new();
@@ -101,4 +105,6 @@ fn c_e1_the_server_logs_findings_as_warnings_at_start_and_still_starts() {
     assert!(stderr.contains("WARN") && stderr.contains("policy lint"), "{stderr}");
     assert!(stderr.contains("disclosures.provision"), "a finding by path: {stderr}");
     assert!(stderr.contains("GDPR Art. 13(2)(e)"), "with its article: {stderr}");
+    let summaries = stderr.lines().filter(|l| l.contains("policy lint: the statement lacks")).count();
+    assert_eq!(summaries, 2, "once at start, once on the reload: {stderr}");
 }
