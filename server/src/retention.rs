@@ -5,6 +5,7 @@
 //!
 //! - `code_sends`, `code_failures` (IP addresses): `retention.ip` after they were written;
 //! - `sessions`: when they expire;
+//! - `signin_token_ids` (used `jti`s): once the token could no longer be accepted;
 //! - `visitor_status_tokens`: when they stop working (`visitor_token_days` after the request's
 //!   closing step);
 //! - `verification_codes`: once used or expired (or their request no longer waits for one);
@@ -40,6 +41,7 @@ pub struct Purged {
     pub preference_changes: u64,
     pub verification_codes: u64,
     pub requests: u64,
+    pub signin_token_ids: u64,
 }
 
 impl Purged {
@@ -53,6 +55,7 @@ impl Purged {
             + self.preference_changes
             + self.verification_codes
             + self.requests
+            + self.signin_token_ids
     }
 }
 
@@ -74,6 +77,9 @@ pub fn purge(conn: &Conn, now: i64, retention: &Retention, token_lifetime: Durat
     let requests = conn.execute(&format!("DELETE FROM requests WHERE id IN ({CLOSED_BEFORE})"), params![request_cutoff])?;
     Ok(Purged {
         requests,
+        // Used sign-in token ids: kept while the token could still be presented (its `exp` plus
+        // the clock leeway, `keep_until_ms`), as the sign-in itself does (panel::signin).
+        signin_token_ids: conn.execute("DELETE FROM signin_token_ids WHERE keep_until_ms < ?1", params![now])?,
         // A code is read only while its request waits for it (status received): once used, or
         // expired, or its request moved on, it goes (an expired one is then answered as such).
         verification_codes: conn.execute(

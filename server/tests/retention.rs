@@ -209,6 +209,17 @@ async fn c_e2_closed_requests_go_with_everything_of_theirs_when_their_period_end
     assert_eq!(open_events, 1);
 }
 
+#[tokio::test]
+async fn c_e2_used_sign_in_token_ids_go_once_the_token_could_no_longer_be_accepted() {
+    let env = Env::new().await;
+    env.db().execute("INSERT INTO signin_token_ids (site, jti, keep_until_ms) VALUES ('pcextreme', 'j-1', ?1)", params![T0]).unwrap();
+    let n = |env: &Env| -> i64 { env.db().one("SELECT COUNT(*) FROM signin_token_ids WHERE jti = 'j-1'", &[]) };
+    pass(&env, T0, Retention::default(), 30).await;
+    assert_eq!(n(&env), 1, "still refusable as a replay up to keep_until");
+    let p = pass(&env, T0 + 1, Retention::default(), 30).await;
+    assert_eq!((p.signin_token_ids, n(&env)), (1, 0));
+}
+
 fn load(toml: &str, env: &[(&str, &str)]) -> Result<Settings, Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("server.toml");
