@@ -4,10 +4,8 @@
 
 use crate::prelude::*;
 
-use crate::browser::js;
-use crate::consent::ConsentRecord;
 use crate::ui::page::{Page, PageOptions};
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -118,21 +116,6 @@ impl ConsentWidget {
     }
 }
 
-/// A decision as the host page sees it: `{purposes, method, policyVersion, decidedAt}`.
-pub(crate) fn decision_value(record: &ConsentRecord) -> JsValue {
-    let purposes = Object::new();
-    for (id, on) in &record.choices {
-        js::set(&purposes, id, &JsValue::from_bool(*on));
-    }
-    let out = Object::new();
-    js::set(&out, "purposes", &purposes);
-    js::set_str(&out, "method", record.method.name());
-    js::set_str(&out, "policyVersion", &record.policy_version);
-    let date = js_sys::Date::new(&JsValue::from_f64(record.decided_at as f64 * 1000.0));
-    js::set(&out, "decidedAt", &date.to_iso_string());
-    out.into()
-}
-
 /// Hooks for the browser tests (tests/browser_consent.rs); not a stable API.
 #[doc(hidden)]
 pub mod testing {
@@ -146,4 +129,7 @@ pub mod testing {
     pub use crate::browser::cell::PageCell;
     #[cfg(feature = "std")]
     pub use crate::browser::events::{Interval, Listener, Timeout};
+    /// The live listeners, timers and observers (debug builds).
+    #[cfg(debug_assertions)]
+    pub use crate::browser::events::live::{now as live, Live};
 }

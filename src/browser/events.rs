@@ -9,9 +9,54 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
+/// How many owned listeners, timers and observers are alive: counted in debug builds only (the
+/// browser tests check that `destroy()` leaves none behind), absent from release builds.
+#[cfg(debug_assertions)]
+pub mod live {
+    use core::sync::atomic::{AtomicIsize, Ordering};
+
+    static LISTENERS: AtomicIsize = AtomicIsize::new(0);
+    static TIMERS: AtomicIsize = AtomicIsize::new(0);
+    static OBSERVERS: AtomicIsize = AtomicIsize::new(0);
+
+    /// What is alive at one moment.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Live {
+        /// [`super::Listener`]s not yet dropped.
+        pub listeners: isize,
+        /// [`super::Timeout`]s and [`super::Interval`]s not yet dropped.
+        pub timers: isize,
+        /// Tag-gating `MutationObserver`s not yet disconnected.
+        pub observers: isize,
+    }
+
+    /// The counts now.
+    pub fn now() -> Live {
+        Live {
+            listeners: LISTENERS.load(Ordering::Relaxed),
+            timers: TIMERS.load(Ordering::Relaxed),
+            observers: OBSERVERS.load(Ordering::Relaxed),
+        }
+    }
+
+    pub(crate) fn listener(delta: isize) {
+        LISTENERS.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn timer(delta: isize) {
+        TIMERS.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn observer(delta: isize) {
+        OBSERVERS.fetch_add(delta, Ordering::Relaxed);
+    }
+}
+
 /// A listener on `target` for events of one type, removed when dropped. Registered without
 /// options: bubbling phase, and (for the events used here) not passive, so the handler may
 /// call `preventDefault`.
+#[must_use = "dropping a Listener removes it at once"]
+#[derive(Debug)]
 pub struct Listener {
     target: EventTarget,
     kind: &'static str,
@@ -23,6 +68,8 @@ impl Listener {
     pub fn new(target: &EventTarget, kind: &'static str, f: impl FnMut(Event) + 'static) -> Listener {
         let callback = Closure::<dyn FnMut(Event)>::new(f);
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        #[cfg(debug_assertions)]
+        live::listener(1);
         Listener { target: target.clone(), kind, callback }
     }
 
@@ -40,6 +87,8 @@ impl Listener {
 impl Drop for Listener {
     fn drop(&mut self) {
         let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        #[cfg(debug_assertions)]
+        live::listener(-1);
     }
 }
 
@@ -56,6 +105,8 @@ extern "C" {
 }
 
 /// Calls `f` once after `ms` milliseconds, unless dropped before.
+#[must_use = "dropping a Timeout clears it at once"]
+#[derive(Debug)]
 pub struct Timeout {
     handle: i32,
     _callback: Closure<dyn FnMut()>,
@@ -70,6 +121,8 @@ impl Timeout {
                 f();
             }
         });
+        #[cfg(debug_assertions)]
+        live::timer(1);
         Timeout { handle: set_timeout(callback.as_ref(), ms), _callback: callback }
     }
 }
@@ -77,10 +130,14 @@ impl Timeout {
 impl Drop for Timeout {
     fn drop(&mut self) {
         clear_timeout(self.handle);
+        #[cfg(debug_assertions)]
+        live::timer(-1);
     }
 }
 
 /// Calls `f` every `ms` milliseconds until dropped.
+#[must_use = "dropping an Interval clears it at once"]
+#[derive(Debug)]
 pub struct Interval {
     handle: i32,
     _callback: Closure<dyn FnMut()>,
@@ -90,6 +147,8 @@ impl Interval {
     /// Starts the timer.
     pub fn new(ms: u32, f: impl FnMut() + 'static) -> Interval {
         let callback = Closure::<dyn FnMut()>::new(f);
+        #[cfg(debug_assertions)]
+        live::timer(1);
         Interval { handle: set_interval(callback.as_ref(), ms), _callback: callback }
     }
 }
@@ -97,5 +156,7 @@ impl Interval {
 impl Drop for Interval {
     fn drop(&mut self) {
         clear_interval(self.handle);
+        #[cfg(debug_assertions)]
+        live::timer(-1);
     }
 }

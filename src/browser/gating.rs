@@ -88,6 +88,7 @@ fn activate_script(doc: &Document, old: &Element) -> bool {
 }
 
 /// The live gate: activates on request and watches for gated elements added later.
+#[must_use = "dropping a Gate disconnects its observer at once"]
 pub struct Gate {
     observer: Option<MutationObserver>,
     _callback: Option<Closure<dyn FnMut()>>,
@@ -116,6 +117,8 @@ impl Gate {
             super::js::set(&init, "subtree", &JsValue::TRUE);
             let _ = obs.observe_with_options(&root, init.unchecked_ref());
         }
+        #[cfg(debug_assertions)]
+        super::events::live::observer(1);
         Gate { observer, _callback: Some(callback), granted }
     }
 
@@ -132,5 +135,7 @@ impl Drop for Gate {
         if let Some(obs) = &self.observer {
             obs.disconnect();
         }
+        #[cfg(debug_assertions)]
+        super::events::live::observer(-1);
     }
 }

@@ -18,7 +18,8 @@ mod signals;
 pub use decision::{decide, gpc_narrowing, withdrawn, Action, Decision};
 pub use notice::{Notice, NoticeLine, NoticePurpose, NoticeService, UiText};
 pub use notice_json::{NoticeError, NoticeSource};
-pub use record::{consent_id_from, push_u64, trim_end_byte, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
+pub use crate::policy::push_u64;
+pub use record::{consent_id_from, trim_end_byte, ConsentRecord, COOKIE_NAME, MAX_AGE_SECS};
 pub use rules::{is_gpc_covered, question, Question, CONSENT_MEMORY_SECS, REFUSAL_MEMORY_SECS};
 pub use signals::{
     consent_mode_update, parent_domains, vendor_granted, wildcard_match, ConsentModeType,

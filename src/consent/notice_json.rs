@@ -18,8 +18,8 @@
 use crate::prelude::*;
 
 use super::notice::{Notice, NoticeLine, NoticePurpose, NoticeService, NOTICE_FORMAT, UI_NAMES};
-use crate::policy::json::{self, Json, Object};
-use crate::policy::{PURPOSE_KINDS, VENDORS};
+use crate::policy::{push_u64, PURPOSE_KINDS, VENDORS};
+use serde_json::{Map, Value};
 
 /// Why a notice could not be read: where, and what is wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl<'a> At<'a> {
         }
         if let Some(i) = self.index {
             out.push('[');
-            json::push_u64(out, i as u64);
+            push_u64(out, i as u64);
             out.push(']');
         } else if !self.key.is_empty() {
             if !out.is_empty() {
@@ -84,7 +84,7 @@ impl<'a> At<'a> {
     }
 }
 
-/// A JSON value as the notice reader sees it: the crate's own [`Json`] (the server, native
+/// A JSON value as the notice reader sees it: a serde_json [`Value`] (the server, native
 /// tests), or in the marketing page the browser's `JSON.parse` result (`src/browser/js.rs`),
 /// so that the script tag's wasm carries no JSON parser. Both give the same notice and the
 /// same errors.
@@ -103,29 +103,29 @@ pub trait NoticeSource: Sized {
     fn number(&self) -> Option<f64>;
 }
 
-impl<'a> NoticeSource for &'a Json {
-    fn member(&self, key: &str) -> Option<&'a Json> {
-        Json::get(self, key)
+impl<'a> NoticeSource for &'a Value {
+    fn member(&self, key: &str) -> Option<&'a Value> {
+        Value::get(self, key)
     }
 
     fn is_object(&self) -> bool {
-        matches!(self, Json::Object(_))
+        Value::is_object(self)
     }
 
     fn is_null(&self) -> bool {
-        matches!(self, Json::Null)
+        Value::is_null(self)
     }
 
     fn text(&self) -> Option<String> {
-        self.as_str().map(str::to_string)
+        Value::as_str(self).map(str::to_string)
     }
 
-    fn items(&self) -> Option<Vec<&'a Json>> {
-        Json::as_array(self).map(|items| items.iter().collect())
+    fn items(&self) -> Option<Vec<&'a Value>> {
+        Value::as_array(self).map(|items| items.iter().collect())
     }
 
     fn number(&self) -> Option<f64> {
-        self.as_f64()
+        Value::as_f64(self)
     }
 }
 
@@ -266,7 +266,7 @@ const VENDOR_NAMES: [&str; VENDORS.len()] = names(VENDORS);
 impl Notice {
     /// Reads a notice's JSON text; the error names the first problem's path.
     pub fn read(text: &str) -> Result<Notice, NoticeError> {
-        let doc = json::parse(text).map_err(|e| NoticeError { path: String::new(), reason: e.message() })?;
+        let doc: Value = serde_json::from_str(text).map_err(|e| NoticeError { path: String::new(), reason: e.to_string() })?;
         Notice::read_value(&&doc)
     }
 
@@ -314,54 +314,53 @@ impl Notice {
         }
     }
 
-    /// The JSON text.
+    /// The JSON text (compact, members in key order).
     pub fn to_json(&self) -> String {
-        let strings = |items: &[String]| Json::Array(items.iter().map(|s| Json::str(s)).collect());
-        let lines = |items: &[NoticeLine]| {
-            let line = |l: &NoticeLine| Json::Object(Object::new().with("id", Json::str(&l.id)).with("text", Json::str(&l.text)));
-            Json::Array(items.iter().map(line).collect())
-        };
-        let mut ui = Object::new();
-        for (name, text) in UI_NAMES.iter().zip(&self.ui) {
-            ui.insert(name.to_string(), Json::str(text));
-        }
+        let text = |s: &str| Value::from(s);
+        let strings = |items: &[String]| Value::from_iter(items.iter().map(|s| text(s)));
+        let lines = |items: &[NoticeLine]| Value::from_iter(items.iter().map(|l| object([("id", text(&l.id)), ("text", text(&l.text))])));
+        let ui = Value::Object(UI_NAMES.iter().zip(&self.ui).map(|(name, t)| (name.to_string(), text(t))).collect());
         let purposes = self.purposes.iter().map(|p| {
-            let mut o = Object::new()
-                .with("id", Json::str(&p.id))
-                .with("kind", Json::str(p.kind.name()))
-                .with("label", Json::str(&p.label))
-                .with("retention", Json::str(&p.retention))
-                .with("recipients", lines(&p.recipients))
-                .with("services", lines(&p.services));
-            if let Some(d) = &p.description {
-                o.insert("description".to_string(), Json::str(d));
+            let mut o = object([
+                ("id", text(&p.id)),
+                ("kind", text(p.kind.name())),
+                ("label", text(&p.label)),
+                ("retention", text(&p.retention)),
+                ("recipients", lines(&p.recipients)),
+                ("services", lines(&p.services)),
+            ]);
+            if let (Some(d), Value::Object(o)) = (&p.description, &mut o) {
+                o.insert("description".to_string(), text(d));
             }
-            Json::Object(o)
+            o
         });
         let services = self.services.iter().map(|s| {
-            Json::Object(
-                Object::new()
-                    .with("id", Json::str(&s.id))
-                    .with("vendor", Json::str(s.vendor.name()))
-                    .with("purposes", strings(&s.purposes))
-                    .with("cookies", strings(&s.cookies))
-                    .with("storage", strings(&s.storage)),
-            )
+            object([
+                ("id", text(&s.id)),
+                ("vendor", text(s.vendor.name())),
+                ("purposes", strings(&s.purposes)),
+                ("cookies", strings(&s.cookies)),
+                ("storage", strings(&s.storage)),
+            ])
         });
-        Json::Object(
-            Object::new()
-                .with("notice", Json::Number(f64::from(NOTICE_FORMAT)))
-                .with("site", Json::str(&self.site))
-                .with("version", Json::str(&self.version))
-                .with("lang", Json::str(&self.lang))
-                .with("controller", Json::str(&self.controller))
-                .with("controller_line", Json::str(&self.controller_line))
-                .with("ui", Json::Object(ui))
-                .with("purposes", Json::Array(purposes.collect()))
-                .with("services", Json::Array(services.collect())),
-        )
-        .encode()
+        object([
+            ("notice", Value::from(NOTICE_FORMAT)),
+            ("site", text(&self.site)),
+            ("version", text(&self.version)),
+            ("lang", text(&self.lang)),
+            ("controller", text(&self.controller)),
+            ("controller_line", text(&self.controller_line)),
+            ("ui", ui),
+            ("purposes", Value::from_iter(purposes)),
+            ("services", Value::from_iter(services)),
+        ])
+        .to_string()
     }
+}
+
+/// A JSON object of these members.
+fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    Value::Object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<String, Value>>())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 use crate::prelude::*;
 
 use super::{Choice, Method};
+use crate::policy::push_u64;
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = "pw_consent";
@@ -280,15 +281,6 @@ fn parse_u64(text: &str) -> Option<u64> {
     text.bytes().try_fold(0u64, |n, b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
 }
 
-/// Appends the decimal digits of `n` without the formatting machinery.
-pub fn push_u64(out: &mut String, n: u64) {
-    // Most significant digit first, by recursion (at most twenty deep): no buffer, no index
-    // (a bounds-check panic path would pull integer formatting into the wasm).
-    if n >= 10 {
-        push_u64(out, n / 10);
-    }
-    out.push(char::from(b'0' + (n % 10) as u8));
-}
 
 #[cfg(test)]
 mod tests {

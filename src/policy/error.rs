@@ -65,7 +65,7 @@ pub(crate) fn index_path(path: &str, index: usize) -> String {
     let mut p = String::with_capacity(path.len() + 6);
     p.push_str(path);
     p.push('[');
-    super::json::push_u64(&mut p, index as u64);
+    push_u64(&mut p, index as u64);
     p.push(']');
     p
 }
@@ -117,6 +117,16 @@ pub(crate) fn cat(parts: &[&str]) -> String {
 /// `n` in decimal.
 pub(crate) fn num(n: usize) -> String {
     let mut out = String::new();
-    super::json::push_u64(&mut out, n as u64);
+    push_u64(&mut out, n as u64);
     out
+}
+
+/// Appends the decimal digits of `n` without the formatting machinery (large in the wasm).
+pub fn push_u64(out: &mut String, n: u64) {
+    // Most significant digit first, by recursion (at most twenty deep): no buffer, no index
+    // (a bounds-check panic path would pull integer formatting into the wasm).
+    if n >= 10 {
+        push_u64(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }

@@ -3,7 +3,6 @@
 mod date;
 mod disclosures;
 mod error;
-pub mod json;
 mod lookup;
 mod names;
 mod parse;
@@ -12,7 +11,9 @@ mod read;
 mod retention;
 mod retention_parse;
 mod sentence;
+mod statutory;
 mod validate;
+mod validate_ctx;
 mod validate_rules;
 
 /// The policy lint (C-E1); native only, never in the wasm builds.
@@ -24,13 +25,13 @@ mod tests;
 
 pub mod model;
 
-pub use disclosures::{AutomatedDecisions, Disclosures, Dpo};
 pub use date::{days_in_month, is_leap_year, Weekday};
-pub use error::{PolicyError, PolicyErrors};
+pub use error::{push_u64, PolicyError, PolicyErrors};
 pub use model::*;
 pub use names::*;
 pub use parse::{parse_policy, MAX_DOCUMENT_BYTES};
 pub use period::UNIT_NAMES;
 pub use retention::RetentionEnd;
 pub use sentence::period_words;
+pub use statutory::{is_direct_marketing, statutory_kinds_for, Ground};
 pub use validate::{validate, Limits, LIMITS};

@@ -83,7 +83,7 @@ pub struct Policy {
     /// Statements of the text that fit nowhere else (kept in its own words).
     pub notes: Vec<Text>,
     /// The DPO, whether providing data is required, automated decisions (Art. 13(1)(b), 13(2)(e)-(f)).
-    pub disclosures: super::disclosures::Disclosures,
+    pub disclosures: Disclosures,
 }
 
 /// Who is responsible for the processing.
@@ -497,4 +497,33 @@ impl RequestKind {
 pub struct BreachPromise {
     pub within: Option<Period>,
     pub description: Option<Text>,
+}
+
+/// The document's `disclosures` (all absent when the document has none).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Disclosures {
+    /// The data protection officer, where the controller has one (Art. 13(1)(b)).
+    pub dpo: Option<Dpo>,
+    /// Whether providing the data is a statutory or contractual requirement, whether the person
+    /// must provide it and what follows if they do not (Art. 13(2)(e)).
+    pub provision: Option<Text>,
+    /// Automated decision-making, including profiling (Art. 13(2)(f)).
+    pub automated_decisions: Option<AutomatedDecisions>,
+}
+
+/// A data protection officer's contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dpo {
+    pub name: Option<Text>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<Text>,
+}
+
+/// Whether automated decisions are taken, and if so how and with what consequences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutomatedDecisions {
+    pub used: bool,
+    pub logic: Option<Text>,
+    pub consequences: Option<Text>,
 }

@@ -3,13 +3,13 @@
 
 use crate::prelude::*;
 
-use super::json::{self, Json as Value};
+use serde_json::Value;
 
 use super::error::{cat, num, Errs, PolicyErrors};
 use super::model::*;
 use super::names::*;
 use super::read::{array, date, kind_of, name_of, string, Obj};
-use super::retention_parse::retention;
+use super::retention_parse::{blank_rule, retention};
 use super::validate;
 
 /// The largest document accepted, in bytes.
@@ -49,11 +49,11 @@ pub fn parse_policy(json: &str) -> Result<Policy, PolicyErrors> {
     }
     // A byte-order mark (some editors write one) is not an error of the author's.
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    let value = match json::parse(json) {
+    let value = match serde_json::from_str::<Value>(json) {
         Ok(v) => v,
         Err(err) => {
             let mut reason = String::from("not valid JSON: ");
-            reason.push_str(&err.message());
+            reason.push_str(&err.to_string());
             e.push("", reason);
             return Err(PolicyErrors(e.0));
         }
@@ -236,9 +236,4 @@ fn rights(o: &Obj, e: &mut Errs) -> Rights {
         }),
         processor_agreement: o.opt_text("processor_agreement", e),
     }
-}
-
-/// The placeholder for a rule that could not be read.
-pub(super) fn blank_rule() -> RetentionRule {
-    RetentionRule::Unspecified { note: Text::Plain(String::new()) }
 }

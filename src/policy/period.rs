@@ -79,7 +79,7 @@ impl Period {
     /// The JSON form, `"7 years"` (what `Display` writes, without the formatting machinery).
     pub fn text(&self) -> String {
         let mut out = String::new();
-        super::json::push_u64(&mut out, u64::from(self.amount));
+        super::error::push_u64(&mut out, u64::from(self.amount));
         out.push(' ');
         out.push_str(self.unit.name());
         out

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use super::json::{Json as Value, Object};
+use serde_json::{Map, Value};
 
 use super::error::{cat, char_count, index_path, join_str, key_path, Errs};
 use super::model::{Date, Period, Text};
@@ -27,7 +27,7 @@ fn expected(what: &str, v: &Value) -> String {
 /// An object being read: its known fields were checked on opening. When the value was not an
 /// object (already reported), every read quietly yields nothing.
 pub(super) struct Obj<'v> {
-    map: Option<&'v Object>,
+    map: Option<&'v Map<String, Value>>,
     /// The object's own path.
     pub path: String,
 }
@@ -39,8 +39,7 @@ impl<'v> Obj<'v> {
             e.push(path, expected("an object", v));
             return Obj::absent(path);
         };
-        // An object's keys come in order.
-        for key in map.keys() {
+        for key in sorted_keys(map) {
             if !known.contains(&key.as_str()) {
                 e.push(&key_path(path, key), unknown_field(key, known));
                 if let Some(near) = closest(key, known) {
@@ -64,7 +63,7 @@ impl<'v> Obj<'v> {
     /// Reports every present field not in `allowed`, with `why` as the reason.
     pub fn forbid_except(&self, allowed: &[&str], why: &str, e: &mut Errs) {
         if let Some(map) = self.map {
-            for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            for key in sorted_keys(map).into_iter().filter(|k| !allowed.contains(&k.as_str())) {
                 e.push(&key_path(&self.path, key), why);
             }
         }
@@ -158,6 +157,14 @@ impl<'v> Obj<'v> {
     }
 }
 
+/// An object's keys in order, so that its problems are reported in the same order whatever
+/// order serde_json keeps them in.
+fn sorted_keys(map: &Map<String, Value>) -> Vec<&String> {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    keys
+}
+
 /// An array; every item is read with `read`, which keeps a placeholder for a bad item.
 pub(super) fn array<'v, T>(
     v: &'v Value,
@@ -190,7 +197,8 @@ pub(super) fn text(v: &Value, path: &str, e: &mut Errs) -> Option<Text> {
         Value::Object(map) => {
             let mut out = super::model::LangTexts::default();
             let mut ok = true;
-            for (lang, value) in map.iter() {
+            for lang in sorted_keys(map) {
+                let Some(value) = map.get(lang) else { continue };
                 match value {
                     Value::String(s) => {
                         out.insert(lang.clone(), s.clone());

@@ -2,12 +2,11 @@
 
 use crate::prelude::*;
 
-use super::json::Json as Value;
+use serde_json::Value;
 
 use super::error::{cat, join_str, Errs};
-use super::model::{PlanRetention, RetentionRule};
+use super::model::{PlanRetention, RetentionRule, Text};
 use super::names::{RetentionKind, RETENTION_EVENTS, RETENTION_KINDS};
-use super::parse::blank_rule;
 use super::read::{array, name_of, period, Obj};
 
 const RULE: &[&str] = &["kind", "period", "event", "note", "rules", "otherwise"];
@@ -22,6 +21,11 @@ fn fields_of(kind: RetentionKind) -> &'static [&'static str] {
         RetentionKind::AfterUse | RetentionKind::Indefinite | RetentionKind::Unspecified => &["kind", "note"],
         RetentionKind::ByPlan => &["kind", "rules", "otherwise"],
     }
+}
+
+/// The placeholder for a rule that could not be read.
+pub(super) fn blank_rule() -> RetentionRule {
+    RetentionRule::Unspecified { note: Text::Plain(String::new()) }
 }
 
 /// A retention rule; `None` (after reporting) when it cannot be read.

@@ -28,7 +28,7 @@ pub fn period_words(period: Period, lang: Lang) -> String {
         (Lang::En, PeriodUnit::Years) => if one { "year" } else { "years" },
     };
     let mut out = String::new();
-    super::json::push_u64(&mut out, u64::from(period.amount));
+    super::error::push_u64(&mut out, u64::from(period.amount));
     out.push(' ');
     out.push_str(unit);
     out

@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use super::error::{cat, char_count, num, index_path as at, key_path as key};
 use super::model::*;
-use super::validate::{reference, references, unique_ids, Ctx, LIMITS};
+use super::validate_ctx::{reference, references, unique_ids, Ctx, LIMITS};
 
 /// Checks the whole policy.
 pub(super) fn policy(c: &mut Ctx, p: &Policy) {

@@ -1,24 +1,17 @@
 //! Request kinds (C-C1) and which of them count as direct marketing for objections (C-A11).
 
-use crate::policy::PurposeKind;
-
 /// The request kinds live with the policy (the lower layer: its `rights.requests[].kind` names
 /// them); the request rules use the same type. Which of them the law grants under a policy:
 /// [`super::offered_kinds`] (C-C1).
-pub use crate::policy::{RequestKind, REQUEST_KINDS_ALL};
+pub use crate::policy::{is_direct_marketing, RequestKind, REQUEST_KINDS_ALL};
 
 /// The objection target meaning "all direct marketing" (Art. 21(2)-(3), C-A11).
 pub const DIRECT_MARKETING: &str = "direct_marketing";
 
-/// Whether a purpose of this kind is direct marketing: an objection to direct marketing
-/// switches every account opt-in of these kinds off at once (C-A11).
-pub fn is_direct_marketing(kind: PurposeKind) -> bool {
-    matches!(kind, PurposeKind::Newsletter | PurposeKind::ProductMail | PurposeKind::AudienceSharing)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::PurposeKind;
 
     #[test]
     fn names_round_trip_and_match_the_policy_names() {

@@ -17,7 +17,8 @@ pub use due::{due_date, due_date_for, extended_due, legal_due};
 pub use erasure::{plan_erasure, Disposition, ErasurePlan, Kept, PlannedValue};
 pub use kind::{is_direct_marketing, RequestKind, DIRECT_MARKETING, REQUEST_KINDS_ALL};
 pub use lifecycle::{advance, RequestStatus, RequestStep, MAX_REASON_CHARS, REQUEST_STATUSES};
-pub use rights::{granted_rights, is_granted, offered_kinds, statutory_kinds_for, GrantedRight, Ground};
+pub use crate::policy::{statutory_kinds_for, Ground};
+pub use rights::{granted_rights, is_granted, offered_kinds, GrantedRight};
 pub use package::{data_package, erasure_plan_json, text_json, PACKAGE_FORMAT};
 pub use stored::{latest_date, purposes_using, recipients_of, retention_of, StoredValue, Subject};
 

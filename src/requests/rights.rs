@@ -5,20 +5,8 @@
 
 use crate::prelude::*;
 
-use super::kind::{is_direct_marketing, RequestKind, REQUEST_KINDS_ALL};
-use crate::policy::{LegalBasis, Policy, PurposeKind, RequestOffer};
-
-/// Why the law grants a kind for a policy (GDPR Art. 15-21).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ground {
-    /// Access, rectification, erasure and restriction: always (Art. 15, 16, 17, 18).
-    Always,
-    /// Portability: some purpose rests on consent or contract, or its basis is not stated (Art. 20(1)(a)).
-    ConsentOrContract,
-    /// Objection: some purpose rests on legitimate interest or public task, is direct marketing,
-    /// or its basis is not stated (Art. 21(1)-(2)).
-    InterestOrMarketing,
-}
+use super::kind::RequestKind;
+use crate::policy::{statutory_kinds_for, Ground, Policy, RequestOffer};
 
 /// One kind the law grants, with the statement's own offer of it when it makes one.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,32 +16,6 @@ pub struct GrantedRight<'p> {
     /// The statement's offer (wording, a shorter term, consequences); `None` when the statement
     /// does not mention the kind: it works all the same, with the statutory term.
     pub offer: Option<&'p RequestOffer>,
-}
-
-/// The kinds the law grants when a policy's purposes have these (legal basis, kind) pairs, in
-/// the widget's order ([`REQUEST_KINDS_ALL`]). Works on bare pairs so that the policy lint can
-/// apply the very same rule to a document the strict reader refused.
-pub fn statutory_kinds_for(purposes: impl IntoIterator<Item = (LegalBasis, PurposeKind)>) -> Vec<(RequestKind, Ground)> {
-    let (mut portable, mut objectable) = (false, false);
-    for (basis, kind) in purposes {
-        let unstated = basis == LegalBasis::Unspecified;
-        portable |= unstated || matches!(basis, LegalBasis::Consent | LegalBasis::Contract);
-        // The model has no public-task basis (no seed company is a public body); legitimate
-        // interest and direct marketing cover the private sector's Art. 21 cases.
-        objectable |= unstated || basis == LegalBasis::LegitimateInterest || is_direct_marketing(kind);
-    }
-    REQUEST_KINDS_ALL
-        .into_iter()
-        .filter_map(|kind| {
-            let ground = match kind {
-                RequestKind::Export if portable => Ground::ConsentOrContract,
-                RequestKind::Objection if objectable => Ground::InterestOrMarketing,
-                RequestKind::Export | RequestKind::Objection => return None,
-                _ => Ground::Always,
-            };
-            Some((kind, ground))
-        })
-        .collect()
 }
 
 /// The kinds the law grants under `policy`, each with the statement's offer if any (C-C1).
@@ -78,6 +40,7 @@ pub fn is_granted(policy: &Policy, kind: RequestKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::{LegalBasis, PurposeKind, REQUEST_KINDS_ALL};
     use LegalBasis as B;
     use PurposeKind as K;
     use RequestKind::*;

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::fixes::Fix;
 use super::{Finding, Langs};
 use crate::policy::{LegalBasis, PurposeKind, LEGAL_BASES, PURPOSE_KINDS};
-use crate::requests::statutory_kinds_for;
+use crate::policy::statutory_kinds_for;
 
 /// A finding before its fix is written out in the policy's languages.
 pub(super) struct Raw {

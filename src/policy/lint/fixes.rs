@@ -1,6 +1,6 @@
 //! What each finding asks for: its article and its one-line fix in Dutch and English.
 
-use crate::requests::RequestKind;
+use crate::policy::RequestKind;
 
 /// The kinds of finding.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! What a decision does outside the widget: the vendor signals (C-B2), clearing a withdrawn
-//! purpose's cookies and storage keys (C-A7), and the proof-of-consent record (C-A8).
+//! purpose's cookies and storage keys (C-A7), the proof-of-consent record (C-A8), and the
+//! decision as the host page sees it (events, `consent()`, `onChange`).
 
 use crate::prelude::*;
 
@@ -22,8 +23,23 @@ pub(super) fn push_signals(notice: &Notice, record: &ConsentRecord) {
     if let Some(on) = consent::vendor_granted(notice, Vendor::Microsoft, &granted) {
         signals::microsoft_consent(on);
     }
-    let detail = crate::surface::decision_value(record);
+    let detail = decision_value(record);
     signals::data_layer_event(&detail, &update);
+}
+
+/// A decision as the host page sees it: `{purposes, method, policyVersion, decidedAt}`.
+pub(super) fn decision_value(record: &ConsentRecord) -> JsValue {
+    let purposes = Object::new();
+    for (id, on) in &record.choices {
+        js::set(&purposes, id, &JsValue::from_bool(*on));
+    }
+    let out = Object::new();
+    js::set(&out, "purposes", &purposes);
+    js::set_str(&out, "method", record.method.name());
+    js::set_str(&out, "policyVersion", &record.policy_version);
+    let date = js_sys::Date::new(&JsValue::from_f64(record.decided_at as f64 * 1000.0));
+    js::set(&out, "decidedAt", &date.to_iso_string());
+    out.into()
 }
 
 /// Everything denied (after `reset()`).

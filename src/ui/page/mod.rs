@@ -276,7 +276,7 @@ impl Page {
     pub fn consent_value(&self) -> wasm_bindgen::JsValue {
         let s = self.0.borrow();
         match (&s.stored, s.settled) {
-            (Some(record), true) => super::super::surface::decision_value(record),
+            (Some(record), true) => effects::decision_value(record),
             _ => wasm_bindgen::JsValue::NULL,
         }
     }
