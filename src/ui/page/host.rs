@@ -22,16 +22,16 @@ pub(super) fn page_mount() -> Result<Mount, super::super::UiError> {
     Ok(mount)
 }
 
-/// Runs `f` once `<body>` exists (now, or on `DOMContentLoaded`); boxed, so that there is one
-/// listener type.
-pub(super) fn when_body(f: Box<dyn FnOnce()>) {
-    let Some(doc) = dom::document() else { return };
+/// Runs `f` once `<body>` exists: now (`None`), or on `DOMContentLoaded` through the returned
+/// listener, which the caller keeps (dropping it cancels the wait). Boxed, so that there is
+/// one listener type.
+pub(super) fn when_body(f: Box<dyn FnOnce()>) -> Option<Listener> {
+    let doc = dom::document()?;
     if doc.body().is_some() && doc.ready_state() != "loading" {
         f();
-        return;
+        return None;
     }
-    // Waits for the rest of the page's life (no widget owns it): never removed.
-    core::mem::forget(Listener::once(&doc, "DOMContentLoaded", move |_| f()));
+    Some(Listener::once(&doc, "DOMContentLoaded", move |_| f()))
 }
 
 /// The id of the spacer at the end of `<body>`.

@@ -13,11 +13,11 @@ use super::dialog::Dialog;
 use super::dom;
 use super::Mount;
 use crate::api::outbox::Courier;
+use crate::browser::cell::PageCell;
+use crate::browser::events::Listener;
 use crate::browser::{cookies, env, gating::Gate, signals};
 use crate::consent::{self, question, Action, ConsentRecord, Decision, Notice};
 use crate::i18n::Lang;
-use crate::browser::events::Listener;
-use crate::browser::cell::PageCell;
 use alloc::rc::{Rc, Weak};
 use web_sys::Element;
 
@@ -27,6 +27,7 @@ pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// What the loader passes in (from the script tag's `data-*` attributes).
 #[derive(Debug, Clone, Default)]
 pub struct PageOptions {
+    /// The site's id at the backend (`pcextreme`).
     pub site: String,
     /// Where the site's consent notice is; empty for `{api}/sites/{site}/notice?lang={lang}`.
     pub notice_url: String,
@@ -38,8 +39,41 @@ pub struct PageOptions {
     pub cookie_domain: String,
 }
 
+/// Where the page is in its life.
+enum Phase {
+    /// The notice is on its way, or `<body>` is awaited: `open()` and `reset()` wait here, in
+    /// the order they were called.
+    Loading(Vec<Pending>),
+    /// The UI is mounted (or the "unavailable" message is shown).
+    Ready,
+    /// `destroy()` ran: nothing is shown, listened to or timed any more, and every deferred
+    /// callback stops when it finds the page here.
+    Destroyed,
+}
+
+/// A call that came before the page was ready; it runs once the UI is mounted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    /// `open()`: the preferences dialog.
+    Open,
+    /// `reset()`: forget the decision, ask again.
+    Reset,
+}
+
+/// What the page shows once `<body>` exists.
+#[derive(Clone, Copy)]
+enum Show {
+    /// The floating button, and the banner when a question is open (`ask`).
+    Widget { ask: bool },
+    /// The neutral message: the notice could not be loaded.
+    Unavailable,
+}
+
 struct State {
+    phase: Phase,
     options: PageOptions,
+    /// The `DOMContentLoaded` listener while `<body>` is awaited.
+    waiting: Option<Listener>,
     notice: Option<Rc<Notice>>,
     lang: Lang,
     gpc: bool,
@@ -56,8 +90,6 @@ struct State {
     listeners: Vec<Listener>,
     subscribers: Vec<(u32, js_sys::Function)>,
     next_subscriber: u32,
-    ready: bool,
-    pending: Vec<&'static str>,
 }
 
 /// The running widget on a marketing page; clones share it.
@@ -72,7 +104,9 @@ impl Page {
             html.map(|h| super::detect_lang(&h)).unwrap_or(Lang::Nl)
         });
         let page = Page(Rc::new(PageCell::new(State {
+            phase: Phase::Loading(Vec::new()),
             options,
+            waiting: None,
             notice: None,
             lang,
             gpc: env::gpc(),
@@ -87,13 +121,11 @@ impl Page {
             listeners: Vec::new(),
             subscribers: Vec::new(),
             next_subscriber: 1,
-            ready: false,
-            pending: Vec::new(),
         })));
-        let weak = Rc::downgrade(&page.0);
+        let weak = page.weak();
         crate::api::get_text_then(&page.notice_url(), move |loaded| {
-            if let Some(state) = weak.upgrade() {
-                Page(state).on_notice_text(loaded);
+            if let Some(page) = live(&weak) {
+                page.on_notice_text(loaded);
             }
         });
         page
@@ -101,6 +133,34 @@ impl Page {
 
     fn weak(&self) -> Weak<PageCell<State>> {
         Rc::downgrade(&self.0)
+    }
+
+    /// Holds `call` while the page is loading (`true`: the caller stops); `true` as well
+    /// once it is destroyed, when the call is dropped.
+    fn defer(&self, call: Pending) -> bool {
+        match &mut self.0.borrow_mut().phase {
+            Phase::Loading(pending) => {
+                pending.push(call);
+                true
+            }
+            Phase::Ready => false,
+            Phase::Destroyed => true,
+        }
+    }
+
+    /// Shows `what` once `<body>` exists, unless the page is destroyed by then. The page owns
+    /// the listener that waits.
+    fn show_when_body(&self, what: Show) {
+        let weak = self.weak();
+        let waiting = host::when_body(Box::new(move || {
+            if let Some(page) = live(&weak) {
+                match what {
+                    Show::Widget { ask } => page.mount_ui(ask),
+                    Show::Unavailable => page.show_unavailable(),
+                }
+            }
+        }));
+        self.0.borrow_mut().waiting = waiting;
     }
 
     /// The notice's URL: the option, or the backend's route for this site and language.
@@ -130,15 +190,19 @@ impl Page {
             Err(line) => {
                 web_sys::console::error_1(&"privacy-widget: the consent notice could not be loaded; nothing is enabled".into());
                 web_sys::console::error_1(&line.into());
-                host::when_body(Box::new(move || {
-                    if let Ok(mount) = host::page_mount() {
-                        mount.show_unavailable();
-                        // The message stays for the page's life (no widget owns it).
-                        core::mem::forget(mount);
-                    }
-                }));
+                self.show_when_body(Show::Unavailable);
             }
         }
+    }
+
+    /// Shows the neutral "unavailable" message; the page owns its mount (`destroy()` removes it).
+    /// Calls that waited are dropped: without a notice there is nothing to open or reset.
+    fn show_unavailable(&self) {
+        let Ok(mount) = host::page_mount() else { return };
+        mount.show_unavailable();
+        let mut s = self.0.borrow_mut();
+        s.mount = Some(mount);
+        s.phase = Phase::Ready;
     }
 
     fn on_notice(&self, notice: Rc<Notice>) {
@@ -168,8 +232,7 @@ impl Page {
                 }
             }
         }
-        let page = self.clone();
-        host::when_body(Box::new(move || page.mount_ui(q.is_open())));
+        self.show_when_body(Show::Widget { ask: q.is_open() });
     }
 
     /// Turns a visitor's action into a decision and commits it.
@@ -298,12 +361,11 @@ impl Page {
     /// Forgets the decision: clears the granted purposes' cookies, pushes everything denied
     /// and shows the banner again. Nothing is recorded (no decision was made).
     pub fn reset(&self) {
+        if self.defer(Pending::Reset) {
+            return;
+        }
         let (notice, previous, domain) = {
             let mut s = self.0.borrow_mut();
-            if !s.ready {
-                s.pending.push("reset");
-                return;
-            }
             let Some(notice) = s.notice.clone() else { return };
             s.settled = false;
             (notice, s.stored.take(), s.options.cookie_domain.clone())
@@ -323,9 +385,15 @@ impl Page {
         self.notify();
     }
 
-    /// Removes the UI and stops listeners, observer and timers.
+    /// Removes the UI and stops listeners, observer and timers and the wait for `<body>`. A
+    /// notice still on its way finds the page destroyed and is dropped (its fetch keeps only
+    /// its own timeout until it ends).
     pub fn destroy(&self) {
+        // Dropped in place: removing a listener, disconnecting the observer and clearing a
+        // timer call nothing back synchronously.
         let mut s = self.0.borrow_mut();
+        s.phase = Phase::Destroyed;
+        s.waiting = None;
         s.banner = None;
         s.dialog = None;
         s.listeners.clear();
@@ -340,8 +408,18 @@ impl Page {
     }
 }
 
+/// The page behind `weak` if it is still there and not destroyed: every deferred callback (the
+/// notice's arrival, `<body>`, the UI's events) goes through here, and stops on `None`.
+#[inline(never)]
+fn live(weak: &Weak<PageCell<State>>) -> Option<Page> {
+    let state = weak.upgrade()?;
+    let destroyed = matches!(state.borrow().phase, Phase::Destroyed);
+    (!destroyed).then_some(Page(state))
+}
+
+/// Runs `f` on the page behind `weak` unless it is gone or destroyed (see [`live`]).
 fn with(weak: &Weak<PageCell<State>>, f: impl FnOnce(&Page)) {
-    if let Some(state) = weak.upgrade() {
-        f(&Page(state));
+    if let Some(page) = live(weak) {
+        f(&page);
     }
 }

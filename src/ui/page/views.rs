@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use super::{host, with, Page};
+use super::{host, with, Page, Pending, Phase};
 use crate::browser::signals;
 use crate::consent::{Action, UiText};
 use crate::ui::banner::{button, Banner, BannerEvent};
@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 impl Page {
+    /// Mounts the floating button (and the banner when `ask`), then runs the calls that waited.
     pub(super) fn mount_ui(&self, ask: bool) {
         let Ok(mount) = host::page_mount() else { return };
         let (lang, notice) = {
@@ -49,8 +50,10 @@ impl Page {
             s.float = float;
             s.listeners = listeners;
             s.mount = Some(mount);
-            s.ready = true;
-            core::mem::take(&mut s.pending)
+            match core::mem::replace(&mut s.phase, Phase::Ready) {
+                Phase::Loading(pending) => pending,
+                _ => Vec::new(),
+            }
         };
         if ask {
             self.show_banner();
@@ -60,12 +63,13 @@ impl Page {
         signals::dispatch("privacy-widget:ready", &self.consent_value());
         for call in pending {
             match call {
-                "open" => self.open_dialog(None),
-                _ => self.reset(),
+                Pending::Open => self.open_dialog(None),
+                Pending::Reset => self.reset(),
             }
         }
     }
 
+    /// Shows the banner (replacing one already shown) and hides the floating button.
     pub(super) fn show_banner(&self) {
         let (notice, gpc) = {
             let s = self.0.borrow();
@@ -117,12 +121,11 @@ impl Page {
 
     /// Opens the preferences dialog; `opener` gets focus back when it closes (C-D2).
     pub fn open_dialog(&self, opener: Option<Element>) {
+        if self.defer(Pending::Open) {
+            return;
+        }
         let (notice, gpc, record, root) = {
-            let mut s = self.0.borrow_mut();
-            if !s.ready {
-                s.pending.push("open");
-                return;
-            }
+            let s = self.0.borrow();
             let Some(notice) = s.notice.clone() else { return };
             let record = if s.settled { s.stored.clone() } else { None };
             let Some(root) = s.mount.as_ref().map(|m| m.root.clone()) else { return };
@@ -144,6 +147,7 @@ impl Page {
         self.0.borrow_mut().dialog = Some((dialog, opener));
     }
 
+    /// Closes the dialog, if open; `restore_focus` gives focus back to its opener.
     pub(super) fn close_dialog(&self, restore_focus: bool) {
         let taken = self.0.borrow_mut().dialog.take();
         let Some((dialog, opener)) = taken else { return };
@@ -153,6 +157,8 @@ impl Page {
         }
     }
 
+    /// Focuses `opener` if it is still on the page, else the banner's settings button or the
+    /// floating button.
     pub(super) fn restore_focus(&self, opener: Option<Element>) {
         let target = opener.filter(|o| o.is_connected()).or_else(|| {
             let s = self.0.borrow();
