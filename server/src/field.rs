@@ -1,20 +1,10 @@
 //! A named invalid field (`purposes.analytics: unknown purpose`): what the domain's validation
-//! reports, and what a problem+json answer lists in its `errors` member.
+//! reports, and what a problem+json answer lists in its `errors` member. The type is the wire
+//! module's, so the server writes what the panel reads.
 
-use serde::Serialize;
+pub use privacy_widget::wire::FieldError;
 
-/// One invalid field: a JSON-pointer-like path (`purposes.analytics`) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// Where: `consent_id`, `purposes.ads`, `Idempotency-Key`.
-    pub field: String,
-    /// Why, in a few words.
-    pub reason: String,
-}
-
-impl FieldError {
-    /// A field error.
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), reason: reason.into() }
-    }
+/// The field error `field: reason`.
+pub fn invalid_field(field: impl Into<String>, reason: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), reason: reason.into() }
 }

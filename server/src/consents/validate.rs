@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::field::invalid_field;
 use crate::{
     field::FieldError,
     sites::{gpc_governed, Site, Sites},
@@ -103,13 +104,13 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
     };
     let mut errors = Vec::new();
     for key in obj.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
-        errors.push(FieldError::new(key.as_str(), "unknown field"));
+        errors.push(invalid_field(key.as_str(), "unknown field"));
     }
     let site_id = string(obj, "site", 1, 64, &mut errors);
     let consent_id = string(obj, "consent_id", 1, 64, &mut errors);
     if !consent_id.is_empty() {
         if let Some(reason) = consent_id_reason(&consent_id) {
-            errors.push(FieldError::new("consent_id", reason));
+            errors.push(invalid_field("consent_id", reason));
         }
     }
     let policy_version = string(obj, "policy_version", 1, 64, &mut errors);
@@ -117,24 +118,24 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
     let action_text = string(obj, "action", 1, 32, &mut errors);
     let action = Action::parse(&action_text);
     if action.is_none() && !action_text.is_empty() {
-        errors.push(FieldError::new("action", "must be one of accept_all, reject_all, custom, gpc, withdraw"));
+        errors.push(invalid_field("action", "must be one of accept_all, reject_all, custom, gpc, withdraw"));
     }
     let origin = string(obj, "origin", 1, 255, &mut errors);
     if !origin.is_empty() && !is_origin(&origin) {
-        errors.push(FieldError::new("origin", "must be an origin like https://www.example.nl"));
+        errors.push(invalid_field("origin", "must be an origin like https://www.example.nl"));
     }
     let widget_version = string(obj, "widget_version", 1, 32, &mut errors);
     if !widget_version.bytes().all(|b| b.is_ascii_alphanumeric() || b".+-_".contains(&b)) {
-        errors.push(FieldError::new("widget_version", "may contain only letters, digits, '.', '+', '-', '_'"));
+        errors.push(invalid_field("widget_version", "may contain only letters, digits, '.', '+', '-', '_'"));
     }
     let body_gpc = match obj.get("gpc") {
         Some(Value::Bool(b)) => *b,
         Some(_) => {
-            errors.push(FieldError::new("gpc", "must be a boolean"));
+            errors.push(invalid_field("gpc", "must be a boolean"));
             false
         }
         None => {
-            errors.push(FieldError::new("gpc", "required"));
+            errors.push(invalid_field("gpc", "required"));
             false
         }
     };
@@ -143,18 +144,18 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
 
     let site = sites.get(&site_id);
     if site.is_none() && !site_id.is_empty() {
-        errors.push(FieldError::new("site", "unknown site"));
+        errors.push(invalid_field("site", "unknown site"));
     }
     let mut stale = false;
     if let Some(site) = site {
         if !language.is_empty() && !site.languages.contains(&language) {
-            errors.push(FieldError::new("language", "not a language of the site's policy"));
+            errors.push(invalid_field("language", "not a language of the site's policy"));
         }
         if !policy_version.is_empty() && policy_version != site.version {
             if site_knows_version(site, &policy_version) {
                 stale = true;
             } else {
-                errors.push(FieldError::new("policy_version", "unknown policy version"));
+                errors.push(invalid_field("policy_version", "unknown policy version"));
             }
         }
         if let Some(purposes) = &purposes {
@@ -168,7 +169,7 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
         return Err(Refusal::Invalid(errors));
     }
     let (Some(site), Some(action), Some(purposes)) = (site, action, purposes) else {
-        return Err(Refusal::Invalid(vec![FieldError::new("(body)", "incomplete")]));
+        return Err(Refusal::Invalid(vec![invalid_field("(body)", "incomplete")]));
     };
     if stale {
         return Err(Refusal::StaleVersion { given: policy_version, current: site.version.clone() });
@@ -178,7 +179,7 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
         let granted: Vec<FieldError> = site
             .browser_purposes()
             .filter(|(id, kind)| gpc_governed(*kind) && purposes.get(*id) == Some(&true))
-            .map(|(id, _)| FieldError::new(format!("purposes.{id}"), "must be false while Global Privacy Control is on"))
+            .map(|(id, _)| invalid_field(format!("purposes.{id}"), "must be false while Global Privacy Control is on"))
             .collect();
         if !granted.is_empty() {
             return Err(Refusal::GpcConflict(granted));
@@ -205,15 +206,15 @@ fn string(obj: &Map<String, Value>, key: &str, min: usize, max: usize, errors: &
     match obj.get(key) {
         Some(Value::String(s)) if s.chars().count() >= min && s.chars().count() <= max => s.clone(),
         Some(Value::String(_)) => {
-            errors.push(FieldError::new(key, format!("must be {min} to {max} characters")));
+            errors.push(invalid_field(key, format!("must be {min} to {max} characters")));
             String::new()
         }
         Some(_) => {
-            errors.push(FieldError::new(key, "must be a string"));
+            errors.push(invalid_field(key, "must be a string"));
             String::new()
         }
         None => {
-            errors.push(FieldError::new(key, "required"));
+            errors.push(invalid_field(key, "required"));
             String::new()
         }
     }
@@ -221,11 +222,11 @@ fn string(obj: &Map<String, Value>, key: &str, min: usize, max: usize, errors: &
 
 fn purposes(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<BTreeMap<String, bool>> {
     let Some(value) = obj.get("purposes") else {
-        errors.push(FieldError::new("purposes", "required"));
+        errors.push(invalid_field("purposes", "required"));
         return None;
     };
     let Some(map) = value.as_object() else {
-        errors.push(FieldError::new("purposes", "must be an object of purpose id to boolean"));
+        errors.push(invalid_field("purposes", "must be an object of purpose id to boolean"));
         return None;
     };
     let mut out = BTreeMap::new();
@@ -234,7 +235,7 @@ fn purposes(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<BT
             Value::Bool(b) => {
                 out.insert(id.clone(), *b);
             }
-            _ => errors.push(FieldError::new(format!("purposes.{id}"), "must be a boolean")),
+            _ => errors.push(invalid_field(format!("purposes.{id}"), "must be a boolean")),
         }
     }
     Some(out)
@@ -244,16 +245,16 @@ fn purposes(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Option<BT
 fn check_purposes(site: &Site, purposes: &BTreeMap<String, bool>, errors: &mut Vec<FieldError>) {
     for id in purposes.keys() {
         match site.purposes.get(id) {
-            None => errors.push(FieldError::new(format!("purposes.{id}"), "unknown purpose")),
+            None => errors.push(invalid_field(format!("purposes.{id}"), "unknown purpose")),
             Some((_, scope)) if *scope != privacy_widget::policy::ConsentScope::Browser => {
-                errors.push(FieldError::new(format!("purposes.{id}"), "not a browser-consent purpose"))
+                errors.push(invalid_field(format!("purposes.{id}"), "not a browser-consent purpose"))
             }
             Some(_) => {}
         }
     }
     for (id, _) in site.browser_purposes() {
         if !purposes.contains_key(id) {
-            errors.push(FieldError::new(format!("purposes.{id}"), "missing: every browser-consent purpose must be given"));
+            errors.push(invalid_field(format!("purposes.{id}"), "missing: every browser-consent purpose must be given"));
         }
     }
 }
@@ -264,17 +265,17 @@ fn check_action(site: &Site, action: Action, purposes: &BTreeMap<String, bool>, 
     match action {
         Action::RejectAll => {
             for (id, _) in purposes.iter().filter(|(_, granted)| **granted) {
-                errors.push(FieldError::new(format!("purposes.{id}"), "must be false for reject_all"));
+                errors.push(invalid_field(format!("purposes.{id}"), "must be false for reject_all"));
             }
         }
         Action::AcceptAll => {
             for (id, kind) in site.browser_purposes() {
                 if purposes.get(id) == Some(&false) && !(gpc && gpc_governed(kind)) {
-                    errors.push(FieldError::new(format!("purposes.{id}"), "must be true for accept_all"));
+                    errors.push(invalid_field(format!("purposes.{id}"), "must be true for accept_all"));
                 }
             }
         }
-        Action::Gpc if !gpc => errors.push(FieldError::new("action", "gpc needs the GPC signal (gpc: true or Sec-GPC: 1)")),
+        Action::Gpc if !gpc => errors.push(invalid_field("action", "gpc needs the GPC signal (gpc: true or Sec-GPC: 1)")),
         _ => {}
     }
 }

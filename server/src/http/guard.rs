@@ -1,15 +1,30 @@
 //! The CSRF guard for state-changing panel requests, and small request helpers
-//! (HTTPS detection, client IP, JSON bodies).
+//! (HTTPS detection, client IP).
 
-use axum::http::{header, Extensions, HeaderMap};
-use serde_json::Value;
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts, Extensions, HeaderMap},
+};
 
 use super::{
     client::ClientIp,
     headers::declares_json,
-    problem::{FieldError, Problem, ProblemKind},
+    problem::{Problem, ProblemKind},
     problems,
 };
+
+/// Extractor: the request passed [`same_origin_json`] (put it before the body's extractor, so
+/// that a cross-site request is refused before its body is judged).
+#[derive(Debug, Clone, Copy)]
+pub struct SameOriginJson;
+
+impl<S: Send + Sync> FromRequestParts<S> for SameOriginJson {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<SameOriginJson, Problem> {
+        same_origin_json(&parts.headers).map(|()| SameOriginJson)
+    }
+}
 
 /// Accepts a state-changing request only when its body is declared `application/json` (a
 /// cross-site HTML form cannot send that without a CORS preflight) and it comes from this
@@ -75,25 +90,26 @@ pub fn client_ip(_headers: &HeaderMap, extensions: &Extensions) -> String {
         .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
-/// The body as a JSON object. An empty body counts as `{}`; a body of only whitespace is not
-/// JSON and is refused like any other (schemathesis sent `\r` as `application/json`).
-pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, Problem> {
+/// The body as a JSON object (for a handler that reads its members itself; the panel's own
+/// bodies go through [`super::StrictJson`]). An empty body counts as `{}`; a body of only
+/// whitespace is not JSON and is refused like any other.
+pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, Problem> {
     if body.is_empty() {
         return Ok(serde_json::Map::new());
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
         Ok(_) => Err(Problem::new(ProblemKind::MalformedBody).detail("expected a JSON object")),
         Err(e) => Err(Problem::new(ProblemKind::MalformedBody).detail(format!("not JSON: {e}"))),
     }
 }
 
 /// Refuses members other than `allowed`, naming each.
-pub fn only_members(map: &serde_json::Map<String, Value>, allowed: &[&str]) -> Result<(), Problem> {
+pub fn only_members(map: &serde_json::Map<String, serde_json::Value>, allowed: &[&str]) -> Result<(), Problem> {
     let errors: Vec<_> = map
         .keys()
         .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| FieldError::new(k.as_str(), "unknown field"))
+        .map(|k| crate::field::invalid_field(k.as_str(), "unknown field"))
         .collect();
     if errors.is_empty() {
         Ok(())

@@ -8,7 +8,8 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use super::problem::{FieldError, Problem, ProblemKind, PROBLEM_JSON};
+use crate::field::invalid_field;
+use super::problem::{Problem, ProblemKind, PROBLEM_JSON};
 
 /// The Content-Security-Policy on HTML pages. The widget works under it: the e2e suite
 /// (tests/e2e, `STRICT_CSP`) runs every flow under this policy with `frame-ancestors 'none'`.
@@ -81,7 +82,7 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<String, Problem> {
         Some(v) => return Ok(v.to_owned()),
     };
     let mut p = Problem::new(ProblemKind::InvalidHeader).detail(format!("Idempotency-Key: {reason}"));
-    p.errors = vec![FieldError::new("Idempotency-Key", reason)];
+    p.errors = vec![invalid_field("Idempotency-Key", reason)];
     Err(p)
 }
 

@@ -2,7 +2,8 @@
 
 use axum::http::StatusCode;
 
-use super::problem::{FieldError, Problem, ProblemKind};
+use crate::field::invalid_field;
+use super::problem::{Problem, ProblemKind};
 
 fn custom(base: ProblemKind, type_uri: &'static str, title: &'static str, status: StatusCode) -> Problem {
     let mut p = Problem::new(base);
@@ -52,5 +53,5 @@ pub fn too_many(detail: &'static str) -> Problem {
 
 /// 422 naming one field.
 pub fn field(field: &str, reason: &str) -> Problem {
-    Problem::validation(vec![FieldError::new(field, reason)])
+    Problem::validation(vec![invalid_field(field, reason)])
 }

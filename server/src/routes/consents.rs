@@ -14,12 +14,13 @@ use axum::{
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::field::invalid_field;
 use crate::{
     consents::{self, store::StoredConsent, Outcome},
     db::Db,
     http::{
         headers::{declares_json, idempotency_key},
-        FieldError, Policies, Problem, ProblemKind,
+        Policies, Problem, ProblemKind,
     },
     limiter::{Limiter, Scope},
 };
@@ -62,7 +63,7 @@ pub async fn create(
     let allowed = policies.sites.get(&record.site).map(|s| s.allowed_origins.clone()).unwrap_or_default();
     if let Some(origin) = check_origin(&headers, &allowed)? {
         if origin != record.origin {
-            return Err(Problem::validation(vec![FieldError::new("origin", "does not match the Origin header")]));
+            return Err(Problem::validation(vec![invalid_field("origin", "does not match the Origin header")]));
         }
     }
     if let Err(limited) = limiter.check(Scope::Subject, &record.consent_id) {
@@ -96,7 +97,7 @@ pub async fn list(
         return Ok(limited.into_response());
     }
     if let Some(reason) = consents::consent_id_reason(&consent_id) {
-        return Err(Problem::validation(vec![FieldError::new("consent_id", reason)]));
+        return Err(Problem::validation(vec![invalid_field("consent_id", reason)]));
     }
     let id = consent_id.clone();
     let records = db.read(move |conn| consents::store::by_subject(conn, &id)).await?;

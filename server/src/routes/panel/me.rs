@@ -1,10 +1,9 @@
 //! Demo login, logout, `/api/v1/me`, the stored data, its export, the erasure preview and the
 //! account opt-ins, and the demo outbox page.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
-    body::Bytes,
     extract::Query,
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
@@ -14,26 +13,44 @@ use privacy_widget::{
     i18n::Lang,
     policy::Policy,
     requests::{data_package, erasure_plan_json, is_direct_marketing, plan_erasure},
+    wire::{DemoCustomer, DemoCustomers, DemoLogin, Empty, Me, Preference, Preferences, PreferencesUpdate, Session},
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{attachment, require, site_of, Context};
+use super::{attachment, require, site_of, Context, SignedIn};
+use crate::field::invalid_field;
 use crate::{
-    http::{cookies, guard, problems, FieldError, Problem, ProblemKind},
+    http::{cookies, guard, guard::SameOriginJson, problems, Problem, ProblemKind, StrictJson},
     panel::{
         complete,
         session::{self, Customer},
-        store,
+        store, Mail,
     },
     sites::Site,
 };
 
+/// `?lang=` of the panel's reads (other parameters are ignored).
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    /// The language asked for (`nl`, `en-GB`).
+    pub lang: Option<String>,
+}
+
+/// `?site=` of the demo customer list.
+#[derive(Debug, Default, Deserialize)]
+pub struct SiteQuery {
+    /// The site.
+    #[serde(default)]
+    pub site: String,
+}
+
 /// The language for labels: `?lang=`, then `Accept-Language`, then the policy's default.
-pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap, policy: &Policy) -> Lang {
+pub fn lang_of(query: &LangQuery, headers: &HeaderMap, policy: &Policy) -> Lang {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let candidates = query
-        .get("lang")
-        .map(String::as_str)
+        .lang
+        .as_deref()
         .into_iter()
         .chain(accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()))
         .chain(std::iter::once(policy.default_language()));
@@ -44,7 +61,7 @@ pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap, policy: &Po
 /// answer in.
 async fn signed_in(
     state: &Context,
-    query: &HashMap<String, String>,
+    query: &LangQuery,
     headers: &HeaderMap,
 ) -> Result<(Customer, Arc<Site>, Lang), Problem> {
     let customer = require(&state.db, headers).await?;
@@ -54,39 +71,32 @@ async fn signed_in(
 }
 
 /// `GET /api/v1/demo/customers?site=…`: the demo accounts of a site.
-pub async fn demo_customers(
-    state: Context,
-    Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, Problem> {
+pub async fn demo_customers(state: Context, Query(query): Query<SiteQuery>) -> Result<Json<DemoCustomers>, Problem> {
     if !state.panel.demo {
         return Err(problems::demo_off());
     }
     state.panel.ready(&state.db, &state.sites).await?;
-    let site = query.get("site").cloned().unwrap_or_default();
+    let site = query.site;
     site_of(&state.sites, &site)?;
     let s = site.clone();
     let list = state.db.read(move |conn| store::customers_of_site(conn, &s)).await?;
-    let customers: Vec<Value> = list.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
-    Ok(Json(json!({ "site": site, "customers": customers })))
+    let customers = list.into_iter().map(|(id, name)| DemoCustomer { id, name }).collect();
+    Ok(Json(DemoCustomers { site, customers }))
 }
 
 /// `POST /api/v1/demo/login {site, customer}`: signs in as a demo customer.
 pub async fn demo_login(
     state: Context,
+    _: SameOriginJson,
     headers: HeaderMap,
-    body: Bytes,
+    StrictJson(login): StrictJson<DemoLogin>,
 ) -> Result<Response, Problem> {
-    guard::same_origin_json(&headers)?;
     if !state.panel.demo {
         return Err(problems::demo_off());
     }
     state.panel.ready(&state.db, &state.sites).await?;
-    let body = guard::json_object(&body)?;
-    guard::only_members(&body, &["site", "customer"])?;
-    let site = body.get("site").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let handle = body.get("customer").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let (s, h) = (site.clone(), handle.clone());
-    let customer = state.db.read(move |conn| store::customer_by_handle(conn, &s, &h)).await?;
+    let DemoLogin { site, customer: handle } = login;
+    let customer = state.db.read(move |conn| store::customer_by_handle(conn, &site, &handle)).await?;
     let Some(customer) = customer else {
         return Err(problems::field("customer", "no such demo customer for this site"));
     };
@@ -97,15 +107,13 @@ pub async fn demo_login(
         .db
         .write(move |conn| store::insert_session(conn, &hash, id, now, now + session::SESSION_SECONDS * 1000))
         .await?;
-    let mut response = Json(me_json(&state, &customer)).into_response();
+    let mut response = Json(me_of(&state, &customer)).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookies::set_cookie(&token, guard::is_https(&headers)));
     Ok(response)
 }
 
 /// `POST /api/v1/logout` (empty body or `{}`): ends the session (if any) and clears the cookie.
-pub async fn logout(state: Context, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
-    guard::same_origin_json(&headers)?;
-    guard::only_members(&guard::json_object(&body)?, &[])?;
+pub async fn logout(state: Context, _: SameOriginJson, headers: HeaderMap, _: StrictJson<Empty>) -> Result<Response, Problem> {
     if let Some(token) = cookies::request_token(&headers) {
         session::end(&state.db, &token).await?;
     }
@@ -114,36 +122,34 @@ pub async fn logout(state: Context, headers: HeaderMap, body: Bytes) -> Result<R
     Ok(response)
 }
 
-fn me_json(state: &Context, c: &Customer) -> Value {
+/// The customer as the panel shows them, with the plan's label and the policy version served.
+fn me_of(state: &Context, c: &Customer) -> Me {
     let site = state.sites.get(&c.site);
     let plan_label = site.as_ref().and_then(|s| {
         let plan = s.policy.plan(c.plan.as_deref()?)?;
         Some(s.policy.text(&plan.label, s.policy.default_language()).to_owned())
     });
-    json!({
-        "customer": c.handle, "name": c.name, "email": c.email, "site": c.site,
-        "plan": c.plan, "plan_label": plan_label,
-        "policy_version": site.map(|s| s.version.clone()),
-    })
+    Me {
+        customer: c.handle.clone(),
+        name: c.name.clone(),
+        email: c.email.clone(),
+        site: c.site.clone(),
+        plan: c.plan.clone(),
+        plan_label,
+        policy_version: site.map(|s| s.version.clone()),
+    }
 }
 
 /// `GET /api/v1/session`: who is signed in, always 200 (`signed_in: false` without a session), so
 /// that a page asking before sign-in gets an answer rather than an error.
-pub async fn session_status(state: Context, headers: HeaderMap) -> Result<Json<Value>, Problem> {
-    Ok(Json(match super::current(&state.db, &headers).await? {
-        Some(customer) => {
-            let mut v = me_json(&state, &customer);
-            v["signed_in"] = Value::Bool(true);
-            v
-        }
-        None => json!({ "signed_in": false }),
-    }))
+pub async fn session_status(state: Context, headers: HeaderMap) -> Result<Json<Session>, Problem> {
+    let me = super::current(&state.db, &headers).await?.map(|customer| me_of(&state, &customer));
+    Ok(Json(Session { signed_in: me.is_some(), me }))
 }
 
 /// `GET /api/v1/me`
-pub async fn me(state: Context, headers: HeaderMap) -> Result<Json<Value>, Problem> {
-    let customer = require(&state.db, &headers).await?;
-    Ok(Json(me_json(&state, &customer)))
+pub async fn me(state: Context, SignedIn(customer): SignedIn) -> Json<Me> {
+    Json(me_of(&state, &customer))
 }
 
 async fn package(state: &Context, customer: &Customer, kind: &'static str, lang: Lang) -> Result<Value, Problem> {
@@ -168,7 +174,7 @@ async fn package(state: &Context, customer: &Customer, kind: &'static str, lang:
 /// `GET /api/v1/me/data`: every stored value grouped by category and joined to the policy.
 pub async fn data(
     state: Context,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
     let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
@@ -178,7 +184,7 @@ pub async fn data(
 /// `GET /api/v1/me/export`: everything stored, as a JSON download (C-C5).
 pub async fn export(
     state: Context,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
@@ -189,7 +195,7 @@ pub async fn export(
 /// `GET /api/v1/me/erasure-plan`: what an erasure would delete and keep, and why (C-C6).
 pub async fn erasure_plan(
     state: Context,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
     let (customer, site, lang) = signed_in(&state, &query, &headers).await?;
@@ -200,33 +206,35 @@ pub async fn erasure_plan(
     Ok(Json(erasure_plan_json(&site.policy, &plan, &values, lang)))
 }
 
-async fn preferences_json(state: &Context, customer: &Customer, lang: Lang) -> Result<Value, Problem> {
+async fn preferences_of(state: &Context, customer: &Customer, lang: Lang) -> Result<Preferences, Problem> {
     let site = site_of(&state.sites, &customer.site)?;
     let id = customer.id;
     let current = state.db.read(move |conn| store::preferences(conn, id)).await?;
     let policy = &site.policy;
-    let list: Vec<Value> = policy
+    let preferences = policy
         .purposes
         .iter()
         .filter(|p| p.consent.is_account())
         .map(|p| {
-            let state = current.get(&p.id);
+            let stored = current.get(&p.id);
             let eligible = eligible(p, customer);
-            json!({
-                "purpose": p.id, "kind": p.kind.name(), "consent": p.consent.name(),
-                "label": policy.text(&p.label, lang.tag()),
-                "description": p.description.as_ref().map(|d| policy.text(d, lang.tag())),
+            Preference {
+                purpose: p.id.clone(),
+                kind: p.kind.name().to_owned(),
+                consent: Some(p.consent.name().to_owned()),
+                label: policy.text(&p.label, lang.tag()).to_owned(),
+                description: p.description.as_ref().map(|d| policy.text(d, lang.tag()).to_owned()),
                 // An opt-out purpose is on until the customer turns it off (C-A11).
-                "granted": p.consent.granted(state.map(|s| s.granted), eligible),
-                "eligible": eligible,
-                "direct_marketing": is_direct_marketing(p.kind),
-                "changed_at": state.map(|s| crate::time::rfc3339_ms(s.changed_at_ms)),
-                "source": state.map(|s| s.source.clone()),
-                "policy_version": state.map(|s| s.policy_version.clone()),
-            })
+                granted: p.consent.granted(stored.map(|s| s.granted), eligible),
+                eligible,
+                direct_marketing: is_direct_marketing(p.kind),
+                changed_at: stored.map(|s| crate::time::rfc3339_ms(s.changed_at_ms)),
+                source: stored.map(|s| s.source.clone()),
+                policy_version: stored.map(|s| s.policy_version.clone()),
+            }
         })
         .collect();
-    Ok(json!({ "policy_version": policy.version, "preferences": list }))
+    Ok(Preferences { policy_version: policy.version.clone(), preferences })
 }
 
 fn eligible(p: &privacy_widget::policy::Purpose, c: &Customer) -> bool {
@@ -238,11 +246,11 @@ fn eligible(p: &privacy_widget::policy::Purpose, c: &Customer) -> bool {
 /// eligible customer).
 pub async fn preferences(
     state: Context,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<LangQuery>,
     headers: HeaderMap,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<Preferences>, Problem> {
     let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
-    Ok(Json(preferences_json(&state, &customer, lang).await?))
+    Ok(Json(preferences_of(&state, &customer, lang).await?))
 }
 
 /// `PUT /api/v1/me/preferences {policy_version, preferences: {id: bool}, object_to_direct_marketing?}`:
@@ -251,62 +259,36 @@ pub async fn preferences(
 /// to direct marketing switches every marketing opt-in and opt-out purpose off at once (C-A11).
 pub async fn put_preferences(
     state: Context,
-    Query(query): Query<HashMap<String, String>>,
+    _: SameOriginJson,
+    SignedIn(customer): SignedIn,
+    Query(query): Query<LangQuery>,
     headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, Problem> {
-    guard::same_origin_json(&headers)?;
-    let customer = require(&state.db, &headers).await?;
+    StrictJson(update): StrictJson<PreferencesUpdate>,
+) -> Result<Json<Preferences>, Problem> {
     let site = site_of(&state.sites, &customer.site)?;
     let policy = site.policy.clone();
-    let body = guard::json_object(&body)?;
-    guard::only_members(&body, &["policy_version", "preferences", "object_to_direct_marketing"])?;
-    let mut errors = Vec::new();
-    match body.get("policy_version").and_then(Value::as_str) {
-        None => errors.push(FieldError::new("policy_version", "required")),
-        Some(v) if v != policy.version => {
-            let mut p = Problem::new(ProblemKind::StalePolicyVersion).detail("the opt-ins were shown under another policy version");
-            p.current_policy_version = Some(policy.version.clone());
-            return Err(p);
-        }
-        Some(_) => {}
+    if update.policy_version != policy.version {
+        let mut p = Problem::new(ProblemKind::StalePolicyVersion).detail("the opt-ins were shown under another policy version");
+        p.current_policy_version = Some(policy.version.clone());
+        return Err(p);
     }
-    let object = match body.get("object_to_direct_marketing") {
-        None | Some(Value::Bool(false)) => false,
-        Some(Value::Bool(true)) => true,
-        Some(_) => {
-            errors.push(FieldError::new("object_to_direct_marketing", "must be a boolean"));
-            false
-        }
-    };
+    let object = update.object_to_direct_marketing;
+    let mut errors = Vec::new();
     // (purpose, wanted state, its state when nothing is stored)
     let mut changes: Vec<(String, bool, bool)> = Vec::new();
-    let empty = serde_json::Map::new();
-    let wanted = match body.get("preferences") {
-        None => &empty,
-        Some(Value::Object(map)) => map,
-        Some(_) => {
-            errors.push(FieldError::new("preferences", "must be an object of purpose id to boolean"));
-            &empty
-        }
-    };
-    for (id, value) in wanted {
+    for (id, granted) in update.preferences {
         let field = format!("preferences.{id}");
-        let Some(granted) = value.as_bool() else {
-            errors.push(FieldError::new(field, "must be a boolean"));
-            continue;
-        };
-        match policy.purpose(id) {
+        match policy.purpose(&id) {
             Some(p) if p.consent.is_account() => {
                 if granted && !eligible(p, &customer) {
-                    errors.push(FieldError::new(field, "not available on this customer's plan"));
+                    errors.push(invalid_field(field, "not available on this customer's plan"));
                 } else if granted && object && is_direct_marketing(p.kind) {
-                    errors.push(FieldError::new(field, "cannot be granted together with an objection to direct marketing"));
+                    errors.push(invalid_field(field, "cannot be granted together with an objection to direct marketing"));
                 } else {
                     changes.push((id.clone(), granted, p.consent.granted(None, eligible(p, &customer))));
                 }
             }
-            _ => errors.push(FieldError::new(field, "not an account opt-in of this site")),
+            _ => errors.push(invalid_field(field, "not an account opt-in of this site")),
         }
     }
     if !errors.is_empty() {
@@ -331,16 +313,23 @@ pub async fn put_preferences(
         })
         .await?;
     let lang = lang_of(&query, &headers, &policy);
-    Ok(Json(preferences_json(&state, &customer, lang).await?))
+    Ok(Json(preferences_of(&state, &customer, lang).await?))
 }
 
 /// `GET /demo/outbox`: the mail the demo server "sent" (demo mode only), as JSON.
-pub async fn demo_outbox(state: Context) -> Result<Json<Value>, Problem> {
+pub async fn demo_outbox(state: Context) -> Result<Json<Outbox>, Problem> {
     if !state.panel.demo {
         return Err(problems::demo_off());
     }
     // Answer mails the operator command queued show at once.
     state.wake();
     state.panel.send_queued(&state.db, &state.sites).await;
-    Ok(Json(json!({ "messages": state.panel.mailer.outbox() })))
+    Ok(Json(Outbox { messages: state.panel.mailer.outbox() }))
+}
+
+/// The demo outbox page's answer.
+#[derive(Debug, Serialize)]
+pub struct Outbox {
+    /// The mail "sent", newest first.
+    pub messages: Vec<Mail>,
 }

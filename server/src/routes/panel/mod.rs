@@ -75,6 +75,21 @@ impl Context {
     }
 }
 
+/// Extractor: the customer of the request's session, or 401 `unauthenticated`.
+pub struct SignedIn(pub Customer);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Db: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<SignedIn, Problem> {
+        require(&Db::from_ref(state), &parts.headers).await.map(SignedIn)
+    }
+}
+
 /// The customer of the request's session (bearer or cookie), if it has a live one.
 pub async fn current(db: &Db, headers: &HeaderMap) -> Result<Option<Customer>, Problem> {
     let Some(token) = cookies::request_token(headers) else { return Ok(None) };

@@ -9,13 +9,17 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use privacy_widget::requests::{due_date_for, RequestDetails, RequestKind, RequestStatus, RequestStep};
+use privacy_widget::{
+    requests::{due_date_for, RequestDetails, RequestStatus, RequestStep},
+    wire::{Empty, NewRequest, Verify},
+};
 use serde_json::{json, Value};
 
 use super::{attachment, require, visitor, Context};
+use crate::field::invalid_field;
 use crate::{
     db::{Conn, DbError},
-    http::{guard, headers::idempotency_key, problems, FieldError, Problem, ProblemKind},
+    http::{guard, guard::SameOriginJson, headers::idempotency_key, problems, Problem, ProblemKind, StrictJson},
     panel::{
         codes::{self, Verdict},
         complete::{self, StepError},
@@ -87,25 +91,28 @@ pub async fn create(
     extensions: axum::http::Extensions,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let parsed = guard::json_object(&body);
-    // A visitor's request may come from the site's marketing pages (CORS allow-list).
-    let visitor_site = parsed.as_ref().ok().filter(|m| m.contains_key("email")).and_then(|m| m.get("site")).and_then(Value::as_str);
+    // A visitor's request may come from the site's marketing pages (CORS allow-list): which
+    // site's is read loosely first, so that a page the site allows hears what is wrong with
+    // its body rather than a 403.
+    let loose: Option<Value> = serde_json::from_slice(&body).ok();
+    let visitor_site = loose.as_ref().filter(|m| m.get("email").is_some()).and_then(|m| m.get("site")).and_then(Value::as_str);
     let allowed = visitor_site.and_then(|s| state.sites.get(s)).map(|s| s.allowed_origins.clone()).unwrap_or_default();
     guard::json_from(&headers, &allowed)?;
     let key = idempotency_key(&headers)?;
     state.panel.ready(&state.db, &state.sites).await?;
     state.wake();
-    let body = parsed?;
-    guard::only_members(&body, &["site", "email", "kind", "details"])?;
-    if body.get("site").is_some_and(|s| !s.is_string()) {
+    let StrictJson(NewRequest { site, kind, details, .. }) = StrictJson::from_bytes(&body)?;
+    // `null` is not a site, and an `email` member, whatever it holds, makes a visitor's request.
+    let member = |name: &str| loose.as_ref().and_then(|m| m.get(name));
+    if member("site").is_some_and(|s| !s.is_string()) {
         return Err(problems::field("site", "must be a string"));
     }
-    let visitor_email = body.get("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
+    let visitor_email = member("email").map(|v| v.as_str().unwrap_or_default().trim().to_lowercase());
     let customer = match visitor_email {
         Some(_) => None,
         None => Some(require(&state.db, &headers).await?),
     };
-    let site_id = match (&customer, body.get("site").and_then(Value::as_str)) {
+    let site_id = match (&customer, site.as_deref()) {
         (Some(c), Some(s)) if s != c.site => return Err(problems::field("site", "does not match the session")),
         (Some(c), _) => c.site.clone(),
         (None, Some(s)) => s.to_owned(),
@@ -117,18 +124,14 @@ pub async fn create(
     let mut errors = Vec::new();
     if let Some(email) = &visitor_email {
         if !valid_email(email) {
-            errors.push(FieldError::new("email", "not an e-mail address"));
+            errors.push(invalid_field("email", "not an e-mail address"));
         }
     }
-    let kind = body.get("kind").and_then(Value::as_str).and_then(RequestKind::from_name);
-    if kind.is_none() {
-        errors.push(FieldError::new("kind", "must be access, export, rectification, erasure, restriction or objection"));
+    let details = RequestDetails::parse(kind, &details, &site.policy);
+    if let Err(list) = &details {
+        errors.extend(list.iter().map(|e| invalid_field(e.field.clone(), e.reason)));
     }
-    let details = kind.map(|k| RequestDetails::parse(k, body.get("details").unwrap_or(&Value::Null), &site.policy));
-    if let Some(Err(list)) = &details {
-        errors.extend(list.iter().map(|e| FieldError::new(e.field.clone(), e.reason)));
-    }
-    let (Some(kind), Some(Ok(details)), true) = (kind, details, errors.is_empty()) else {
+    let (Ok(details), true) = (details, errors.is_empty()) else {
         return Err(Problem::validation(errors));
     };
     let details_json = details.to_json();
@@ -245,7 +248,7 @@ pub async fn verify(
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     Path(id): Path<String>,
-    body: Bytes,
+    body: Result<StrictJson<Verify>, Problem>,
 ) -> Result<Response, Problem> {
     if guard::same_origin_json(&headers).is_err() {
         // From a marketing page: allowed when the request's site allows that origin.
@@ -254,11 +257,10 @@ pub async fn verify(
         let allowed = site.and_then(|s| state.sites.get(&s)).map(|s| s.allowed_origins.clone()).unwrap_or_default();
         guard::json_from(&headers, &allowed)?;
     }
-    let body = guard::json_object(&body)?;
-    guard::only_members(&body, &["code", "page"])?;
-    let page = body.get("page").and_then(Value::as_str).map(str::to_owned);
+    // Judged once the origin is: a foreign page hears 403 whatever it sent.
+    let StrictJson(Verify { code, page }) = body?;
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let code = body.get("code").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    let code = code.trim().to_owned();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(problems::field("code", "must be six digits"));
     }
@@ -354,9 +356,13 @@ pub async fn one(state: Context, headers: HeaderMap, Path(id): Path<String>) -> 
 }
 
 /// `POST /api/v1/requests/{id}/cancel` (empty body or `{}`): withdraws a pending request.
-pub async fn cancel(state: Context, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, Problem> {
-    guard::same_origin_json(&headers)?;
-    guard::only_members(&guard::json_object(&body)?, &[])?;
+pub async fn cancel(
+    state: Context,
+    _: SameOriginJson,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    _: StrictJson<Empty>,
+) -> Result<Json<Value>, Problem> {
     let customer = require(&state.db, &headers).await?;
     own(&state, &customer, id.clone()).await?;
     let sites = state.sites.clone();
