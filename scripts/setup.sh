@@ -3,7 +3,8 @@
 # first and is skipped when its tool is already there, so a second run takes seconds.
 #
 #   wasm32 target · wasm-bindgen CLI (exactly the Cargo.lock version) · Chromium + chromedriver,
-#   binaryen (wasm-opt), brotli, zopfli from apt · the e2e npm packages from tests/e2e/package-lock.json
+#   Firefox ESR, WebKitGTK's WebKitWebDriver + MiniBrowser, Xvfb, binaryen (wasm-opt), brotli,
+#   zopfli from apt · the e2e npm packages from tests/e2e/package-lock.json
 #
 # Needs: rustup, cargo, node, npm, make; root (or sudo) for apt.
 set -euo pipefail
@@ -36,15 +37,20 @@ else
   cargo install wasm-bindgen-cli --version "$want_bindgen" --force
 fi
 
-# 3. System packages: Chromium + chromedriver (browser tests, e2e), binaryen (wasm-opt), brotli, zopfli.
+# 3. System packages: Chromium + chromedriver (browser tests, e2e), Firefox ESR, WebKitGTK's
+# WebKitWebDriver (drives MiniBrowser) and Xvfb (MiniBrowser has no headless mode) for the
+# three-engine e2e flows, binaryen (wasm-opt), brotli, zopfli.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v brotli >/dev/null || missing+=(brotli)
 command -v zopfli >/dev/null || missing+=(zopfli)
 if [ ${#missing[@]} -eq 0 ]; then
-  step "chromium, chromedriver, wasm-opt, brotli, zopfli: present"
+  step "chromium, chromedriver, firefox-esr, WebKitWebDriver, Xvfb, wasm-opt, brotli, zopfli: present"
 else
   step "apt: installing ${missing[*]}"
   sudo=""

@@ -6,10 +6,13 @@
 #   scripts/test.sh native     cargo test: the pure widget modules and the server (real SQLite)
 #   scripts/test.sh browser    wasm-bindgen-test in headless Chromium: the files tests/browser_*.rs
 #   scripts/test.sh e2e        node --test tests/e2e/ against the real server and dist/
-#                              (PW_E2E_JOBS test files at a time, default 2)
+#                              (PW_E2E_JOBS test files at a time, default 2); the core flows
+#                              in Chromium, Firefox ESR and WebKitGTK (engines.test.mjs)
 #   scripts/test.sh contract   schemathesis against the real server from server/openapi.yaml
 #   scripts/test.sh postgres   the server's cargo tests again on PostgreSQL (scripts/with-postgres.sh)
-# Every layer runs even when an earlier one fails; the exit status is non-zero if any failed.
+# Every layer runs even when an earlier one fails; the exit status is non-zero if any failed, or
+# if a layer ran fewer tests than its minimum below. cargo runs with --no-fail-fast (one failing
+# test binary does not hide the others); node's cancelled tests count as failures.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -30,13 +33,26 @@ count_cargo() {
   awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
        END { printf "%d %d\n", p, f }' "$1"
 }
-# Adds up node --test's "# pass N" / "# fail N" (or "ℹ pass N" with the spec reporter).
+# Adds up node --test's "# pass N" / "# fail N" (or "ℹ pass N" with the spec reporter); a
+# cancelled test (a timeout, or a hook that failed) counts as a failure, like a todo left open.
 count_node() {
-  awk '$2 == "pass" { p += $3 } $2 == "fail" { f += $3 } END { printf "%d %d\n", p, f }' "$1"
+  awk '$2 == "pass" { p += $3 } $2 == "fail" || $2 == "cancelled" { f += $3 } END { printf "%d %d\n", p, f }' "$1"
 }
 
+# The fewest tests each layer must have run (a little under what it has today, to be raised as
+# tests are added): a layer that runs nothing, or loses a test binary or file, fails.
+declare -A minimum=(
+  ["size budget"]=1
+  ["native: widget"]=95
+  ["native: server"]=140
+  ["browser: wasm-bindgen-test"]=20
+  ["e2e: node --test"]=145
+  ["contract: schemathesis"]=1
+  ["postgres (rerun): server"]=140
+)
+
 run_layer() { # name, counter, command...
-  local name=$1 counter=$2 log="$logdir/$1.log" rc started=$SECONDS
+  local name=$1 counter=$2 log="$logdir/${1//[^a-z]/_}.log" rc started=$SECONDS
   shift 2
   printf '\n===== %s: %s\n' "$name" "$*"
   "$@" 2>&1 | tee -a "$log"
@@ -47,11 +63,17 @@ run_layer() { # name, counter, command...
     read -r p f < <("$counter" "$log")
   fi
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # a build error counts as a failure
+  local min=${minimum[$name]:-1} short=""
+  if [ "$p" -lt "$min" ]; then # too few tests ran: the layer hid something
+    short="  (fewer than the $min tests this layer must run)"
+    f=$((f + 1))
+    [ "$rc" -eq 0 ] && rc=1
+  fi
   [ "$rc" -ne 0 ] && status=1
   total_pass=$((total_pass + p))
   total_fail=$((total_fail + f))
-  summary+=("$(printf '%-28s %4d passed, %d failed  %4ds%s' "$name" "$p" "$f" $((SECONDS - started)) \
-    "$([ "$rc" -ne 0 ] && echo "  (exit $rc)")")")
+  summary+=("$(printf '%-28s %4d passed, %d failed  %4ds%s%s' "$name" "$p" "$f" $((SECONDS - started)) \
+    "$([ "$rc" -ne 0 ] && echo "  (exit $rc)")" "$short")")
 }
 
 for layer in "${layers[@]}"; do
@@ -65,12 +87,12 @@ for layer in "${layers[@]}"; do
       # and each run would rebuild the other, then the server and its ~20 test binaries (~30 s).
       # An explicit --target (the host) gives the widget's tests their own folder.
       host=$(rustc -vV | sed -n 's/^host: //p')
-      run_layer "native: widget" count_cargo cargo test -p privacy-widget --no-default-features --target "$host"
-      run_layer "native: server" count_cargo cargo test -p privacy-widget-server
+      run_layer "native: widget" count_cargo cargo test --no-fail-fast -p privacy-widget --no-default-features --target "$host"
+      run_layer "native: server" count_cargo cargo test --no-fail-fast -p privacy-widget-server
       ;;
     browser)
       run_layer "browser: wasm-bindgen-test" count_cargo \
-        cargo test -p privacy-widget --target wasm32-unknown-unknown --test 'browser_*'
+        cargo test --no-fail-fast -p privacy-widget --target wasm32-unknown-unknown --test 'browser_*'
       ;;
     e2e)
       # A server that does not build fails the layer (never a stale binary).
@@ -80,7 +102,7 @@ for layer in "${layers[@]}"; do
       # The longest files start first so that the two lanes end together; the others follow in
       # name order (every *.test.mjs runs, listed here or not).
       e2e_files=()
-      for f in adversarial-faults adversarial-a11y panel-requests consent; do
+      for f in engines adversarial-faults adversarial-a11y panel-requests consent; do
         [ -f "tests/e2e/$f.test.mjs" ] && e2e_files+=("tests/e2e/$f.test.mjs")
       done
       for f in tests/e2e/*.test.mjs; do
@@ -94,7 +116,7 @@ for layer in "${layers[@]}"; do
       run_layer "contract: schemathesis" single scripts/schemathesis.sh
       ;;
     postgres)
-      run_layer "postgres: server" count_cargo scripts/with-postgres.sh cargo test -p privacy-widget-server
+      run_layer "postgres (rerun): server" count_cargo scripts/with-postgres.sh cargo test --no-fail-fast -p privacy-widget-server
       ;;
     *)
       echo "unknown layer: $layer (size, native, browser, e2e, contract, postgres)" >&2

@@ -2,9 +2,9 @@
 // practices) at 1280 px and 320 px, light and dark; reflow at 320 px (no horizontal scrolling
 // inside the widget); status messages in the role=status live region; keyboard-only runs of the
 // panel flows (sign in, an opt-in, an access request) starting from the top of the page.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { axe, formatViolations, openPage, STRICT_CSP, useSuite } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, STRICT_CSP, test, useSuite } from "./lib/harness.mjs";
 import { pw } from "./consent-lib.mjs";
 import { W, announced, quiet } from "./panel-helpers.mjs";
 
@@ -62,7 +62,9 @@ for (const width of [1280, 320]) {
     describe(`accessibility at ${label}`, () => {
       // C-D1, C-D3, C-D4, C-D5, C-D6: banner, dialog, decision status, neutral error message.
       test("marketing page: banner, dialog, saved, unavailable", async () => {
-        const { context, page } = await openPage(suite.browser, { contextOptions });
+        // Expected: the invalid notice served at the end is reported to the console.
+        const expect = [{ console: /^privacy-widget: the consent notice could not be loaded; nothing is enabled/ }, { console: /^notice notice: missing/ }];
+        const { context, page } = await openPage(suite.browser, { contextOptions, expect });
         try {
           await page.emulateMedia({ colorScheme: scheme });
           await page.goto(`${suite.server.url}/sites/pcextreme/`);
@@ -102,7 +104,13 @@ for (const width of [1280, 320]) {
       // C-D4, C-D5, C-D6: sign-in (and its error), my data, opt-ins (saved and failed), requests,
       // each request form (empty and with errors), received and queued messages.
       test("control panel: every tab, form, error and success message", async () => {
-        const { context, page } = await openPage(suite.browser, { contextOptions, csp: STRICT_CSP });
+        // Expected: the faults this test injects to show their messages.
+        const expect = [
+          { method: "POST", path: "/api/v1/demo/login", status: 500 },
+          { method: "PUT", path: "/api/v1/me/preferences", status: 500 },
+          { method: "POST", path: "/api/v1/requests", failed: true },
+        ];
+        const { context, page } = await openPage(suite.browser, { contextOptions, csp: STRICT_CSP, expect });
         try {
           await page.emulateMedia({ colorScheme: scheme });
           await page.goto(`${suite.server.url}/sites/pcextreme/panel/`);

@@ -5,10 +5,10 @@
 // Out of the widget's control, so not tested: a rule on the host element itself such as
 // `privacy-widget, #privacy-widget-consent { display: none !important }` hides it; a transform
 // or filter on an ancestor of the marketing host moves its position:fixed banner.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { openPage, useSuite } from "./lib/harness.mjs";
+import { openPage, test, useSuite } from "./lib/harness.mjs";
 import { pw, snapshot, visit } from "./consent-lib.mjs";
 import { W, announced, quiet, signIn } from "./panel-helpers.mjs";
 import { pngDiff, serveBootstrap } from "./lib/hostile.mjs";

@@ -5,13 +5,13 @@
 // the visitor is told what happened in plain words, nothing is lost, and everything is stored
 // exactly once when the backend recovers. (The consent record with the server process killed
 // and restarted is proved in consent-proof.test.mjs.)
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPage, useSuite } from "./lib/harness.mjs";
+import { expectProblem, openPage, test, useSuite } from "./lib/harness.mjs";
 import { consentId, eventually, pw, records, snapshot, startFixedServer, visit } from "./consent-lib.mjs";
 import { W, quiet, signIn, sql } from "./panel-helpers.mjs";
 import { startFaultProxy } from "./fixtures/fault-proxy.mjs";
@@ -37,6 +37,11 @@ async function injectFault(fault, { page, context, pattern, method, state }) {
   let base = suite.server.url;
   let cleanup = async () => {};
   const hit = (route) => route.request().method() === method && state.broken;
+  // The page problems this fault causes, declared precisely (the rest still fail the test).
+  const path = pattern.replace(/^\*\*/, "");
+  const failed = { method, path, failed: true };
+  const expected = { down: [failed], slow: [], 500: [{ method, path, status: 500 }], malformed: [], cut: [failed], offline: [failed, { method: "GET", path, failed: true }] }[fault] ?? [];
+  expectProblem(page, ...expected);
   if (fault === "down") {
     await page.route(pattern, (route) => (hit(route) ? route.abort("connectionrefused") : route.continue()));
   } else if (fault === "slow") {
@@ -57,7 +62,6 @@ async function injectFault(fault, { page, context, pattern, method, state }) {
       return route.fulfill({ status: response.status(), contentType: "application/json", body: '{"id": "abc", "status": tru' });
     });
   } else if (fault === "cut") {
-    const path = new URL(pattern.replace("**", "http://x"), "http://x").pathname;
     // One answer is cut (the server did its work); the connection works again afterwards.
     const proxy = await startFaultProxy(suite.server.url, (req) => {
       if (!(req.method === method && req.url.startsWith(path) && state.broken)) return false;
@@ -92,6 +96,8 @@ describe("consent record under faults", { concurrency: true }, () => {
       const { context, page } = await openPage(suite.browser);
       const state = { broken: true };
       const { base, cleanup } = await injectFault(fault, { page, context, pattern: "**/api/v1/consents", method: "POST", state });
+      // Offline, the tags the decision activates cannot be fetched either.
+      if (fault === "offline") expectProblem(page, ...["gtag-standin.js", "uet-standin.js", "fbevents-standin.js"].map((f) => ({ method: "GET", path: `/stand-ins/${f}`, failed: true })));
       const keys = [];
       page.on("request", (r) => r.method() === "POST" && r.url().endsWith("/api/v1/consents") && keys.push(r.headers()["idempotency-key"]));
       try {
@@ -248,7 +254,8 @@ describe("panel request under faults", { concurrency: true }, () => {
     const db = join(dir, "down.sqlite3");
     const addr = `127.0.0.1:${await freePort()}`;
     let own = await startFixedServer(addr, db);
-    const { context, page } = await openPage(suite.browser);
+    // Expected: the request sent while the server is down finds no one listening.
+    const { context, page } = await openPage(suite.browser, { expect: [{ method: "POST", path: "/api/v1/requests", failed: true }] });
     try {
       await signIn(page, own.url, "webhost", "kees-mulder");
       const before = countFor(db, "requests", "webhost", "kees-mulder");

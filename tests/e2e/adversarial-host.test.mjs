@@ -3,9 +3,9 @@
 // Here: the page's own gtag recording calls, the loader added late, a second loader for another
 // site, two <privacy-widget> elements on one page, and the panel and privacy views under the
 // server's own CSP with zero securitypolicyviolation events.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, useSuite } from "./lib/harness.mjs";
+import { openPage, test, useSuite } from "./lib/harness.mjs";
 import { pw } from "./consent-lib.mjs";
 import { W, announced, quiet, signIn } from "./panel-helpers.mjs";
 import { collectCspViolations } from "./lib/hostile.mjs";

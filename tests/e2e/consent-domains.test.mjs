@@ -3,10 +3,10 @@
 // as they do on a real site. Withdrawal clears a tracker's cookies on the host AND on the parent
 // domain (C-A7); with data-cookie-domain the decision is shared across the subdomains and
 // forgetting it on one forgets it on all.
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { startServer } from "./lib/harness.mjs";
+import { startServer, test, watchProblems } from "./lib/harness.mjs";
 import { pw, snapshot, visit } from "./consent-lib.mjs";
 
 let server;
@@ -66,6 +66,7 @@ describe("cookies on a real domain and its parent", () => {
   test("withdrawal clears a tracker's cookies on the host and on the parent domain", async () => {
     const context = await visitor();
     const page = await context.newPage();
+    watchProblems(page);
     await visit(page, origin("www.pw.test"), "/sites/pcextreme/");
     await pw(page, "accept-all").click();
     await page.waitForFunction(() => document.cookie.includes("_ga=") && document.cookie.includes("_fbp="));
@@ -94,6 +95,7 @@ describe("a decision shared across subdomains (data-cookie-domain)", () => {
   test("decided on www, known on shop; reset on shop asks again on www", async () => {
     const context = await visitor({ cookieDomain: "pw.test" });
     const www = await context.newPage();
+    watchProblems(www);
     await visit(www, origin("www.pw.test"), "/sites/pcextreme/");
     await pw(www, "banner").waitFor();
     await pw(www, "reject-all").click();
@@ -101,6 +103,7 @@ describe("a decision shared across subdomains (data-cookie-domain)", () => {
     assert.deepEqual((await jar(context)).filter((c) => c.startsWith("pw_consent@")), ["pw_consent@.pw.test"]);
 
     const shop = await context.newPage();
+    watchProblems(shop);
     await visit(shop, origin("shop.pw.test"), "/sites/pcextreme/");
     assert.equal(await pw(shop, "banner").count(), 0, "no question on the other subdomain");
     const decided = (await snapshot(shop)).decision;

@@ -1,12 +1,12 @@
 // Proof of consent (C-A8): every decision reaches the server's append-only store exactly once,
 // through a server that is stopped and restarted mid-way, answers 503, or whose answer is lost.
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchBrowser, openPage } from "./lib/harness.mjs";
+import { launchBrowser, openPage, test } from "./lib/harness.mjs";
 import { consentId, eventually, pw, records, snapshot, startFixedServer, visit } from "./consent-lib.mjs";
 
 const freePort = () =>
@@ -35,7 +35,8 @@ test("decisions made while the server is down arrive once each after it restarts
   const addr = `127.0.0.1:${await freePort()}`;
   const db = join(dir, "restart.sqlite3");
   let server = await startFixedServer(addr, db);
-  const { page, context } = await openPage(browser);
+  // Expected: the records sent while the server is down find no one listening.
+  const { page, context } = await openPage(browser, { expect: [{ method: "POST", path: "/api/v1/consents", failed: true }] });
   try {
     await visit(page, server.url, "/sites/pcextreme/");
     await pw(page, "accept-all").click();
@@ -74,7 +75,9 @@ test("decisions made while the server is down arrive once each after it restarts
 test("a lost answer and a 503 are retried with the same key and stored once", async () => {
   const addr = `127.0.0.1:${await freePort()}`;
   const server = await startFixedServer(addr, join(dir, "lost.sqlite3"));
-  const { page, context } = await openPage(browser);
+  // Expected: the injected 503 and the cut answer.
+  const expect = [{ method: "POST", path: "/api/v1/consents", status: 503 }, { method: "POST", path: "/api/v1/consents", failed: true }];
+  const { page, context } = await openPage(browser, { expect });
   const keys = [];
   let calls = 0;
   try {

@@ -1,9 +1,9 @@
 // The marketing-page consent, end to end: loader order, banner, preferences, tag gating,
 // Consent Mode v2, GPC, withdrawal and proof of consent, on the pcextreme and manetti pages
 // with local stand-in tags (www/stand-ins/) and the real reference server.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { axe, formatViolations, openPage, STRICT_CSP, useSuite } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, STRICT_CSP, test, useSuite } from "./lib/harness.mjs";
 import { consentId, eventually, focused, GPC_INIT, pw, records, snapshot, trackingCookies, visit } from "./consent-lib.mjs";
 
 const PCX = "/sites/pcextreme/";
@@ -476,7 +476,8 @@ describe("robustness", () => {
 
   // C-A1: a broken notice enables nothing; the visitor sees a neutral note, the console the details.
   test("an invalid consent notice shows a neutral message and enables nothing", async () => {
-    const opened = await openPage(suite.browser);
+    const expect = [{ console: /^privacy-widget: the consent notice could not be loaded; nothing is enabled/ }, { console: /^notice version: expected a string/ }];
+    const opened = await openPage(suite.browser, { expect });
     await opened.page.route("**/sites/pcextreme/notice*", (route) =>
       route.fulfill({ status: 200, contentType: "application/json", body: '{"notice": 2, "site": "pcextreme", "version": 7}' }),
     );

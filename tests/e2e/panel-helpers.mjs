@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SITES, repoRoot } from "./lib/harness.mjs";
+import { SITES, expectProblem, repoRoot } from "./lib/harness.mjs";
 
 export const W = "privacy-widget";
 
@@ -16,8 +16,12 @@ export function seedOf(site) {
   return JSON.parse(readFileSync(join(repoRoot, "server", "seed", `${site}.json`), "utf8"));
 }
 
+/** The panel asks who is signed in before anyone is: the one expected 401 of a signed-out panel. */
+export const SESSION_CHECK = { method: "GET", path: "/api/v1/me", status: 401 };
+
 /** Opens the panel page and signs in as `customer` using only the keyboard. */
 export async function signIn(page, base, site, customer) {
+  expectProblem(page, SESSION_CHECK);
   await page.goto(`${base}/sites/${site}/panel/`, { waitUntil: "load" });
   const select = page.locator(`${W} .pw-login select`);
   await page.locator(`${W} .pw-login select option[value="${customer}"]`).waitFor({ state: "attached" });

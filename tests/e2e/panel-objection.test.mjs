@@ -5,13 +5,13 @@
 // legitimate interest, so that the form offers a specific purpose to object to). The page's
 // policy file is routed to the same variant, so page and server agree; the last suite routes it
 // to the seed, making them disagree, and checks that the server refuses, naming the field, and the customer is told.
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SITES, STRICT_CSP, axe, formatViolations, launchBrowser, openPage, repoRoot, startServer } from "./lib/harness.mjs";
+import { axe, formatViolations, launchBrowser, openPage, repoRoot, SITES, startServer, STRICT_CSP, test } from "./lib/harness.mjs";
 import { W, announced, api, openTab, panelText, policiesFolderWith, policyOf, quiet, seedOf, signIn, sql, webhostWithoutObjection } from "./panel-helpers.mjs";
 
 const SITE = "pcextreme";
@@ -333,7 +333,7 @@ describe("page and server disagree: the server refuses an objection the law does
   });
 
   test("a clear 4xx naming the field, told to the customer in plain words; nothing stored or switched off", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP, expect: [{ method: "POST", path: "/api/v1/requests", status: 422 }] });
     try {
       await page.route("**/policies/webhost.json", (route) =>
         route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policyOf("webhost")) }));
@@ -376,7 +376,7 @@ describe("page and server disagree: the server refuses an objection the law does
     const seed = policyOf(SITE);
     const newsletter = seed.purposes.find((p) => p.id === "newsletter");
     const extra = { ...newsletter, id: "partner_offers", label: { nl: "Aanbiedingen van partners", en: "Partner offers" } };
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP, expect: [{ method: "PUT", path: "/api/v1/me/preferences", status: 422 }] });
     try {
       await routePolicy(page, { ...seed, purposes: [...seed.purposes, extra] });
       await signIn(page, server.url, SITE, "jan-de-vries");
@@ -418,7 +418,7 @@ describe("page on the seed policy, server on the variant", () => {
   });
 
   test("the page offers the kinds the law grants under its policy (C-C1); an opt-in change under the old version is refused (409) and nothing is stored", async () => {
-    const { context, page } = await openPage(browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP, expect: [{ method: "PUT", path: "/api/v1/me/preferences", status: 409 }] });
     try {
       // The server sends /policies/pcextreme.json from the policy it serves (the variant), so a
       // page on an older copy of the file (a separately hosted page, say) is routed to the seed.

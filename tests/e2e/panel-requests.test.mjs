@@ -2,10 +2,10 @@
 // C-D5, C-D6): every kind the policy offers is filed through its own form (errors identified and
 // labelled first), followed through the operator command to completion, and its answer checked;
 // a pending request can be withdrawn.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { SITES, STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, SITES, STRICT_CSP, test, useSuite } from "./lib/harness.mjs";
 import { W, announced, api, openTab, operator, panelText, policyOf, quiet, seedOf, signIn, sql } from "./panel-helpers.mjs";
 
 const ORDER = ["access", "export", "rectification", "restriction", "objection", "erasure"];
@@ -163,7 +163,7 @@ describe("control panel requests", () => {
   }
 
   test("a field the server refuses is marked on its control in the customer's words (C-D5)", async () => {
-    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [{ method: "POST", path: "/api/v1/requests", status: 422 }] });
     const warnings = [];
     page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
     try {

@@ -5,9 +5,9 @@
 // both where a basis is not stated. The expected kinds are worked out here from the policy file,
 // independently of the widget's Rust rule. Each form for a kind the statement does not mention
 // is opened and checked with axe (C-D6), under the strict CSP.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { SITES, STRICT_CSP, axe, formatViolations, openPage, useSuite } from "./lib/harness.mjs";
+import { SITES, STRICT_CSP, axe, formatViolations, openPage, test, useSuite } from "./lib/harness.mjs";
 import { W, openTab, policyOf, seedOf, signIn } from "./panel-helpers.mjs";
 
 const ORDER = ["access", "export", "rectification", "erasure", "restriction", "objection"];

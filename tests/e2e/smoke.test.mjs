@@ -1,8 +1,8 @@
 // Smoke test of the ten demo pages: the widget renders inside a shadow root on every marketing
 // page and control panel, under a strict CSP, with no console error and no failed request.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { PAGES, STRICT_CSP, openPage, useSuite, waitForWidget } from "./lib/harness.mjs";
+import { openPage, PAGES, STRICT_CSP, test, useSuite, waitForWidget } from "./lib/harness.mjs";
 
 describe("demo pages", () => {
   const suite = useSuite();

@@ -1,11 +1,11 @@
 // The "what we store" view for each seed company, in Dutch and English: every category, purpose
 // and recipient label of the policy document appears, recipients outside the EU are marked in
 // text, and axe-core reports no violation (C-C4, C-D6).
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SITES, STRICT_CSP, axe, formatViolations, openPage, repoRoot, useSuite } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, repoRoot, SITES, STRICT_CSP, test, useSuite } from "./lib/harness.mjs";
 
 const UI = {
   nl: { title: "Wat we over u bewaren", outside: "Buiten de EU", unknown: "locatie niet vermeld", expand: "Alles uitklappen", rights: "Uw rechten" },
@@ -108,7 +108,12 @@ describe("what we store", () => {
   }
 
   test("a policy that is not valid shows the neutral message and logs every error", async () => {
-    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    // Expected: the widget names every error of the policy on the console (and only there).
+    const expect = [
+      { console: /^privacy-widget: the policy document at \/policies\/webhost\.json is not valid:/ },
+      { console: /^(versie: unknown field "versie"|site: expected a string|(version|date|languages|controller|rights): required field is missing)/ },
+    ];
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP, expect });
     const errors = [];
     page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
     await page.route("**/policies/webhost.json", (route) =>

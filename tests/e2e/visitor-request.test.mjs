@@ -7,13 +7,15 @@
 // clean in every state (C-D5, C-D6), under the strict CSP. Once the operator completes an access
 // request the visitor reads and downloads the answer with the status token only (C-C4), and
 // told by a mail without data; a pending request can be withdrawn after a confirmation.
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
-import { STRICT_CSP, axe, formatViolations, openPage, startServer, useSuite } from "./lib/harness.mjs";
+import { axe, formatViolations, openPage, startServer, STRICT_CSP, test, useSuite } from "./lib/harness.mjs";
 import { operator, policiesFolderWith, policyOf, seedOf, sql, webhostWithoutObjection } from "./panel-helpers.mjs";
 
 const V = 'privacy-widget[view="request"]';
+/** A wrong code is refused with 422: the expected page problem of the tests that enter one. */
+const WRONG_CODE = { method: "POST", path: /^\/api\/v1\/requests\/r_[0-9a-f]+\/verify$/, status: 422 };
 const STORAGE_KEY = "pw_visitor_request:pcextreme";
 
 async function noViolations(page, what) {
@@ -99,7 +101,7 @@ describe("visitor request on the privacy page", () => {
 
   test("pcextreme: access request, wrong then right code, status and due date, reload, completed", async () => {
     const email = seedOf("pcextreme").customers[0].email;
-    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [WRONG_CODE] });
     try {
       await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
@@ -199,7 +201,7 @@ describe("visitor request on the privacy page", () => {
 
   test("an unknown address gets the same answer and a code, like a known one", async () => {
     const unknown = "niet-bekend@example.com";
-    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [WRONG_CODE] });
     try {
       await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await fileRequest(page, "access", unknown);
@@ -293,7 +295,7 @@ describe("visitor request on the privacy page", () => {
 
   test("an expired code asks for a new one, which then works", async () => {
     const email = seedOf("pcextreme").customers[1].email;
-    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [WRONG_CODE] });
     try {
       await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.locator(`${V} .pw-visitor-form`).waitFor();
@@ -369,7 +371,7 @@ describe("visitor request on the privacy page", () => {
     const folder = policiesFolderWith("webhost", webhostWithoutObjection());
     const server = await startServer({ args: ["--policies", folder.dir] });
     const email = seedOf("webhost").customers[0].email;
-    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [{ method: "POST", path: "/api/v1/requests", status: 422 }] });
     try {
       await page.route("**/policies/webhost.json", (route) =>
         route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(policyOf("webhost")) }));
@@ -437,7 +439,7 @@ describe("visitor request on the privacy page", () => {
 
   test("a request made while the server is unreachable is kept and sent once, then asks for the code", async () => {
     const email = "offline@example.com";
-    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [{ method: "POST", path: "/api/v1/requests", failed: true }] });
     try {
       await page.goto(`${suite.server.url}/sites/pcextreme/privacy/`, { waitUntil: "load" });
       await page.route("**/api/v1/requests", (route) => route.abort("internetdisconnected"));
