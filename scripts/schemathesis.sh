@@ -5,7 +5,9 @@
 # seed customer (ST_SITE, ST_CUSTOMER; default pcextreme's jan-de-vries) through the panel's own
 # sign-in call, so the control-panel operations reach their handlers instead of a 401, and with
 # visitor requests filed and verified (codes from the demo outbox) so that verify and the
-# visitor-requests/{token} operations reach theirs instead of a 404.
+# visitor-requests/{token} operations reach theirs instead of a 404. After the pass it prints the
+# cases per operation and status class (scripts/contract-counts.py) and fails when an operation
+# got none, or one that takes the session never got a 2xx.
 #   scripts/schemathesis.sh                 builds the debug server, runs ~40 s
 #   PW_SERVER=path/to/binary scripts/schemathesis.sh
 #   ST_MAX_EXAMPLES=300 scripts/schemathesis.sh   more examples per operation (default 100)
@@ -74,6 +76,11 @@ PW_DONE_REQUEST=$(curl -sS -X POST "$base/api/v1/requests" -H "Origin: $base" \
   sed -n 's/^{.*"id":"\(r_[0-9a-f]*\)".*/\1/p')
 [ -n "$PW_DONE_REQUEST" ] && operator start "$PW_DONE_REQUEST" && operator complete "$PW_DONE_REQUEST" ||
   { echo "cannot complete an access request of $ST_CUSTOMER" >&2; exit 1; }
+# A pending request of the customer, for cancelRequest (a fuzzed id only ever finds 404).
+PW_PENDING_REQUEST=$(curl -sS -X POST "$base/api/v1/requests" -H "Origin: $base" \
+  -H "Content-Type: application/json" -H "Idempotency-Key: contract-pending" \
+  -H "Cookie: pw_session=$PW_SESSION" --data '{"kind":"access","details":{}}' | jq -er .id) ||
+  { echo "cannot file a pending request of $ST_CUSTOMER" >&2; exit 1; }
 # Visitor requests (not logged in), so that verify and the three visitor-requests/{token}
 # operations reach their handlers instead of a 404: one left unverified for verifyRequest (the
 # generated codes are wrong: 422, then 429 per IP); an access request of an address linked to no
@@ -99,7 +106,7 @@ ST_VISITOR=${ST_VISITOR:-$(jq -er --arg c "$ST_CUSTOMER" '.customers[] | select(
     pending=$(visitor_file "$ST_VISITOR" erasure '{"confirm":true}' contract-v3) &&
     PW_CANCEL_TOKEN=$(visitor_token "$ST_VISITOR" "$pending")
 } || { echo "cannot file and verify the visitor requests" >&2; exit 1; }
-export PW_SESSION PW_LOGOUT_SESSION PW_DONE_REQUEST PW_VERIFY_REQUEST PW_VISITOR_TOKEN PW_CANCEL_TOKEN
+export PW_SESSION PW_LOGOUT_SESSION PW_DONE_REQUEST PW_PENDING_REQUEST PW_VERIFY_REQUEST PW_VISITOR_TOKEN PW_CANCEL_TOKEN
 
 # The session goes where the spec's `session` security scheme says (the pw_session cookie) on
 # the operations that declare it; it is never generated (negative cases would spend the
@@ -119,6 +126,14 @@ headers = { Cookie = "pw_session=${PW_LOGOUT_SESSION}" }
 [[operations]]
 include-operation-id = "requestPackage"
 parameters = { id = "${PW_DONE_REQUEST}" }
+
+[[operations]]
+include-operation-id = "myRequest"
+parameters = { id = "${PW_DONE_REQUEST}" }
+
+[[operations]]
+include-operation-id = "cancelRequest"
+parameters = { id = "${PW_PENDING_REQUEST}" }
 
 [[operations]]
 include-operation-id = "verifyRequest"
@@ -147,9 +162,13 @@ set +e
   --rate-limit auto --request-timeout 10 --seed 6 \
   --suppress-health-check all \
   -H "Origin: $base" -H "Host: $host" -H "Sec-Fetch-Site: same-origin" \
+  --report har --report-har-path "$tmp/cases.har" \
   --no-color "$@"
 rc=$?
 set -e
+# How many cases each operation got per status class; an operation that takes the session and
+# never got a 2xx means the pass was not signed in (every case a 401, which the spec allows).
+"$(dirname "$st")/python" scripts/contract-counts.py server/openapi.yaml "$tmp/cases.har" || rc=1
 # The session must have lasted the whole pass (else the operations after its end saw only 401),
 # and logout must have ended its own one.
 me_status() { curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: pw_session=$1" "$base/api/v1/me"; }

@@ -5,7 +5,7 @@
 //   node scripts/size.mjs           report, update README.md, enforce the budget
 //   node scripts/size.mjs --check   report and enforce only (what `make test` runs)
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -20,18 +20,31 @@ for (const name of existsSync(dist) ? readdirSync(dist).sort() : []) {
   if (name.endsWith(".css") && !marketing.includes(name)) marketing.push(name);
 }
 
+const problems = [];
+
 // Compressed size: the precompressed copy the server sends if the build wrote it, else computed.
+// A precompressed copy is counted only if it decompresses to the current file: a stale .gz or .br
+// left from an older build is a problem, not a size.
+const decompressors = { gz: gunzipSync, br: brotliDecompressSync };
 function compressed(name, ext, compress) {
   const pre = join(dist, `${name}.${ext}`);
-  if (existsSync(pre)) return statSync(pre).size;
-  return compress(readFileSync(join(dist, name))).length;
+  const current = readFileSync(join(dist, name));
+  if (existsSync(pre)) {
+    const packed = readFileSync(pre);
+    let same = false;
+    try {
+      same = decompressors[ext](packed).equals(current);
+    } catch {}
+    if (!same) problems.push(`${name}.${ext} does not match ${name} of the current build (run scripts/build.sh)`);
+    return packed.length;
+  }
+  return compress(current).length;
 }
 const gzip = (b) => gzipSync(b, { level: 9 });
 const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
 
 const kb = (n) => (n / 1024).toFixed(1);
 const rows = [];
-const problems = [];
 let total = { raw: 0, gzip: 0, gzip9: 0, br: 0 };
 for (const name of marketing) {
   if (!existsSync(join(dist, name))) {

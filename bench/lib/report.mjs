@@ -93,27 +93,31 @@ export function markdown({ meta, profiles, budget }) {
     }
   }
 
-  const loopback = profiles[0].summary;
-  const ours = loopback[0];
-  const cc = loopback.find((s) => s.id === "vanilla-cookieconsent");
-  const code = ours.files.filter((f) => f.path.startsWith("/widget/")).reduce((a, f) => a + f.body, 0);
-  out();
-  out(`Goals (${profiles[0].label.toLowerCase()}):`);
-  out();
-  out(
-    `- issue 7, the whole widget within the ${kb(budget)} gzip goal: ${code <= budget ? "met" : "**not met**"} ` +
-      `(loader, glue and wasm ${kb(code)}, ${code <= budget ? `${kb(budget - code)} to spare` : `${kb(code - budget)} over`}; ` +
-      `the site's consent notice adds ${kb(ours.body - code)})`,
-  );
-  out(
-    `- issue 7, time to banner no slower than vanilla-cookieconsent's in the same run: ` +
-      `${ours.visible.median <= cc.visible.median ? "met" : "**not met**"} ` +
-      `(median ${ms(ours.visible.median)} against ${ms(cc.visible.median)}; p95 ${ms(ours.visible.p95)} against ${ms(cc.visible.p95)})`,
-  );
-  out(
-    `- issue 4, time from the loader starting to the banner being visible: median ${ms(ours.visible.median)} ` +
-      `over ${ours.loads - ours.failed} loads (p95 ${ms(ours.visible.p95)})`,
-  );
+  // Every goal, on every network profile: "met" or "**not met**" each time.
+  for (const profile of profiles) {
+    const ours = profile.summary[0];
+    const cc = profile.summary.find((s) => s.id === "vanilla-cookieconsent");
+    const code = ours.files.filter((f) => f.path.startsWith("/widget/")).reduce((a, f) => a + f.body, 0);
+    const all = ours.failed === 0;
+    out();
+    out(`Goals (${profile.label.toLowerCase()}):`);
+    out();
+    out(
+      `- issue 7, the whole widget within the ${kb(budget)} gzip goal: ${code <= budget ? "met" : "**not met**"} ` +
+        `(loader, glue and wasm ${kb(code)}, ${code <= budget ? `${kb(budget - code)} to spare` : `${kb(code - budget)} over`}; ` +
+        `the site's consent notice adds ${kb(ours.body - code)})`,
+    );
+    out(
+      `- issue 7, time to banner no slower than vanilla-cookieconsent's in the same run: ` +
+        `${all && ours.visible.median <= cc.visible.median ? "met" : "**not met**"} ` +
+        `(median ${ms(ours.visible.median)} against ${ms(cc.visible.median)}; p95 ${ms(ours.visible.p95)} against ${ms(cc.visible.p95)}` +
+        `${all ? "" : `; ${ours.failed} of ${ours.loads} loads never showed the banner`})`,
+    );
+    out(
+      `- issue 4, the banner shows on every load: ${all ? "met" : "**not met**"}; time from the loader starting to the banner being visible: ` +
+        `median ${ms(ours.visible.median)} over ${ours.loads - ours.failed} loads (p95 ${ms(ours.visible.p95)})`,
+    );
+  }
   out();
   out(
     "How it is measured: each page (`bench/pages/*.html`) is the same Dutch hosting page; only the tool's tags differ " +

@@ -176,10 +176,13 @@ async fn pages_carry_the_csp_the_e2e_suite_runs_the_widget_under() {
     let fx = Fixture::new();
     let app = app_with(&fx, |_| {}).await;
     let csp = get(&app, "/", &[]).await.header("content-security-policy").to_owned();
-    let harness = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/e2e/lib/harness.mjs")).unwrap_or_default();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/e2e/lib/harness.mjs");
+    // The comparison is the point of this test: a missing harness file fails it, never skips it.
+    let harness = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read the e2e harness {path}: {e}"));
+    assert!(harness.contains("STRICT_CSP"), "{path} no longer defines STRICT_CSP");
     for directive in ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'"] {
         assert!(csp.contains(directive), "{directive} missing from {csp}");
-        assert!(harness.is_empty() || harness.contains(directive), "the e2e STRICT_CSP lacks {directive}");
+        assert!(harness.contains(directive), "the e2e STRICT_CSP lacks {directive}");
     }
 }
 

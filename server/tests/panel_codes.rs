@@ -131,16 +131,17 @@ async fn wrong_codes_are_rate_limited_per_ip_across_requests() {
         let r = file_as_visitor(&env, &format!("p{i}@example.com"), &format!("w-{i}"), &format!("10.3.0.{i}")).await;
         ids.push(r.json()["id"].as_str().unwrap().to_owned());
     }
-    let mut limited = false;
+    let mut statuses = Vec::new();
     for id in &ids {
         for _ in 0..5 {
             let v = env.post(&format!("/api/v1/requests/{id}/verify"), "", &json!({"code": "999999"}), &[("x-forwarded-for", "10.9.9.9")]).await;
-            if v.status == 429 {
-                limited = true;
-            }
+            statuses.push(v.status);
         }
     }
-    assert!(limited, "more than 20 wrong codes from one IP are refused");
+    // The first 20 wrong codes are each answered as wrong codes; every attempt past them is refused.
+    assert_eq!(statuses.len(), 25);
+    assert!(statuses[..20].iter().all(|s| *s != 429), "the first 20 attempts are not rate limited: {statuses:?}");
+    assert!(statuses[20..].iter().all(|s| *s == 429), "every attempt past the 20th is refused: {statuses:?}");
 }
 
 #[tokio::test]
