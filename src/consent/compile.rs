@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(nl.text(UiText::Saved), "Voorkeuren opgeslagen");
         let banner = nl.text(UiText::BannerText);
         let labels: Vec<&str> = nl.purposes.iter().map(|p| p.label.as_str()).collect();
-        assert!(banner.starts_with(&format!("{} wil met jouw toestemming", nl.controller)), "{banner}");
+        assert!(banner.starts_with(&format!("{} gebruikt alleen met jouw toestemming", nl.controller)), "{banner}");
         assert!(banner.contains(&format!(": {}. Zonder", labels.join(", "))), "{banner}");
     }
 

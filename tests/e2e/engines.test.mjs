@@ -257,6 +257,39 @@ for (const engine of ENGINES) {
       assert.deepEqual(await page.evaluate(() => window.__violations), []);
     });
 
+    // C-D3, C-A3, C-A6 on a phone: the first layer leaves at least half of the screen to the page,
+    // shows all three choices without scrolling (the banner's own area included), takes a tap, and
+    // the dialog behind "Instellingen" still informs fully.
+    for (const [width, height] of [[375, 667], [320, 568]]) {
+      flow(`C-D3 phone ${width}×${height}: the banner covers at most half, three choices in view, taps work, the dialog informs`, async (page, base) => {
+        await visit(page, base + PCX);
+        await page.waitForSelector(`${C}[data-pw=banner]`);
+        const size = await page.evaluate(() => ({ width: innerWidth, height: innerHeight }));
+        assert.deepEqual(size, { width, height }, "the viewport has the phone's size");
+        const box = await page.box(`${C}[data-pw=banner]`);
+        const visibleHeight = Math.min(box.y + box.height, height) - Math.max(box.y, 0);
+        const visibleWidth = Math.min(box.x + box.width, width) - Math.max(box.x, 0);
+        const coverage = (visibleHeight * visibleWidth) / (width * height);
+        process.stdout.write(`# ${engine} ${width}x${height} banner covers ${(coverage * 100).toFixed(1)}%\n`);
+        assert.ok(coverage <= 0.5, `the banner covers ${(coverage * 100).toFixed(1)}% of ${width}×${height}`);
+        for (const choice of ["accept-all", "reject-all", "settings"]) {
+          assert.deepEqual(await page.visibility(`${C}[data-pw=banner] [data-pw=${choice}]`), { visible: true, inView: true }, `${choice} visible without scrolling`);
+        }
+        assert.equal(await page.query(`${C}[data-pw=banner]`, (els) => els[0].scrollHeight <= els[0].clientHeight + 1), true, "nothing hidden in the banner's own scroll area");
+        assert.match(await page.text(`${C}[data-pw=banner]`), /PCextreme/, "the controller is named (C-A3)");
+        await page.tap(`${C}[data-pw=settings]`);
+        await page.waitForSelector(`${C}[data-pw=dialog]`);
+        const text = await page.text(`${C}[data-pw=dialog]`);
+        for (const expected of ["Websitestatistieken", "Google Analytics", "_ga (2 jaar)", "buiten de EU", "Bewaartermijn", "Verwerkingsverantwoordelijke", "Ontvangers"]) {
+          assert.ok(text.includes(expected), `the dialog mentions ${expected}`);
+        }
+        await noViolations(page, "dialog on a phone");
+        await page.tap(`${C}[data-pw=dialog] [data-pw=reject-all]`);
+        await page.waitForSelector(`${C}[data-pw=dialog]`, { state: "detached" });
+        assert.equal((await snapshot(page)).decision.method, "reject_all");
+      }, { page: { viewport: { width, height }, touch: true } });
+    }
+
     // C-C1..C-C3 in the panel: sign in, see the stored data, change an opt-in, file an erasure request.
     flow("panel: sign in, Mijn gegevens, an opt-in change, an erasure request filed and seen", async (page, base) => {
       const customer = seedOf("pcextreme").customers[0];

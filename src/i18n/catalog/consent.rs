@@ -3,7 +3,7 @@
 pub const NL: &[(&str, &str)] = &[
     ("consent.banner.label", "Cookie- en privacykeuze"),
     ("consent.banner.title", "Jouw privacykeuze"),
-    ("consent.banner.text", "{controller} wil met jouw toestemming cookies en vergelijkbare technieken gebruiken voor: {purposes}. Zonder toestemming staat dit allemaal uit en werkt de website gewoon. Je kunt je keuze altijd wijzigen of intrekken via Privacy-instellingen."),
+    ("consent.banner.text", "{controller} gebruikt alleen met jouw toestemming cookies en vergelijkbare technieken voor: {purposes}. Zonder toestemming werkt de website gewoon. Wijzigen of intrekken kan altijd via Privacy-instellingen."),
     ("consent.accept_all", "Alles accepteren"),
     ("consent.reject_all", "Alles weigeren"),
     ("consent.settings", "Instellingen"),
@@ -32,7 +32,7 @@ pub const NL: &[(&str, &str)] = &[
 pub const EN: &[(&str, &str)] = &[
     ("consent.banner.label", "Cookie and privacy choice"),
     ("consent.banner.title", "Your privacy choice"),
-    ("consent.banner.text", "{controller} would like to use cookies and similar techniques, with your consent, for: {purposes}. Without consent all of this stays off and the website works as usual. You can change or withdraw your choice at any time in Privacy settings."),
+    ("consent.banner.text", "{controller} uses cookies and similar techniques only with your consent, for: {purposes}. Without consent the website works as usual. Change or withdraw your choice at any time in Privacy settings."),
     ("consent.accept_all", "Accept all"),
     ("consent.reject_all", "Reject all"),
     ("consent.settings", "Settings"),
