@@ -109,7 +109,7 @@ for layer in "${layers[@]}"; do
         [[ " ${e2e_files[*]} " == *" $f "* ]] || e2e_files+=("$f")
       done
       run_layer "e2e: node --test" count_node bash -c \
-        'cargo build -p privacy-widget-server && node --test --test-concurrency="${PW_E2E_JOBS:-2}" --test-timeout=300000 --test-reporter=tap "$@"' \
+        'cargo build -p privacy-widget-server && node --test --test-concurrency="${PW_E2E_JOBS:-2}" --test-timeout=600000 --test-reporter=tap "$@"' \
         e2e "${e2e_files[@]}"
       ;;
     contract)

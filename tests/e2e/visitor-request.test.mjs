@@ -406,7 +406,7 @@ describe("visitor request on the privacy page", () => {
     const email = seedOf("pcextreme").customers[0].email;
     const count = () => sql(suite.server.db, `SELECT COUNT(*) AS n FROM requests WHERE email = '${email}'`)[0].n;
     const before = count();
-    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP });
+    const { context, page, problems } = await openPage(suite.browser, { csp: STRICT_CSP, expect: [{ method: "POST", path: "/api/v1/requests", status: 422 }] });
     const warnings = [];
     page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
     try {
