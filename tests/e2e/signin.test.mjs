@@ -3,14 +3,14 @@
 // backend signs a token per page view (examples/signin/sign-token.mjs) signs the customer in and
 // the panel shows their data; once on the privacy server's own origin (cookie and bearer), once
 // with the panel page on another origin than the API (bearer session only, CORS).
-import { describe, test, before, after } from "node:test";
+import { describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import { STRICT_CSP, axe, formatViolations, launchBrowser, openPage, repoRoot, startServer } from "./lib/harness.mjs";
+import { STRICT_CSP, axe, formatViolations, launchBrowser, openPage, repoRoot, startServer, test } from "./lib/harness.mjs";
 import { W, panelText, sql } from "./panel-helpers.mjs";
 import { signToken } from "../../examples/signin/sign-token.mjs";
 
@@ -124,7 +124,8 @@ describe("sign-in handoff (--no-demo, Ed25519)", () => {
   test("c_e3: the panel page on another origin uses the bearer session, and a new token when the session has ended", async () => {
     minted = 0;
     const api = server.url.replace("127.0.0.1", "localhost");
-    const { context, page, problems } = await openPage(browser);
+    // Expected: the PUT answered 401 before the session is renewed.
+    const { context, page, problems } = await openPage(browser, { expect: [{ method: "PUT", path: "/api/v1/me/preferences", status: 401 }] });
     try {
       const authorized = [];
       page.on("request", (r) => {
