@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::public_api(&state))
         .merge(routes::notice_api(&state))
         .merge(routes::panel_api(&state))
+        .merge(routes::admin_api(&state))
         .merge(routes::pages())
         .merge(routes::files::router(&state.settings))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -33,6 +33,9 @@ pub enum StartError {
     /// The server stopped with an error.
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    /// The webhook worker cannot start (its HTTP client, a secret).
+    #[error("{0}")]
+    Webhooks(#[from] crate::events::deliver::StartError),
 }
 
 /// Opens and migrates the database and loads the sites: the state the router needs.
@@ -72,6 +75,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
     let poll = Some(state.settings.policy_poll).filter(|every| !every.is_zero());
     let watcher = crate::live::watch(state.reloader(), poll);
     crate::retention::start(&state.db, state.settings.retention, state.settings.visitor_token_lifetime);
+    let deliveries = crate::events::deliver::start(db.clone(), &state.settings).map_err(StartError::Webhooks)?;
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "privacy-widget-server listening on http://{local}/");
@@ -85,6 +89,9 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
         .map_err(StartError::Serve);
     tracing::info!("stopping: requests finished, flushing writes");
     watcher.abort();
+    if let Some(worker) = deliveries {
+        worker.abort();
+    }
     db.close().await;
     result
 }

@@ -1,10 +1,12 @@
 //! The command line: `privacy-widget-server [serve] --addr … --db … --www … --policies … --widget …`,
-//! `privacy-widget-server requests …` ([`requests`]) and `privacy-widget-server notice
-//! <policy.json> [--lang nl]` ([`notice`]). The flags become [`Settings`]; demo mode is one of them.
+//! `privacy-widget-server requests …` ([`requests`]), `privacy-widget-server webhooks list|replay`
+//! ([`webhooks`]) and `privacy-widget-server notice <policy.json> [--lang nl]` ([`notice`]). The
+//! flags become [`Settings`]; demo mode is one of them.
 
 pub mod lint;
 pub mod notice;
 pub mod requests;
+pub mod webhooks;
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
@@ -81,6 +83,8 @@ pub enum Command {
     /// Check policy files against what GDPR Art. 13 asks a statement to say (C-E1); exit 1
     /// when there are findings, 2 when a file cannot be read.
     Lint(lint::LintArgs),
+    /// Operator: list the deliveries of events to the company's systems and replay one.
+    Webhooks(webhooks::WebhooksArgs),
 }
 
 /// How log lines are written (to stderr; stdout carries only the "listening" line).
@@ -144,7 +148,7 @@ impl Cli {
         match &self.command {
             None => Some(&self.serve),
             Some(Command::Serve(args)) => Some(args),
-            Some(Command::Requests(_) | Command::Notice(_) | Command::Lint(_)) => None,
+            Some(Command::Requests(_) | Command::Notice(_) | Command::Lint(_) | Command::Webhooks(_)) => None,
         }
     }
 }
@@ -178,6 +182,7 @@ pub fn main() -> ExitCode {
         Some(Command::Requests(args)) => return requests::run(args),
         Some(Command::Notice(args)) => return notice::run(args),
         Some(Command::Lint(args)) => return lint::run(args),
+        Some(Command::Webhooks(args)) => return webhooks::run(args),
         Some(Command::Serve(_)) | None => {}
     }
     let settings = match cli.settings(&matches) {

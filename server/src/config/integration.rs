@@ -231,6 +231,26 @@ pub(crate) fn admin_token_reason(token: &str) -> Option<&'static str> {
     }
 }
 
+/// Validates one site's system ids (`sites[i].systems[j]`): 1-64 of a-z, 0-9, - and _, each once.
+pub(crate) fn systems(site: usize, raw: Vec<String>, errors: &mut Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for (j, id) in raw.into_iter().enumerate() {
+        if !is_system_id(&id) {
+            errors.push(format!("sites[{site}].systems[{j}]: {id:?} must be 1-64 of a-z, 0-9, - and _"));
+        } else if out.contains(&id) {
+            errors.push(format!("sites[{site}].systems[{j}]: {id:?} is listed twice"));
+        } else {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Whether `id` can name a system: 1-64 of a-z, 0-9, - and _.
+pub fn is_system_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
 fn required_url(key: &str, url: Option<String>, errors: &mut Vec<String>) -> Option<String> {
     let Some(url) = url else {
         errors.push(format!("{key}.url: required"));

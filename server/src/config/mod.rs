@@ -15,7 +15,7 @@ use std::{
 
 use serde::Deserialize;
 
-pub use integration::{endpoint_url_reason, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
+pub use integration::{endpoint_url_reason, is_system_id, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
 pub use retention::{
     consent_reason as retention_consent_reason, consent_retention, ip_reason as retention_ip_reason, ip_retention,
     request_reason as retention_request_reason, request_retention, Retention,
@@ -93,6 +93,9 @@ pub struct SiteSettings {
     /// The keys the site's control-panel backend signs sign-in tokens with (checked and loaded
     /// by [`crate::identity::Keyring::from_sites`]).
     pub signin_keys: Vec<SigninKeySettings>,
+    /// The company's systems that report on each request (`sites[i].systems`, e.g. billing,
+    /// mail, hosting): a request completes only when every one has a final result.
+    pub systems: Vec<String>,
 }
 
 /// How often the policy files are looked at for changes unless `--policy-poll` says otherwise.
@@ -239,6 +242,8 @@ pub(crate) struct RawSite {
     pub admin_token: Option<String>,
     #[serde(default)]
     pub signin_keys: Vec<SigninKeySettings>,
+    #[serde(default)]
+    pub systems: Vec<String>,
 }
 
 impl Settings {

@@ -308,6 +308,7 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
             data_provider,
             admin_token: site.admin_token,
             signin_keys: site.signin_keys,
+            systems: super::integration::systems(i, site.systems, errors),
         });
     }
     out

@@ -1,9 +1,15 @@
 //! Events to the company's systems and calls to its data provider, signed as Standard Webhooks
-//! v1: the signing and verification ([`signing`]), the retry schedule ([`schedule`]) and the thin
-//! payloads ([`payload`]). Which endpoint wants which event is the configuration's
-//! [`EventFilter`](crate::config::EventFilter).
+//! v1: the signing and verification ([`signing`]), the retry schedule ([`schedule`]), the thin
+//! payloads ([`payload`]), the durable outbox ([`outbox`]), the delivery worker ([`deliver`]),
+//! the due-date reminders ([`reminders`]) and the data provider's call ([`provider`]). Which
+//! endpoint wants which event is the configuration's [`EventFilter`](crate::config::EventFilter);
+//! the operator's `webhooks` command is in `crate::cli::webhooks`.
 
+pub mod deliver;
+pub mod outbox;
 pub mod payload;
+pub mod provider;
+pub mod reminders;
 pub mod schedule;
 pub mod signing;
 

@@ -92,11 +92,29 @@ pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, acto
         _ => {}
     }
     sr::set_status(conn, id, target, step.reason().map(str::trim), actor, now)?;
+    // The company hears of it in the same transaction (C-E3): a visitor's request once
+    // verified, a withdrawal of a request it had heard of, an answer.
+    if let Some(kind) = event_for(row.status, target) {
+        crate::events::outbox::request_event(conn, kind, id, now)?;
+    }
     // A visitor learns by mail that the answer is ready (the mail itself holds no data).
     if row.email.is_some() && matches!(target, RequestStatus::Completed | RequestStatus::Refused) {
         store_visitor::queue_mail(conn, id, target, now)?;
     }
     sr::get(conn, id)?.ok_or(StepError::NotFound)
+}
+
+/// The event a status change is announced with, if any.
+fn event_for(from: RequestStatus, to: RequestStatus) -> Option<crate::events::EventType> {
+    use crate::events::EventType as E;
+    match to {
+        RequestStatus::Verified => Some(E::RequestCreated),
+        // An unverified visitor request the company never heard of goes unannounced.
+        RequestStatus::Cancelled if from != RequestStatus::Received => Some(E::RequestCancelled),
+        RequestStatus::Completed => Some(E::RequestCompleted),
+        RequestStatus::Refused => Some(E::RequestRefused),
+        _ => None,
+    }
 }
 
 /// The member of a request's outcome (and its package) that says no personal data is linked
@@ -137,8 +155,8 @@ fn no_data_package(policy: &Policy, row: &RequestRow, today: Date) -> Value {
 pub fn on_verified(conn: &Conn, policy: &Policy, row: &RequestRow, customer: i64, now: i64) -> Result<(), DbError> {
     if row.kind == RequestKind::Objection {
         if let Ok(details) = RequestDetails::parse(row.kind, &row.details, policy) {
-            if details.objects_to_direct_marketing() {
-                marketing_off(conn, policy, customer, "objection", now)?;
+            if details.objects_to_direct_marketing() && !marketing_off(conn, policy, customer, "objection", now)?.is_empty() {
+                crate::events::outbox::preferences_event(conn, customer, now)?;
             }
         }
     }
@@ -236,6 +254,9 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDeta
                         off.push(id.clone());
                     }
                 }
+            }
+            if !off.is_empty() {
+                crate::events::outbox::preferences_event(conn, customer.id, now)?;
             }
             (None, Some(json!({"opt_ins_switched_off": off})))
         }

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod complete;
 pub mod mail;
 pub mod notify;
+pub mod operator;
 pub mod ops;
 pub mod seed;
 pub mod session;
@@ -53,6 +54,8 @@ pub struct Panel {
     /// Demo mode: the demo "host backend"'s Ed25519 key (kid `demo`, made at start, never
     /// written anywhere, valid for every site).
     pub demo_signer: Option<TokenSigner>,
+    /// Outgoing calls (the data provider): rustls, no redirects followed.
+    pub http: reqwest::Client,
 }
 
 impl Panel {
@@ -68,6 +71,10 @@ impl Panel {
             token_lifetime_ms: status_token::lifetime_ms(settings.visitor_token_lifetime),
             keyring,
             demo_signer,
+            http: crate::events::deliver::http_client().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot build the outgoing HTTP client; the data provider cannot be asked");
+                reqwest::Client::new()
+            }),
         }
     }
 

@@ -20,9 +20,11 @@ pub async fn step(db: &Db, sites: &Arc<Sites>, id: &str, step: RequestStep) -> R
     let outcome = db
         .write(move |conn| {
             let now = crate::time::now_ms();
-            match complete::apply_step(conn, &sites, &id, &step, "operator", now, store::today()) {
+            // The site's `systems` list lives in the server's configuration; here the systems
+            // that reported are waited for.
+            match super::operator::transition(conn, &sites, &[], &id, &step, None, now) {
                 Ok(row) => Ok(Ok(row)),
-                Err(complete::StepError::Db(e)) => Err(e),
+                Err(super::operator::TransitionError::Step(complete::StepError::Db(e))) => Err(e),
                 Err(other) => Ok(Err(other.to_string())),
             }
         })

@@ -7,9 +7,11 @@
 //! - [`panel_api`]: the control panel (the session cookie on this origin, or the bearer
 //!   session from the sign-in handoff on an origin a site allows, with CORS): the per-IP and
 //!   per-session limits;
+//! - [`admin_api`]: the operator's tools (bearer admin token), the per-IP limit;
 //! - [`pages`]: `/healthz`, the demo outbox page and the demo "host backend";
 //! - [`files::router`]: the policy documents, the widget and the demo site.
 
+pub mod admin;
 pub mod consents;
 pub mod files;
 pub mod health;
@@ -90,6 +92,11 @@ pub fn panel_api(state: &AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state.limiter.clone(), limits::per_session))
         .route_layer(from_fn_with_state(state.limiter.clone(), limits::per_ip))
         .layer(from_fn_with_state(cors, cors::handle))
+}
+
+/// The admin API: `Authorization: Bearer <admin_token>` checked by each handler, the per-IP limit.
+pub fn admin_api(state: &AppState) -> Router<AppState> {
+    admin::router().route_layer(from_fn_with_state(state.limiter.clone(), limits::per_ip))
 }
 
 /// Pages outside the API: the health check, the demo outbox and the demo "host backend" that

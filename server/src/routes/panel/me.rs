@@ -172,13 +172,73 @@ async fn package(state: &Context, customer: &Customer, kind: &'static str, lang:
 }
 
 /// `GET /api/v1/me/data`: every stored value grouped by category and joined to the policy.
+///
+/// A site with a data provider (`[sites.data_provider]`) is asked at this moment instead
+/// ([`pulled`]); nothing it answers is stored.
 pub async fn data(
     state: Context,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
-    let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
-    Ok(Json(package(&state, &customer, "data", lang).await?))
+    let (customer, site, lang) = signed_in(&state, &query, &headers).await?;
+    let provider = state.settings.sites.iter().find(|s| s.id == customer.site).and_then(|s| s.data_provider.clone());
+    match provider {
+        Some(provider) => Ok(Json(pulled(&state.panel.http, &provider, &customer, &site, lang).await?)),
+        None => Ok(Json(package(&state, &customer, "data", lang).await?)),
+    }
+}
+
+/// 503: the data provider could not be asked (or gave an unusable answer).
+fn data_unavailable() -> Problem {
+    let mut p = Problem::new(ProblemKind::Unavailable).detail("the data cannot be fetched right now; try again in a moment");
+    p.type_uri = "/problems/data-unavailable";
+    p.title = "The data cannot be fetched right now";
+    p
+}
+
+/// The customer's data as the site's provider answers it now, joined to the policy. Values of
+/// a category or field the policy does not describe are shown under `not_described` (and
+/// logged for the operator, without the values), never dropped.
+async fn pulled(
+    client: &reqwest::Client,
+    provider: &crate::config::DataProvider,
+    customer: &Customer,
+    site: &Site,
+    lang: Lang,
+) -> Result<Value, Problem> {
+    use crate::events::provider;
+    let answer = provider::fetch(client, provider, &customer.site, &customer.handle).await.map_err(|e| {
+        tracing::warn!(site = %customer.site, error = %e, "data provider: cannot fetch a customer's data");
+        data_unavailable()
+    })?;
+    let policy = &site.policy;
+    let described = |v: &provider::ProvidedValue| {
+        policy.category(&v.category).is_some_and(|c| c.fields.is_empty() || c.fields.iter().any(|f| f.id == v.field))
+    };
+    let (known, unknown): (Vec<_>, Vec<_>) = answer.values.into_iter().partition(|v| described(v));
+    if !unknown.is_empty() {
+        let names: Vec<String> = unknown.iter().map(|v| format!("{}.{}", v.category, v.field)).collect();
+        tracing::warn!(site = %customer.site, fields = %names.join(", "), "data provider: values not described in the privacy statement");
+    }
+    let events_of = |map: &std::collections::BTreeMap<String, String>| store::events_from_json(&json!(map).to_string());
+    let values: Vec<_> = known
+        .iter()
+        .map(|v| privacy_widget::requests::StoredValue {
+            category: v.category.clone(),
+            field: v.field.clone(),
+            value: v.value.clone(),
+            events: events_of(&v.events),
+        })
+        .collect();
+    let subject = privacy_widget::requests::Subject { plan: answer.plan.or_else(|| customer.plan.clone()), events: events_of(&answer.events) };
+    let mut p = data_package(policy, &subject, &values, "data", store::today(), lang);
+    for item in p["categories"].as_array_mut().into_iter().flatten().flat_map(|c| c["values"].as_array_mut().into_iter().flatten()) {
+        item["restricted"] = Value::Bool(false);
+        item["restricted_reason"] = Value::Null;
+    }
+    p["customer"] = json!({"id": customer.handle, "name": customer.name, "email": customer.email});
+    p["not_described"] = unknown.iter().map(|v| json!({"category": v.category, "field": v.field, "value": v.value})).collect();
+    Ok(p)
 }
 
 /// `GET /api/v1/me/export`: everything stored, as a JSON download (C-C5).
@@ -301,13 +361,18 @@ pub async fn put_preferences(
         .db
         .write(move |conn| {
             let current = store::preferences(conn, id)?;
+            let mut changed = false;
             for (purpose, granted, default) in &changes {
                 if current.get(purpose).map_or(*default, |c| c.granted) != *granted {
                     store::insert_preference(conn, id, purpose, *granted, &pol.version, "control_panel", now)?;
+                    changed = true;
                 }
             }
             if object {
-                complete::marketing_off(conn, &pol, id, "objection", now)?;
+                changed |= !complete::marketing_off(conn, &pol, id, "objection", now)?.is_empty();
+            }
+            if changed {
+                crate::events::outbox::preferences_event(conn, id, now)?;
             }
             Ok(())
         })

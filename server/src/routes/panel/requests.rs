@@ -194,6 +194,9 @@ pub async fn create(
             if let Some(c) = &cust {
                 complete::on_verified(conn, &policy, &row, c.id, now)?;
             }
+            if status == RequestStatus::Verified {
+                crate::events::outbox::request_event(conn, crate::events::EventType::RequestCreated, &id, now)?;
+            }
             Ok(Filed::Created(row, send))
         })
         .await?;

@@ -1,0 +1,109 @@
+//! Who calls the admin API: the bearer token, compared by its SHA-256 in constant time against
+//! every configured token (only the hashes are kept), and the sites it may see.
+
+use axum::http::{header, HeaderMap, StatusCode};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::{
+    config::Settings,
+    http::{Problem, ProblemKind},
+};
+
+/// What a token may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The server-wide `admin_token`: every site.
+    All,
+    /// A site's own token: that site only.
+    Site(String),
+}
+
+impl Scope {
+    /// 403 unless the token may see `site`.
+    pub fn allow(&self, site: &str) -> Result<(), Problem> {
+        match self {
+            Scope::All => Ok(()),
+            Scope::Site(own) if own == site => Ok(()),
+            Scope::Site(_) => Err(forbidden()),
+        }
+    }
+
+    /// The only site the token sees, if it is a site's token.
+    pub fn site(&self) -> Option<&str> {
+        match self {
+            Scope::All => None,
+            Scope::Site(s) => Some(s),
+        }
+    }
+}
+
+/// The configured tokens, hashed.
+pub struct AdminTokens {
+    tokens: Vec<([u8; 32], Scope)>,
+}
+
+fn sha256(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+impl AdminTokens {
+    /// The server-wide token and every site's, as hashes.
+    pub fn from_settings(settings: &Settings) -> AdminTokens {
+        let mut tokens = Vec::new();
+        if let Some(t) = &settings.admin_token {
+            tokens.push((sha256(t), Scope::All));
+        }
+        for site in &settings.sites {
+            if let Some(t) = &site.admin_token {
+                tokens.push((sha256(t), Scope::Site(site.id.clone())));
+            }
+        }
+        AdminTokens { tokens }
+    }
+
+    /// The scope of the request's bearer token, or 401 (missing, malformed or unknown token).
+    /// Every configured hash is compared, in constant time, whichever matches.
+    pub fn check(&self, headers: &HeaderMap) -> Result<Scope, Problem> {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| unauthorized("send Authorization: Bearer <admin_token>"))?;
+        let hash = sha256(given);
+        let mut found = None;
+        for (stored, scope) in &self.tokens {
+            if bool::from(stored.ct_eq(&hash)) && found.is_none() {
+                found = Some(scope.clone());
+            }
+        }
+        found.ok_or_else(|| unauthorized("the admin token is not valid"))
+    }
+}
+
+fn custom(base: ProblemKind, type_uri: &'static str, title: &'static str, status: StatusCode) -> Problem {
+    let mut p = Problem::new(base);
+    p.type_uri = type_uri;
+    p.title = title;
+    p.status = status.as_u16();
+    p
+}
+
+/// 401: no valid admin token.
+pub fn unauthorized(detail: &str) -> Problem {
+    custom(ProblemKind::NotFound, "/problems/unauthenticated", "Not logged in", StatusCode::UNAUTHORIZED).detail(detail)
+}
+
+/// 403: a site's token used for another site.
+pub fn forbidden() -> Problem {
+    custom(ProblemKind::OriginNotAllowed, "/problems/forbidden", "Not allowed for this token", StatusCode::FORBIDDEN)
+        .detail("this admin token belongs to another site")
+}
+
+/// 422: the request's status does not allow this transition.
+pub fn illegal_transition(detail: String) -> Problem {
+    custom(ProblemKind::Validation, "/problems/illegal-transition", "Not possible in the request's current status", StatusCode::UNPROCESSABLE_ENTITY)
+        .detail(detail)
+}
