@@ -7,6 +7,7 @@
 
 // The marketing-page build (wasm32 without the `std` feature) is `no_std`: see `browser`.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+#![deny(missing_docs)]
 
 #[macro_use]
 extern crate alloc;

@@ -53,7 +53,9 @@ pub fn origin() -> String {
 
 /// Takes `name`'s value from the address's fragment (`#name=value`) and removes the fragment
 /// from the address bar with `history.replaceState`, so that it is neither kept in the history
-/// nor shared by copying the address. `None` when the fragment does not name it.
+/// nor shared by copying the address. `None` when the fragment does not name it. Only the
+/// panel's visitor view reads a fragment, so the marketing-page build leaves this out.
+#[cfg(feature = "panel")]
 pub fn take_fragment(name: &str) -> Option<String> {
     let window = crate::browser::js::window()?;
     let location = window.location();

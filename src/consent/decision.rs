@@ -22,6 +22,7 @@ pub enum Action {
 pub struct Decision {
     /// Every browser-consent purpose of the policy, in policy order.
     pub choices: Vec<Choice>,
+    /// How the decision was made (the record's `action`, C-A8).
     pub method: Method,
 }
 

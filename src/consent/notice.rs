@@ -42,10 +42,13 @@ pub struct Notice {
 /// A purpose the visitor is asked to consent to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticePurpose {
+    /// The purpose's id in the policy, as the consent record names it.
     pub id: String,
     /// Decides the Consent Mode signals and what Global Privacy Control covers.
     pub kind: PurposeKind,
+    /// The switch's label, in the notice's language.
     pub label: String,
+    /// What the purpose is for, in a sentence, if the policy says.
     pub description: Option<String>,
     /// How long the data is kept, as a sentence.
     pub retention: String,
@@ -60,14 +63,18 @@ pub struct NoticePurpose {
 /// A composed line about a recipient or a service, with its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeLine {
+    /// The recipient's or service's id in the policy.
     pub id: String,
+    /// The composed line, ready to show.
     pub text: String,
 }
 
 /// A tracking service (pixel, analytics) and what it leaves in the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeService {
+    /// The service's id in the policy.
     pub id: String,
+    /// Whose consent API to drive when a decision changes.
     pub vendor: Vendor,
     /// The purposes it serves; it may run only when all are granted.
     pub purposes: Vec<String>,
@@ -82,11 +89,15 @@ pub struct NoticeService {
 pub enum UiText {
     /// The banner region's accessible name.
     BannerLabel,
+    /// The banner's heading.
     BannerTitle,
     /// The banner's sentence, naming the controller and the purposes.
     BannerText,
+    /// The banner's button that grants every purpose.
     AcceptAll,
+    /// The banner's button that refuses every purpose.
     RejectAll,
+    /// The banner's button that opens the settings dialog.
     Settings,
     /// The banner's close button's accessible name (closing is no consent).
     Dismiss,
@@ -94,20 +105,30 @@ pub enum UiText {
     GpcNote,
     /// The badge of a switch Global Privacy Control keeps off.
     GpcLocked,
+    /// The settings dialog's heading.
     DialogTitle,
+    /// The sentence under the dialog's heading.
     DialogIntro,
     /// The dialog's close button's accessible name.
     Close,
+    /// The dialog's button that saves the switches as they are.
     Save,
+    /// The heading of the essential cookies, which need no consent.
     Essential,
+    /// What the essential cookies do.
     EssentialText,
+    /// The badge of the essential cookies' switch, which cannot be turned off.
     AlwaysOn,
     /// What the decision cookie is for and how long it lives, after its name
     /// (` — onthoudt je privacykeuze (13 maanden)`).
     ConsentCookie,
+    /// The label of the controller line in a purpose's details.
     Controller,
+    /// The label of the retention line in a purpose's details.
     Retention,
+    /// The label of the recipients list in a purpose's details.
     Recipients,
+    /// The label of the services list in a purpose's details.
     Services,
     /// Announced when a decision is saved.
     Saved,

@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 pub struct NoticeError {
     /// JSON path (`purposes[2].kind`), or empty for the document.
     pub path: String,
+    /// What is wrong at `path`, in a sentence.
     pub reason: String,
 }
 

@@ -29,6 +29,7 @@ pub struct ConsentRecord {
     pub policy_version: String,
     /// Each browser-consent purpose of that version, granted or not.
     pub choices: Vec<Choice>,
+    /// How the decision was made (the record's `action`, C-A8).
     pub method: Method,
     /// Language tag of the texts shown (`nl`, `en`).
     pub lang: String,

@@ -10,12 +10,19 @@ use crate::policy::{PurposeKind, Vendor};
 /// The seven Consent Mode v2 types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentModeType {
+    /// `ad_storage`: cookies for advertising.
     AdStorage,
+    /// `ad_user_data`: sending user data to the vendor for advertising.
     AdUserData,
+    /// `ad_personalization`: personalised advertising (remarketing).
     AdPersonalization,
+    /// `analytics_storage`: cookies for analytics, such as visit duration.
     AnalyticsStorage,
+    /// `functionality_storage`: storage that supports the site's functions, such as language settings.
     FunctionalityStorage,
+    /// `personalization_storage`: storage for personalisation, such as recommendations.
     PersonalizationStorage,
+    /// `security_storage`: storage for security, such as authentication and fraud prevention.
     SecurityStorage,
 }
 

@@ -12,7 +12,9 @@ mod catalog;
 /// A language the widget's own texts exist in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
+    /// Dutch (`nl`), the default.
     Nl,
+    /// English (`en`).
     En,
 }
 

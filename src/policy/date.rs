@@ -9,12 +9,19 @@ const YEARS: core::ops::RangeInclusive<i32> = 1..=9999;
 /// A day of the week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weekday {
+    /// Monday, the first day of the ISO week.
     Monday,
+    /// Tuesday.
     Tuesday,
+    /// Wednesday.
     Wednesday,
+    /// Thursday.
     Thursday,
+    /// Friday, the last working day.
     Friday,
+    /// Saturday, not a working day.
     Saturday,
+    /// Sunday, not a working day.
     Sunday,
 }
 

@@ -32,8 +32,11 @@ pub struct LangTexts(pub(crate) Vec<(Lang, String)>);
 /// A calendar date, `YYYY-MM-DD` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year, e.g. `2024`.
     pub year: i32,
+    /// The month, `1` to `12`.
     pub month: u8,
+    /// The day of the month, `1` to `31`.
     pub day: u8,
 }
 
@@ -42,7 +45,9 @@ pub struct Date {
 /// `weeks`, `months`, `years` (singular forms accepted too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
+    /// How many units, e.g. the `7` of `"7 years"`.
     pub amount: u32,
+    /// The unit the amount counts.
     pub unit: PeriodUnit,
 }
 
@@ -51,12 +56,17 @@ pub struct Period {
 pub enum PeriodUnit {
     /// For short-lived cookies (Google Analytics' `_gat` lives one minute).
     Minutes,
+    /// `hours`: for short holds and promises such as breach notification.
     Hours,
+    /// `days`: calendar days.
     Days,
     /// Monday to Friday; public holidays are not modelled.
     WorkingDays,
+    /// `weeks`: seven calendar days each.
     Weeks,
+    /// `months`: calendar months.
     Months,
+    /// `years`: calendar years.
     Years,
 }
 
@@ -71,14 +81,19 @@ pub struct Policy {
     pub date: Date,
     /// Languages the texts are available in; the first is the default.
     pub languages: Vec<Lang>,
+    /// Who is responsible for the processing, and how to reach them.
     pub controller: Controller,
     /// Customer plans that retention rules or eligibility may depend on (trial, free, paid, ...).
     pub plans: Vec<Plan>,
+    /// The groups of personal data the site keeps.
     pub categories: Vec<DataCategory>,
+    /// Who receives the data (processors, other controllers, authorities).
     pub recipients: Vec<Recipient>,
+    /// What the data is used for, each with its legal basis and retention.
     pub purposes: Vec<Purpose>,
     /// Tracking services (pixels, analytics) on the marketing pages.
     pub tracking: Vec<TrackingService>,
+    /// The data-subject rights the site offers and its promises about them.
     pub rights: Rights,
     /// Statements of the text that fit nowhere else (kept in its own words).
     pub notes: Vec<Text>,
@@ -89,10 +104,15 @@ pub struct Policy {
 /// Who is responsible for the processing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Controller {
+    /// The controller's (company) name.
     pub name: Text,
+    /// The postal address, where the text gives it.
     pub address: Option<Text>,
+    /// The contact e-mail address for privacy questions.
     pub email: Option<String>,
+    /// The contact phone number.
     pub phone: Option<String>,
+    /// The controller's website.
     pub website: Option<String>,
     /// Chamber of Commerce (KvK) number, where the text gives it.
     pub registration: Option<String>,
@@ -103,25 +123,33 @@ pub struct Controller {
 /// A supervisory authority.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Authority {
+    /// The authority's name, e.g. "Autoriteit Persoonsgegevens".
     pub name: Text,
+    /// Where the authority's complaint procedure is found.
     pub website: Option<String>,
 }
 
 /// A customer plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
+    /// The plan's id, as retention rules and eligibility name it (`"trial"`).
     pub id: Id,
+    /// The plan's name as customers know it.
     pub label: Text,
 }
 
 /// A group of personal data the site keeps, e.g. "Accountgegevens".
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataCategory {
+    /// The category's id, as purposes and requests name it.
     pub id: Id,
+    /// The category's name, e.g. "Accountgegevens".
     pub label: Text,
+    /// What the category contains, in the text's words.
     pub description: Option<Text>,
     /// The individual fields this category covers.
     pub fields: Vec<Field>,
+    /// Where the data in this category comes from.
     pub source: Source,
     /// Where the data comes from, in the text's words, when `source` alone says too little.
     pub source_note: Option<Text>,
@@ -134,7 +162,9 @@ pub struct DataCategory {
 /// One field of a category, e.g. `phone` "Telefoonnummer".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// The field's id within its category (`phone`).
     pub id: Id,
+    /// The field's name, e.g. "Telefoonnummer".
     pub label: Text,
     /// Why this field is asked for (PCextreme gives a reason per field).
     pub reason: Option<Text>,
@@ -158,14 +188,18 @@ pub enum Source {
 pub struct LegalHold {
     /// E.g. "Nederlandse belastingwet (fiscale bewaarplicht)".
     pub reason: Text,
+    /// How long the held data is kept.
     pub retention: RetentionRule,
 }
 
 /// Who receives data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipient {
+    /// The recipient's id, as purposes and tracking services name it.
     pub id: Id,
+    /// The recipient's name, e.g. "Google Ireland Ltd.".
     pub name: Text,
+    /// Whether the recipient is a processor, another controller or an authority.
     pub role: RecipientRole,
     /// ISO 3166-1 alpha-2 country code (`"NL"`, `"IE"`, `"US"`), if the text says or it is well known; else omitted.
     pub country: Option<String>,
@@ -217,10 +251,15 @@ pub enum RecipientRole {
 /// What data is used for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Purpose {
+    /// The purpose's id, as consent records and opt-ins name it.
     pub id: Id,
+    /// What kind of purpose it is (analytics, marketing, contract, ...).
     pub kind: PurposeKind,
+    /// The purpose's name as the visitor sees it.
     pub label: Text,
+    /// What the purpose involves, in the text's words.
     pub description: Option<Text>,
+    /// The GDPR ground the processing rests on (Art. 6(1)).
     pub legal_basis: LegalBasis,
     /// The legitimate interest pursued, when that is the basis (Art. 13(1)(d)).
     pub legitimate_interest: Option<Text>,
@@ -228,6 +267,7 @@ pub struct Purpose {
     pub categories: Vec<Id>,
     /// Recipient ids that receive data for this purpose.
     pub recipients: Vec<Id>,
+    /// How long data used for this purpose is kept.
     pub retention: RetentionRule,
     /// Whether and where consent is asked. Must not be `none` when `legal_basis` is `consent`;
     /// `account_opt_out` only for marketing mail on `legitimate_interest`.
@@ -331,25 +371,58 @@ impl ConsentScope {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetentionRule {
     /// Kept for a period from collection (or from the event date the backend supplies as `collection`).
-    Fixed { period: Period, note: Option<Text> },
+    Fixed {
+        /// How long.
+        period: Period,
+        /// The term in the text's own words, if it adds something.
+        note: Option<Text>,
+    },
     /// Kept for a period after an event.
-    After { period: Period, event: RetentionEvent, note: Option<Text> },
+    After {
+        /// How long after the event.
+        period: Period,
+        /// The event the period counts from.
+        event: RetentionEvent,
+        /// The term in the text's own words, if it adds something.
+        note: Option<Text>,
+    },
     /// Kept until an event happens.
-    Until { event: RetentionEvent, note: Option<Text> },
+    Until {
+        /// The event that ends the retention.
+        event: RetentionEvent,
+        /// The term in the text's own words, if it adds something.
+        note: Option<Text>,
+    },
     /// Deleted right after it has been used (ID copies for account recovery).
-    AfterUse { note: Option<Text> },
+    AfterUse {
+        /// The term in the text's own words, if it adds something.
+        note: Option<Text>,
+    },
     /// Kept without an end date (free plans at Host-Tracker).
-    Indefinite { note: Option<Text> },
+    Indefinite {
+        /// The term in the text's own words, if it adds something.
+        note: Option<Text>,
+    },
     /// The text gives no term; `note` is required and keeps the text's own words.
-    Unspecified { note: Text },
+    Unspecified {
+        /// What the text says instead of a term.
+        note: Text,
+    },
     /// Depends on the customer's plan; `otherwise` applies to plans not listed.
-    ByPlan { rules: Vec<PlanRetention>, otherwise: Option<Box<RetentionRule>> },
+    ByPlan {
+        /// The rule for each listed plan.
+        rules: Vec<PlanRetention>,
+        /// The rule for every plan not listed.
+        otherwise: Option<Box<RetentionRule>>,
+    },
 }
 
 /// One branch of [`RetentionRule::ByPlan`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRetention {
+    /// The plan this branch applies to.
     pub plan: Id,
+    /// The retention for customers on that plan.
     pub rule: RetentionRule,
 }
 
@@ -379,7 +452,9 @@ pub enum RetentionEvent {
 /// A tracking service on the marketing pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrackingService {
+    /// The service's id, as consent records name it.
     pub id: Id,
+    /// The service's name, e.g. "Google Analytics".
     pub name: Text,
     /// The purpose ids it serves (at least one, no duplicates); it runs only when every one of
     /// them is granted, and its cookies go when any is withdrawn.
@@ -396,6 +471,7 @@ pub struct TrackingService {
     pub cookies: Vec<CookieSpec>,
     /// localStorage/sessionStorage keys it writes (wildcards `*` allowed); cleared on withdrawal.
     pub storage: Vec<String>,
+    /// What the service does, in the text's words.
     pub description: Option<Text>,
 }
 
@@ -419,6 +495,7 @@ pub struct CookieSpec {
     pub name: String,
     /// How long it lives; `None` means a session cookie.
     pub lifetime: Option<Period>,
+    /// What the cookie is for, in the text's words.
     pub description: Option<Text>,
 }
 
@@ -438,11 +515,13 @@ pub struct Rights {
 /// A request kind the site offers, with its promise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestOffer {
+    /// Which request it is.
     pub kind: RequestKind,
     /// The company's own promised response time, shorter than the legal month (`"5 working_days"`).
     pub response_time: Option<Period>,
     /// What happens as a result, e.g. "verwijdering beëindigt de dienstverlening".
     pub consequences: Option<Text>,
+    /// How the company handles it, in the text's words.
     pub description: Option<Text>,
 }
 
@@ -495,7 +574,9 @@ impl RequestKind {
 /// A breach-notification promise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BreachPromise {
+    /// How soon the company notifies after finding a breach.
     pub within: Option<Period>,
+    /// The promise in the text's words.
     pub description: Option<Text>,
 }
 
@@ -514,16 +595,23 @@ pub struct Disclosures {
 /// A data protection officer's contact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dpo {
+    /// The officer's name.
     pub name: Option<Text>,
+    /// The officer's e-mail address.
     pub email: Option<String>,
+    /// The officer's phone number.
     pub phone: Option<String>,
+    /// The officer's postal address.
     pub address: Option<Text>,
 }
 
 /// Whether automated decisions are taken, and if so how and with what consequences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AutomatedDecisions {
+    /// Whether any decision about a person is made by automated means alone (Art. 22).
     pub used: bool,
+    /// How the decisions are made, in meaningful terms.
     pub logic: Option<Text>,
+    /// What the decisions mean for the person.
     pub consequences: Option<Text>,
 }

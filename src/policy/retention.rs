@@ -11,7 +11,12 @@ pub enum RetentionEnd {
     /// Kept until the event happens; its date is not known yet.
     AtEvent(RetentionEvent),
     /// Kept for the period after the event; the event's date is not known yet.
-    AfterEvent { period: Period, event: RetentionEvent },
+    AfterEvent {
+        /// How long after the event.
+        period: Period,
+        /// The event the period counts from.
+        event: RetentionEvent,
+    },
     /// Deleted right after use.
     AfterUse,
     /// Kept without an end date.

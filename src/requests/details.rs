@@ -45,15 +45,46 @@ pub enum ObjectionTarget {
 /// The validated details of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestDetails {
-    Access { note: Option<String> },
-    Export { note: Option<String> },
+    /// A copy of the data and the facts about its processing (C-C4).
+    Access {
+        /// What the subject adds in their own words.
+        note: Option<String>,
+    },
+    /// The data the subject provided, machine-readable (C-C5).
+    Export {
+        /// What the subject adds in their own words.
+        note: Option<String>,
+    },
     /// Correct `category`.`field` to `value` (C-C7).
-    Rectification { category: Id, field: Id, value: String, note: Option<String> },
+    Rectification {
+        /// The category holding the field.
+        category: Id,
+        /// The field to correct.
+        field: Id,
+        /// The correct value.
+        value: String,
+        /// What the subject adds in their own words.
+        note: Option<String>,
+    },
     /// Erase everything erasable; `confirm: true` was given (C-C6).
-    Erasure { note: Option<String> },
+    Erasure {
+        /// What the subject adds in their own words.
+        note: Option<String>,
+    },
     /// Restrict the listed categories; empty means all.
-    Restriction { categories: Vec<Id>, note: Option<String> },
-    Objection { targets: Vec<ObjectionTarget>, note: Option<String> },
+    Restriction {
+        /// The categories to restrict; empty means all.
+        categories: Vec<Id>,
+        /// What the subject adds in their own words.
+        note: Option<String>,
+    },
+    /// Stop processing for the listed purposes, or all direct marketing (Art. 21).
+    Objection {
+        /// What the subject objects to.
+        targets: Vec<ObjectionTarget>,
+        /// What the subject adds in their own words.
+        note: Option<String>,
+    },
 }
 
 impl RequestDetails {

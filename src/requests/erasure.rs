@@ -11,7 +11,12 @@ use crate::policy::{Date, Id, Policy, RetentionEnd, Text};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kept {
     /// A legal hold (invoices, 7 years of tax law): kept but restricted until `until`.
-    LegalHold { reason: Text, until: RetentionEnd },
+    LegalHold {
+        /// The law that requires keeping it, in the policy's words.
+        reason: Text,
+        /// When the hold ends and the value can go.
+        until: RetentionEnd,
+    },
     /// The policy marks the category as not erasable and gives no legal hold.
     NotErasable,
 }
@@ -28,9 +33,13 @@ pub enum Disposition {
 /// One value of the plan; `index` points into the values the plan was made from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedValue {
+    /// Where the value is in the list the plan was made from.
     pub index: usize,
+    /// The category the value belongs to.
     pub category: Id,
+    /// The field within that category.
     pub field: Id,
+    /// Whether the value is erased or kept.
     pub disposition: Disposition,
 }
 

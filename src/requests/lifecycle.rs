@@ -85,11 +85,17 @@ pub enum RequestStep {
     /// The company starts working on it.
     Start,
     /// The company extends the deadline by two months; the reason is required (C-C2).
-    Extend { reason: String },
+    Extend {
+        /// Why more time is needed, as the subject is told.
+        reason: String,
+    },
     /// The company answers.
     Complete,
     /// The company refuses; the reason is required (C-C2).
-    Refuse { reason: String },
+    Refuse {
+        /// Why the request is refused, as the subject is told.
+        reason: String,
+    },
     /// The subject withdraws it.
     Cancel,
 }

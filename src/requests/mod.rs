@@ -29,7 +29,12 @@ use crate::policy::Date;
 pub enum RequestError {
     /// The step is not allowed from the current status.
     #[error("a {} request cannot become {}", from.name(), to.name())]
-    Transition { from: RequestStatus, to: RequestStatus },
+    Transition {
+        /// The request's current status.
+        from: RequestStatus,
+        /// The status the step would lead to.
+        to: RequestStatus,
+    },
     /// An extension or refusal without a reason (C-C2).
     #[error("a reason is required")]
     ReasonRequired,
@@ -38,7 +43,10 @@ pub enum RequestError {
     ReasonTooLong,
     /// The extension comes after the first month (C-C2).
     #[error("the deadline can only be extended up to the original due date {legal_due}")]
-    ExtensionTooLate { legal_due: Date },
+    ExtensionTooLate {
+        /// The due date one month after the request, the last day an extension may be made.
+        legal_due: Date,
+    },
     /// A date beyond the calendar's range.
     #[error("date out of range")]
     DateOutOfRange,

@@ -11,7 +11,9 @@ use crate::policy::{statutory_kinds_for, Ground, Policy, RequestOffer};
 /// One kind the law grants, with the statement's own offer of it when it makes one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GrantedRight<'p> {
+    /// The request kind the law grants.
     pub kind: RequestKind,
+    /// Why the law grants it for this policy.
     pub ground: Ground,
     /// The statement's offer (wording, a shorter term, consequences); `None` when the statement
     /// does not mention the kind: it works all the same, with the statutory term.

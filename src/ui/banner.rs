@@ -45,7 +45,9 @@ pub const CSS: &str = banner_css!();
 /// What the visitor did in the banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BannerEvent {
+    /// "Alles accepteren": every purpose granted.
     AcceptAll,
+    /// "Alles weigeren": every purpose refused.
     RejectAll,
     /// "Instellingen": open the preferences dialog.
     Settings,
@@ -55,6 +57,7 @@ pub enum BannerEvent {
 
 /// The banner element and its listeners (dropped with it).
 pub struct Banner {
+    /// The banner's root element, shown in the widget's mount and removed to close the banner.
     pub el: Element,
     _listeners: Vec<Listener>,
 }

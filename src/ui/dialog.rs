@@ -45,7 +45,9 @@ pub const CSS: &str = dialog_css!();
 pub enum DialogEvent {
     /// "Keuze opslaan" with every switch's state.
     Save(Vec<Choice>),
+    /// "Alles accepteren": every purpose granted.
     AcceptAll,
+    /// "Alles weigeren": every purpose refused.
     RejectAll,
     /// Closed (Escape or the close button): nothing recorded.
     Closed,
@@ -63,6 +65,7 @@ enum Control {
 
 /// An open (or openable) dialog with its listeners.
 pub struct Dialog {
+    /// The dialog's root element, shown in the widget's mount and removed to close the dialog.
     pub el: Element,
     _listeners: Vec<Listener>,
 }

@@ -34,7 +34,9 @@ pub struct Finding {
 /// Which languages the fixes are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Langs {
+    /// Whether to write the Dutch text of each fix.
     pub nl: bool,
+    /// Whether to write the English text of each fix.
     pub en: bool,
 }
 
