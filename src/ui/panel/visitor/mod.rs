@@ -205,6 +205,14 @@ impl Visitor {
         self.listeners.borrow_mut().push(listener);
     }
 
+    /// The saved status token, once the request is verified.
+    pub fn status_token(&self) -> Option<String> {
+        match self.saved() {
+            Some(Saved::Status { token, .. }) => Some(token),
+            _ => None,
+        }
+    }
+
     /// An API URL.
     pub fn url(&self, path: &str) -> String {
         let mut u = self.api.clone();
@@ -286,6 +294,14 @@ impl Visitor {
             }
         }));
     }
+}
+
+/// The API path of the request a status token stands for: `/visitor-requests/{token}{tail}`.
+fn request_path(token: &str, tail: &str) -> String {
+    let mut p = String::from("/visitor-requests/");
+    p.push_str(token);
+    p.push_str(tail);
+    p
 }
 
 /// Whether `email` looks like an address the server accepts (the same rule as the server's).
