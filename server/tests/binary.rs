@@ -218,3 +218,36 @@ fn acknowledged_writes_survive_sigkill() {
     signal(&child, "-TERM");
     wait_exit(&mut child, Duration::from_secs(10));
 }
+
+/// The `--help` text of `privacy-widget-server <words…> --help`.
+fn help(words: &[&str]) -> String {
+    let out = Command::new(binary()).args(words).arg("--help").env("RUST_LOG", "off").output().expect("run the binary");
+    assert!(out.status.success(), "{words:?} --help: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn subcommand_help_lists_only_its_own_options_and_serve_help_lists_the_serve_flags() {
+    const SERVE_FLAGS: [&str; 6] = ["--addr", "--db", "--no-demo", "--trusted-proxy", "--policy-poll", "--config"];
+    for words in [&[][..], &["serve"][..]] {
+        let text = help(words);
+        for flag in SERVE_FLAGS {
+            assert!(text.contains(flag), "{words:?} --help lacks {flag}:\n{text}");
+        }
+    }
+    for sub in ["notice", "lint"] {
+        let text = help(&[sub]);
+        for flag in SERVE_FLAGS {
+            assert!(!text.contains(flag), "{sub} --help lists the serve flag {flag}:\n{text}");
+        }
+    }
+    let notice = help(&["notice"]);
+    assert!(notice.contains("--lang"), "notice --help lacks its own --lang:\n{notice}");
+    for sub in ["requests", "webhooks"] {
+        let text = help(&[sub]);
+        assert!(text.contains("--db"), "{sub} --help lacks its own --db:\n{text}");
+        for flag in ["--addr", "--no-demo", "--trusted-proxy", "--policy-poll", "--config"] {
+            assert!(!text.contains(flag), "{sub} --help lists the serve flag {flag}:\n{text}");
+        }
+    }
+}

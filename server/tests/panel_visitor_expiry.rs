@@ -238,6 +238,6 @@ fn the_lifetime_is_set_by_file_environment_and_command_line() {
         assert!(err.contains("visitor_token_days: must be a number of days above 0"), "{err}");
     }
     let cli = Cli::try_parse_from(["privacy-widget-server", "--visitor-token-days", "2"]).unwrap();
-    assert_eq!(cli.visitor_token_days.map(|d| d.as_secs()), Some(2 * 86_400));
+    assert_eq!(cli.options.visitor_token_days.map(|d| d.as_secs()), Some(2 * 86_400));
     assert!(Cli::try_parse_from(["privacy-widget-server", "--visitor-token-days", "0"]).is_err());
 }

@@ -26,46 +26,9 @@ pub struct Cli {
     /// `serve`'s options, accepted without the word `serve` (it is the default).
     #[command(flatten)]
     pub serve: ServeArgs,
-    /// Turn demo mode off (no demo logins, no demo outbox page).
-    #[arg(long = "no-demo", env = "PW_NO_DEMO")]
-    pub no_demo: bool,
-    /// A TOML configuration file (see server/config.example.toml); the environment and the
-    /// command line override it.
-    #[arg(long, global = true, env = "PW_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// A reverse proxy (IP or CIDR block) whose X-Forwarded-For is believed; repeatable.
-    /// Replaces `trusted_proxies` of the file and PW_TRUSTED_PROXIES.
-    #[arg(long = "trusted-proxy", global = true)]
-    pub trusted_proxy: Vec<String>,
-    /// Log every request at info (else at debug; it costs throughput).
-    #[arg(long = "log-requests", global = true)]
-    pub log_requests: bool,
-    /// Every this many seconds (default 5; fractions allowed), look whether a policy file
-    /// changed (modification time, size, added or removed) and reload the policies if so; 0
-    /// turns the polling off. SIGHUP always reloads them. A file that fails validation is
-    /// logged and its site keeps its last valid policy.
-    #[arg(long = "policy-poll", global = true, env = "PW_POLICY_POLL", value_name = "SECONDS", value_parser = poll_interval)]
-    pub policy_poll: Option<Duration>,
-    /// Days (default 30; fractions allowed) a visitor's status token keeps working after its
-    /// request is closed (completed, refused or cancelled); then it answers as an unknown token.
-    /// Replaces `visitor_token_days` of the file.
-    #[arg(long = "visitor-token-days", global = true, env = "PW_VISITOR_TOKEN_DAYS", value_name = "DAYS", value_parser = token_days)]
-    pub visitor_token_days: Option<Duration>,
-    /// Hours (default 24, from 1 to 24; fractions allowed) IP addresses stay in the rate-limit
-    /// and code tables before the retention task deletes them (C-E2). Replaces
-    /// `ip_retention_hours` of the file.
-    #[arg(long = "ip-retention-hours", global = true, env = "PW_IP_RETENTION_HOURS", value_name = "HOURS", value_parser = ip_hours)]
-    pub ip_retention_hours: Option<Duration>,
-    /// Days (default 1826, five years; from 365 to 3650) a consent record or opt-in change is kept
-    /// after a newer decision replaced it, then deleted (C-E2). Replaces
-    /// `consent_retention_days` of the file.
-    #[arg(long = "consent-retention-days", global = true, env = "PW_CONSENT_RETENTION_DAYS", value_name = "DAYS", value_parser = consent_days)]
-    pub consent_retention_days: Option<Duration>,
-    /// Days (default 1826, five years; from 365 to 3650) a closed request, with its steps, codes,
-    /// status tokens, mails and answer, is kept after its closing step, then deleted (C-E2).
-    /// Replaces `request_retention_days` of the file.
-    #[arg(long = "request-retention-days", global = true, env = "PW_REQUEST_RETENTION_DAYS", value_name = "DAYS", value_parser = request_days)]
-    pub request_retention_days: Option<Duration>,
+    /// The server's options beyond the folders, also accepted without the word `serve`.
+    #[command(flatten)]
+    pub options: ServeOptions,
     /// Log line format (RUST_LOG sets the level; default info).
     #[arg(long, global = true, env = "PW_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -75,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (the default).
-    Serve(ServeArgs),
+    Serve(ServeCommand),
     /// Operator: list data-subject requests and move them on.
     Requests(requests::RequestsArgs),
     /// Validate a policy file and print its consent notice (JSON) on stdout.
@@ -117,6 +80,63 @@ pub struct ServeArgs {
     pub widget_dir: PathBuf,
 }
 
+/// `serve` as a word: the same options as without it.
+#[derive(Debug, Clone, Args)]
+pub struct ServeCommand {
+    /// The folders and the address.
+    #[command(flatten)]
+    pub args: ServeArgs,
+    /// The rest of the server's options.
+    #[command(flatten)]
+    pub options: ServeOptions,
+}
+
+/// The server's options other than the address and the folders: they belong to `serve` only, so
+/// `notice`, `lint` and `requests` neither accept nor list them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeOptions {
+    /// Turn demo mode off (no demo logins, no demo outbox page).
+    #[arg(long = "no-demo", env = "PW_NO_DEMO")]
+    pub no_demo: bool,
+    /// A TOML configuration file (see server/config.example.toml); the environment and the
+    /// command line override it.
+    #[arg(long, env = "PW_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// A reverse proxy (IP or CIDR block) whose X-Forwarded-For is believed; repeatable.
+    /// Replaces `trusted_proxies` of the file and PW_TRUSTED_PROXIES.
+    #[arg(long = "trusted-proxy")]
+    pub trusted_proxy: Vec<String>,
+    /// Log every request at info (else at debug; it costs throughput).
+    #[arg(long = "log-requests")]
+    pub log_requests: bool,
+    /// Every this many seconds (default 5; fractions allowed), look whether a policy file
+    /// changed (modification time, size, added or removed) and reload the policies if so; 0
+    /// turns the polling off. SIGHUP always reloads them. A file that fails validation is
+    /// logged and its site keeps its last valid policy.
+    #[arg(long = "policy-poll", env = "PW_POLICY_POLL", value_name = "SECONDS", value_parser = poll_interval)]
+    pub policy_poll: Option<Duration>,
+    /// Days (default 30; fractions allowed) a visitor's status token keeps working after its
+    /// request is closed (completed, refused or cancelled); then it answers as an unknown token.
+    /// Replaces `visitor_token_days` of the file.
+    #[arg(long = "visitor-token-days", env = "PW_VISITOR_TOKEN_DAYS", value_name = "DAYS", value_parser = token_days)]
+    pub visitor_token_days: Option<Duration>,
+    /// Hours (default 24, from 1 to 24; fractions allowed) IP addresses stay in the rate-limit
+    /// and code tables before the retention task deletes them (C-E2). Replaces
+    /// `ip_retention_hours` of the file.
+    #[arg(long = "ip-retention-hours", env = "PW_IP_RETENTION_HOURS", value_name = "HOURS", value_parser = ip_hours)]
+    pub ip_retention_hours: Option<Duration>,
+    /// Days (default 1826, five years; from 365 to 3650) a consent record or opt-in change is kept
+    /// after a newer decision replaced it, then deleted (C-E2). Replaces
+    /// `consent_retention_days` of the file.
+    #[arg(long = "consent-retention-days", env = "PW_CONSENT_RETENTION_DAYS", value_name = "DAYS", value_parser = consent_days)]
+    pub consent_retention_days: Option<Duration>,
+    /// Days (default 1826, five years; from 365 to 3650) a closed request, with its steps, codes,
+    /// status tokens, mails and answer, is kept after its closing step, then deleted (C-E2).
+    /// Replaces `request_retention_days` of the file.
+    #[arg(long = "request-retention-days", env = "PW_REQUEST_RETENTION_DAYS", value_name = "DAYS", value_parser = request_days)]
+    pub request_retention_days: Option<Duration>,
+}
+
 impl Cli {
     /// The settings: the `--config` file, the environment, then what the command line (or
     /// `PW_ADDR` and friends) set explicitly; `matches` tells the explicit from the defaults.
@@ -124,30 +144,33 @@ impl Cli {
         use clap::parser::ValueSource;
         let sub = matches.subcommand_matches("serve").unwrap_or(matches);
         let explicit = |id: &str| matches!(sub.value_source(id), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
-        let args = self.serve_args().cloned().unwrap_or_else(|| self.serve.clone());
+        let (args, options) = match &self.command {
+            Some(Command::Serve(command)) => (&command.args, &command.options),
+            _ => (&self.serve, &self.options),
+        };
         let overrides = Overrides {
             addr: explicit("addr").then_some(args.addr),
             db: explicit("db").then(|| args.db.clone()),
             www: explicit("www").then(|| args.www.clone()),
             policies: args.policies.clone(),
             widget_dir: explicit("widget_dir").then(|| args.widget_dir.clone()),
-            no_demo: self.no_demo,
-            trusted_proxies: self.trusted_proxy.clone(),
-            log_requests: self.log_requests,
-            policy_poll: self.policy_poll,
-            visitor_token_lifetime: self.visitor_token_days,
-            ip_retention: self.ip_retention_hours,
-            consent_retention: self.consent_retention_days,
-            request_retention: self.request_retention_days,
+            no_demo: options.no_demo,
+            trusted_proxies: options.trusted_proxy.clone(),
+            log_requests: options.log_requests,
+            policy_poll: options.policy_poll,
+            visitor_token_lifetime: options.visitor_token_days,
+            ip_retention: options.ip_retention_hours,
+            consent_retention: options.consent_retention_days,
+            request_retention: options.request_retention_days,
         };
-        Settings::load(self.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
+        Settings::load(options.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }
 
     /// The `serve` options, whichever way they were given.
     pub fn serve_args(&self) -> Option<&ServeArgs> {
         match &self.command {
             None => Some(&self.serve),
-            Some(Command::Serve(args)) => Some(args),
+            Some(Command::Serve(command)) => Some(&command.args),
             Some(Command::Requests(_) | Command::Notice(_) | Command::Lint(_) | Command::Webhooks(_)) => None,
         }
     }

@@ -75,7 +75,7 @@ impl Fixture {
         write_policy(&www, &policy("1"));
         // Starts with the wasm magic number; big and repetitive so compression is worth it.
         let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        wasm.extend(std::iter::repeat(0u8).take(4096));
+        wasm.extend(std::iter::repeat_n(0u8, 4096));
         std::fs::write(dist.join("privacy_widget_bg.wasm"), wasm).unwrap();
         let js = format!("export function init() {{ return 1; }}\n{}", "// padding padding padding\n".repeat(100));
         std::fs::write(dist.join("privacy-widget.js"), &js).unwrap();
