@@ -17,6 +17,7 @@
 //! 6. [`routes`]: the route groups (public API, panel API, static files), each with its layers;
 //! 7. [`app`]: the one router; 8. [`serve`]: start-up and shutdown; 9. [`cli`]: the command line.
 
+#![deny(missing_docs)]
 
 
 pub mod config;

@@ -33,14 +33,23 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 /// How many rows one pass deleted, per table.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {
+    /// Code-send counters (per address and IP) past their period.
     pub code_sends: u64,
+    /// Failed-code counters past their period.
     pub code_failures: u64,
+    /// Expired sessions.
     pub sessions: u64,
+    /// Status tokens of requests closed longer than their lifetime.
     pub status_tokens: u64,
+    /// Consent records replaced longer ago than the consent retention.
     pub consent_records: u64,
+    /// Opt-in changes replaced longer ago than the consent retention.
     pub preference_changes: u64,
+    /// Verification codes past their period.
     pub verification_codes: u64,
+    /// Closed requests past the request retention, with their steps and mails.
     pub requests: u64,
+    /// Sign-in token ids past their expiry.
     pub signin_token_ids: u64,
 }
 

@@ -21,7 +21,9 @@ pub struct LintArgs {
 /// How `lint` writes its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
+    /// Human-readable lines, one finding each.
     Text,
+    /// One JSON object listing every file and its findings.
     Json,
 }
 

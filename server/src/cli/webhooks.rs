@@ -15,6 +15,7 @@ pub struct WebhooksArgs {
     /// else data/privacy-widget.sqlite3).
     #[arg(long, global = true, env = "PW_DB")]
     pub db: Option<PathBuf>,
+    /// What to do with the outbox.
     #[command(subcommand)]
     pub action: WebhooksAction,
 }
@@ -38,7 +39,10 @@ pub enum WebhooksAction {
         json: bool,
     },
     /// Send a delivery again now, with the same webhook-id (enables a disabled endpoint again).
-    Replay { id: i64 },
+    Replay {
+        /// The outbox row to send again.
+        id: i64,
+    },
 }
 
 /// Runs the command; exit code 1 for an unknown delivery or status, 2 on setup errors.

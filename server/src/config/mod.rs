@@ -37,7 +37,9 @@ pub struct ConfigError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
+    /// Requests a client may make at once before it is limited.
     pub burst: u32,
+    /// Requests refilled per minute after the burst is spent.
     pub per_minute: u32,
 }
 
@@ -111,14 +113,19 @@ pub const MAX_VISITOR_TOKEN_DAYS: f64 = 3650.0;
 /// Everything the server is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
+    /// The address the server listens on.
     pub addr: SocketAddr,
+    /// The SQLite database file or `postgres://` URL.
     pub db: PathBuf,
+    /// The demo site folder served at `/`.
     pub www: PathBuf,
     /// The folder of the site policies (`*.json`); `None`: `<www>/policies`.
     pub policies: Option<PathBuf>,
+    /// The built widget folder served at `/widget/`.
     pub widget_dir: PathBuf,
     /// Demo logins and the demo outbox page.
     pub demo: bool,
+    /// The mail server for verification codes and status mails; none: mails stay in the demo outbox.
     pub smtp: Option<Smtp>,
     /// The admin API's token for every site; validated when given.
     pub admin_token: Option<String>,
@@ -133,7 +140,9 @@ pub struct Settings {
     pub visitor_token_lifetime: Duration,
     /// How long the server keeps its own data (C-E2), enforced by [`crate::retention`].
     pub retention: Retention,
+    /// The rate limits on `/api/`.
     pub limits: Limits,
+    /// The sites from the configuration file with their own settings.
     pub sites: Vec<SiteSettings>,
 }
 
@@ -162,11 +171,15 @@ impl Default for Settings {
 /// What the command line set explicitly (it wins over the file and the environment).
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
+    /// The listening address, when given explicitly.
     pub addr: Option<SocketAddr>,
+    /// The database, when given explicitly.
     pub db: Option<PathBuf>,
+    /// The demo site folder, when given explicitly.
     pub www: Option<PathBuf>,
     /// `--policies` / `PW_POLICIES`.
     pub policies: Option<PathBuf>,
+    /// The widget folder, when given explicitly.
     pub widget_dir: Option<PathBuf>,
     /// `--no-demo` / `PW_NO_DEMO`.
     pub no_demo: bool,

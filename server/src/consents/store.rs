@@ -11,6 +11,7 @@ use crate::{
 /// What the server hands back for a stored record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Receipt {
+    /// The record's row id.
     pub id: i64,
     /// Server time, UTC, RFC 3339 with milliseconds.
     pub recorded_at: String,
@@ -30,16 +31,27 @@ pub enum Outcome {
 /// A stored record as `GET /api/v1/consents/{consent_id}` returns it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredConsent {
+    /// The record's row id.
     pub id: i64,
+    /// The site the decision was made on.
     pub site: String,
+    /// The visitor's consent id (a random id, not a person).
     pub consent_id: String,
+    /// The policy version the visitor saw.
     pub policy_version: String,
+    /// The language the notice was shown in.
     pub language: String,
+    /// What the visitor did: `accept_all`, `reject_all`, `custom` or `withdraw`.
     pub action: String,
+    /// The decision per purpose, as stored.
     pub purposes: serde_json::Value,
+    /// The page origin the decision came from.
     pub origin: String,
+    /// The widget version that recorded it.
     pub widget_version: String,
+    /// Whether the browser sent Global Privacy Control.
     pub gpc: bool,
+    /// Server time of the record, UTC, RFC 3339 with milliseconds.
     pub recorded_at: String,
 }
 

@@ -35,11 +35,15 @@ pub enum Refusal {
 /// The decision a record documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// The visitor accepted every purpose.
     AcceptAll,
+    /// The visitor refused every optional purpose.
     RejectAll,
+    /// The visitor chose purpose by purpose.
     Custom,
     /// The GPC signal was applied without another choice.
     Gpc,
+    /// The visitor withdrew an earlier consent.
     Withdraw,
 }
 
@@ -67,13 +71,21 @@ impl Action {
 /// A validated consent record, before the server stamps its time. Exactly the C-A8 fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewConsent {
+    /// The site the decision was made on.
     pub site: String,
+    /// The visitor's consent id.
     pub consent_id: String,
+    /// The policy version the visitor saw.
     pub policy_version: String,
+    /// The language the notice was shown in.
     pub language: String,
+    /// What the visitor did.
     pub action: Action,
+    /// The decision per purpose id.
     pub purposes: BTreeMap<String, bool>,
+    /// The page origin the decision came from.
     pub origin: String,
+    /// The widget version that sent it.
     pub widget_version: String,
     /// The body's `gpc` or the `Sec-GPC: 1` header.
     pub gpc: bool,

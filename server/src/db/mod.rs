@@ -38,13 +38,28 @@ pub type Conn = dyn Sql;
 pub enum DbError {
     /// The database's folder could not be created.
     #[error("cannot create directory {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why it failed.
+        source: std::io::Error,
+    },
     /// The database file could not be opened or set up for writing.
     #[error("cannot open database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// Why SQLite refused it.
+        source: rusqlite::Error,
+    },
     /// The file opened but refused write-ahead logging (read-only file system, ...).
     #[error("cannot open database {path}: journal mode is {mode}, WAL needed")]
-    NotWal { path: PathBuf, mode: String },
+    NotWal {
+        /// The database file.
+        path: PathBuf,
+        /// The journal mode it kept.
+        mode: String,
+    },
     /// The PostgreSQL URL is not valid.
     #[error("invalid database URL: {0}")]
     Url(String),
@@ -53,7 +68,14 @@ pub enum DbError {
     Pool(String),
     /// A migration failed.
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: i64, name: &'static str, source: Box<DbError> },
+    Migration {
+        /// The migration's number.
+        version: i64,
+        /// The migration's name.
+        name: &'static str,
+        /// What failed.
+        source: Box<DbError>,
+    },
     /// A SQLite query failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -62,7 +84,12 @@ pub enum DbError {
     Postgres(#[from] tokio_postgres::Error),
     /// A column did not hold the type asked for.
     #[error("database error: column {index} is not {expected}")]
-    Column { index: usize, expected: &'static str },
+    Column {
+        /// The column's position.
+        index: usize,
+        /// The type expected there.
+        expected: &'static str,
+    },
     /// A query that must return a row returned none.
     #[error("database error: no row")]
     NoRow,

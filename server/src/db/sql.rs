@@ -10,16 +10,22 @@ use super::DbError;
 /// Which engine a connection talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// A SQLite database file.
     Sqlite,
+    /// A PostgreSQL server.
     Postgres,
 }
 
 /// One bound parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param<'a> {
+    /// SQL NULL.
     Null,
+    /// An integer.
     Int(i64),
+    /// A text value.
     Text(&'a str),
+    /// A byte string.
     Blob(&'a [u8]),
 }
 
@@ -75,9 +81,13 @@ macro_rules! params {
 /// One column value read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
+    /// SQL NULL.
     Null,
+    /// An integer.
     Int(i64),
+    /// A text value.
     Text(String),
+    /// A byte string.
     Blob(Vec<u8>),
 }
 

@@ -58,10 +58,19 @@ pub struct Deliverer {
 /// Why the worker could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
+    /// A site's webhook secret cannot be used to sign.
     #[error("webhook secret of {site} ({url}): {source}")]
-    Secret { site: String, url: String, source: super::EventsError },
+    Secret {
+        /// The site.
+        site: String,
+        /// The endpoint.
+        url: String,
+        /// Why the secret is unusable.
+        source: super::EventsError,
+    },
 }
 
 impl Deliverer {

@@ -114,7 +114,9 @@ pub struct Claimed {
     pub id: i64,
     /// `webhook-id`.
     pub message_id: String,
+    /// The site the webhook belongs to.
     pub site: String,
+    /// The endpoint the events are posted to.
     pub url: String,
     /// The body, exactly as recorded.
     pub payload: String,
@@ -158,11 +160,19 @@ pub fn claim(conn: &Conn, limit: i64, now_ms: i64) -> Result<Vec<Claimed>, DbErr
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A 2xx answer.
-    Delivered { status: u16 },
+    Delivered {
+        /// The endpoint's 2xx status.
+        status: u16,
+    },
     /// 410 Gone: the endpoint is disabled.
     Gone,
     /// Another answer, or none (timeout, refused connection, …).
-    Failed { status: Option<u16>, error: String },
+    Failed {
+        /// The endpoint's status, if it answered.
+        status: Option<u16>,
+        /// Why the attempt failed.
+        error: String,
+    },
     /// The endpoint is no longer configured for the site.
     Unconfigured,
 }
@@ -234,19 +244,29 @@ pub fn has_work(conn: &Conn, now_ms: i64) -> Result<bool, DbError> {
 /// One delivery as the operator sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Delivery {
+    /// The outbox row id.
     pub id: i64,
     /// `webhook-id`.
     pub message_id: String,
+    /// The site the event belongs to.
     pub site: String,
+    /// The event type, e.g. `request.completed`.
     pub event_type: String,
+    /// The endpoint it is posted to.
     pub url: String,
+    /// Where delivery stands: pending, delivered or failed.
     pub status: String,
+    /// How many delivery attempts were made.
     pub attempts: i64,
     /// When the next attempt is due (pending deliveries), RFC 3339.
     pub next_attempt_at: Option<String>,
+    /// The HTTP status of the last attempt, if any answered.
     pub last_status: Option<i64>,
+    /// Why the last attempt failed, if it did.
     pub last_error: Option<String>,
+    /// When the event was queued.
     pub created_at: String,
+    /// When the endpoint accepted it, if it has.
     pub delivered_at: Option<String>,
 }
 

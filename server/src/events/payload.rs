@@ -62,6 +62,7 @@ impl EventType {
 /// The request an event is about: its id and state, nothing the subject wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRequest {
+    /// The event id, unique per event, for the receiver to drop repeats.
     pub id: String,
     /// `access`, `erasure`, …
     pub kind: String,
@@ -74,9 +75,11 @@ pub struct EventRequest {
 /// Who and what an event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventData {
+    /// The site the event concerns.
     pub site: String,
     /// The customer's id in the company's systems; `None` for a visitor not matched to one.
     pub subject: Option<String>,
+    /// The data-subject request the event is about, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<EventRequest>,
 }
@@ -84,10 +87,12 @@ pub struct EventData {
 /// One event as POSTed: `{"type", "timestamp", "data": {"site", "subject", "request"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
+    /// The event type.
     #[serde(rename = "type")]
     pub kind: EventType,
     /// When it happened, RFC 3339 in UTC.
     pub timestamp: String,
+    /// What the event carries.
     pub data: EventData,
 }
 
@@ -106,16 +111,21 @@ impl Event {
 /// Who the data provider is asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataRequestSubject {
+    /// The site the subject is a customer of.
     pub site: String,
+    /// The subject's customer id at that site.
     pub subject: String,
 }
 
 /// The call to the data provider: `{"type": "subject.data.requested", "timestamp", "data": {"site", "subject"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataRequest {
+    /// The call's type, `subject.data.requested`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// When the call is made, UTC, RFC 3339 with milliseconds.
     pub timestamp: String,
+    /// Who the provider is asked about.
     pub data: DataRequestSubject,
 }
 

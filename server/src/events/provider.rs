@@ -21,11 +21,13 @@ pub const MAX_VALUES: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderAnswer {
+    /// The customer's plan, as the provider knows it.
     #[serde(default)]
     pub plan: Option<String>,
     /// Account-wide event dates (`{"trial_end": "2025-01-31"}`).
     #[serde(default)]
     pub events: BTreeMap<String, String>,
+    /// The values the provider holds about the subject.
     #[serde(default)]
     pub values: Vec<ProvidedValue>,
 }
@@ -34,8 +36,11 @@ pub struct ProviderAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProvidedValue {
+    /// The data category of the value.
     pub category: String,
+    /// The field name within the category.
     pub field: String,
+    /// The value itself.
     pub value: String,
     /// The value's own event dates (`{"invoice_date": "2019-01-05"}`).
     #[serde(default)]
@@ -46,18 +51,25 @@ pub struct ProvidedValue {
 /// cannot be fetched right now).
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
+    /// The provider did not answer in time.
     #[error("the data provider did not answer within {} s", PROVIDER_TIMEOUT.as_secs())]
     Timeout,
+    /// The provider could not be reached (why).
     #[error("cannot reach the data provider: {0}")]
     Unreachable(String),
+    /// The provider answered with this non-success status.
     #[error("the data provider answered {0}")]
     Status(u16),
+    /// The provider answered with a redirect, which is not followed.
     #[error("the data provider answered a redirect ({0}), which is not followed")]
     Redirect(u16),
+    /// The answer exceeded the size limit.
     #[error("the data provider's answer is larger than {MAX_ANSWER_BYTES} bytes")]
     TooLarge,
+    /// The answer was not the expected JSON (why).
     #[error("the data provider's answer is not valid: {0}")]
     Invalid(String),
+    /// The request to the provider could not be signed.
     #[error("cannot sign the call: {0}")]
     Sign(#[from] super::EventsError),
 }

@@ -9,18 +9,28 @@ use super::{SigninAlg, AUDIENCE};
 /// The claims of a sign-in token as a panel backend writes them.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Claims {
+    /// The issuer: the site's panel backend.
     pub iss: String,
+    /// The audience: this server.
     pub aud: String,
+    /// The subject: the customer's id at the site.
     pub sub: String,
+    /// Issued at, Unix seconds.
     pub iat: i64,
+    /// Expires at, Unix seconds.
     pub exp: i64,
+    /// The token id, accepted once.
     pub jti: String,
+    /// The customer's e-mail address, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The customer's display name, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The customer's plan, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
+    /// The customer's preferred language, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }

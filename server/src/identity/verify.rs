@@ -20,9 +20,13 @@ pub struct SignedIn {
     pub jti: String,
     /// When the token expires (Unix seconds): how long its `jti` must be remembered.
     pub exp: i64,
+    /// The customer's e-mail address, if the token carries it.
     pub email: Option<String>,
+    /// The customer's display name, if the token carries it.
     pub name: Option<String>,
+    /// The customer's plan, if the token carries it.
     pub plan: Option<String>,
+    /// The customer's preferred language, if the token carries it.
     pub locale: Option<String>,
 }
 

@@ -17,8 +17,11 @@ use sha2::{Digest, Sha256};
 /// A content coding of a notice response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coding {
+    /// Uncompressed.
     Identity,
+    /// Gzip-compressed.
     Gzip,
+    /// Brotli-compressed.
     Brotli,
 }
 

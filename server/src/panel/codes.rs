@@ -65,9 +65,11 @@ pub fn store_code(conn: &Conn, request: &str, email: &str, ip: &str, salt: &[u8;
 /// What checking a code found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
+    /// The code matches and is used up.
     Correct,
     /// Wrong; this many attempts are left.
     Wrong(i64),
+    /// The code was right but is older than its ten minutes.
     Expired,
     /// All attempts used (or the code was already used).
     Exhausted,

@@ -27,15 +27,27 @@ use crate::{
 /// Why a step was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum StepError {
+    /// No such request on this site.
     #[error("no such request")]
     NotFound,
+    /// The step is not allowed from the request's current status.
     #[error("{0}")]
     Refused(#[from] RequestError),
     /// The request's details no longer hold under the site's current policy (the policy
     /// stopped offering the kind, or a category, field or purpose it names is gone): nothing is
     /// carried out and the request stays as it was.
     #[error("request {id} ({kind}) cannot be completed: its details no longer fit the current policy of {site}: {reasons}")]
-    NoLongerValid { id: String, kind: &'static str, site: String, reasons: String },
+    NoLongerValid {
+        /// The request id.
+        id: String,
+        /// The request kind.
+        kind: &'static str,
+        /// The site.
+        site: String,
+        /// Why the current policy no longer allows it.
+        reasons: String,
+    },
+    /// The database failed.
     #[error("{0}")]
     Db(#[from] DbError),
 }

@@ -17,10 +17,15 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// One message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mail {
+    /// The site the mail is sent for.
     pub site: String,
+    /// The recipient address.
     pub to: String,
+    /// The subject line.
     pub subject: String,
+    /// The plain-text body.
     pub body: String,
+    /// When it was sent, Unix milliseconds.
     pub at_ms: i64,
 }
 

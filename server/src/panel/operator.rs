@@ -18,6 +18,7 @@ pub const FINAL: [&str; 3] = ["done", "not_found", "retained"];
 /// Why the operator's step was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum TransitionError {
+    /// The step could not be taken.
     #[error(transparent)]
     Step(#[from] complete::StepError),
     /// Completion waits for every system's final result.

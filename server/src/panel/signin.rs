@@ -13,7 +13,9 @@ use super::session::Customer;
 
 /// A new session for a verified token, or the token's `jti` was seen before.
 pub enum Exchanged {
+    /// The token was valid: a session for this customer.
     Session(Customer),
+    /// The token's `jti` was used before; no session.
     Replayed,
 }
 

@@ -137,8 +137,11 @@ impl Restriction {
 /// One stored row: its id, the value, and whether and why it is restricted.
 #[derive(Debug, Clone)]
 pub struct ValueRow {
+    /// The row id.
     pub id: i64,
+    /// The stored value.
     pub value: StoredValue,
+    /// Whether and why the value is restricted (Art. 18).
     pub restricted: Option<Restriction>,
 }
 
@@ -180,9 +183,13 @@ pub fn subject(conn: &Conn, customer: &Customer) -> Result<Subject, DbError> {
 /// The latest state of one opt-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preference {
+    /// Whether the customer opted in.
     pub granted: bool,
+    /// The policy version the choice was made under.
     pub policy_version: String,
+    /// Where the change was made, as recorded with it.
     pub source: String,
+    /// When it changed, Unix milliseconds.
     pub changed_at_ms: i64,
 }
 

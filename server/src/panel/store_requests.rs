@@ -11,28 +11,46 @@ use crate::{
 /// One request as stored.
 #[derive(Debug, Clone)]
 pub struct RequestRow {
+    /// The request id.
     pub id: String,
+    /// The site it was filed on.
     pub site: String,
+    /// The customer who filed it, when logged in.
     pub customer_id: Option<i64>,
+    /// The visitor's address, when filed without a login.
     pub email: Option<String>,
+    /// What the subject asks for.
     pub kind: RequestKind,
+    /// The kind's details as filed.
     pub details: Value,
+    /// Where the request stands.
     pub status: RequestStatus,
+    /// The day it was received.
     pub received_on: String,
+    /// The day it is due.
     pub due_on: String,
+    /// Whether the deadline was extended.
     pub extended: bool,
+    /// Hash of the filed body, to answer a repeated Idempotency-Key.
     pub body_hash: String,
+    /// The prepared package, for access and export.
     pub package: Option<String>,
+    /// What was done, once completed.
     pub result: Option<String>,
+    /// When it was stored, Unix milliseconds.
     pub created_at_ms: i64,
 }
 
 /// One step of the timeline.
 #[derive(Debug, Clone)]
 pub struct Event {
+    /// The status reached.
     pub status: String,
+    /// The reason given, for an extension or refusal.
     pub reason: Option<String>,
+    /// Who took the step: customer, operator or system.
     pub actor: String,
+    /// When, Unix milliseconds.
     pub at_ms: i64,
 }
 
@@ -63,16 +81,27 @@ fn row(r: &Row) -> Result<RequestRow, DbError> {
 
 /// A new request, before it is stored.
 pub struct NewRequest<'a> {
+    /// The request id.
     pub id: &'a str,
+    /// The site it is filed on.
     pub site: &'a str,
+    /// The customer who files it, when logged in.
     pub customer_id: Option<i64>,
+    /// The visitor's address, when filed without a login.
     pub email: Option<&'a str>,
+    /// What the subject asks for.
     pub kind: RequestKind,
+    /// The kind's details.
     pub details: &'a Value,
+    /// The status it starts in.
     pub status: RequestStatus,
+    /// The day it was received.
     pub received_on: &'a str,
+    /// The day it is due.
     pub due_on: &'a str,
+    /// The Idempotency-Key it came with.
     pub idempotency_key: &'a str,
+    /// Hash of the body, to tell a repeat from a conflict.
     pub body_hash: &'a str,
 }
 

@@ -47,12 +47,19 @@ pub fn queue_mail(conn: &Conn, request: &str, status: RequestStatus, now: i64) -
 /// request reached that status).
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
+    /// The mail id.
     pub id: i64,
+    /// The request it is about.
     pub request: String,
+    /// The site it was filed on.
     pub site: String,
+    /// The visitor's address.
     pub to: String,
+    /// The request kind.
     pub kind: String,
+    /// The status the mail announces.
     pub status: String,
+    /// The panel page the mail links to, if any.
     pub page: Option<String>,
     /// When the request reached `status` (UTC ms): the tokens' lifetime counts from there.
     pub closed_at_ms: Option<i64>,
