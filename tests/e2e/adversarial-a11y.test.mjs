@@ -207,7 +207,8 @@ describe("keyboard only", () => {
     try {
       await page.goto(`${suite.server.url}/sites/pcextreme/panel/`);
       await page.locator(`${W} .pw-login select option`).first().waitFor({ state: "attached" });
-      await tabUntil(page, "el && el.tagName === 'SELECT'", "the customer select");
+      // The demo page's own "host panel" picker (light DOM) comes first: the widget's login select is the one in its shadow root.
+      await tabUntil(page, "el && el.tagName === 'SELECT' && el.getRootNode() !== document", "the customer select");
       await page.keyboard.press("ArrowDown"); // the second demo customer
       const chosen = await page.evaluate(() => document.querySelector("privacy-widget").shadowRoot.querySelector(".pw-login select").value);
       assert.equal(chosen, "jan-de-vries");
