@@ -2,7 +2,9 @@
 
 mod common;
 
+use axum::Router;
 use common::{consent_body, get, post_consent, Fixture, SITE};
+use privacy_widget_server::{config::SiteSettings, serve};
 use serde_json::{json, Value};
 
 const SUBJECT: &str = "subject-0123456789abcdef";
@@ -51,7 +53,8 @@ async fn a_decision_is_recorded_once_and_a_repeat_gets_the_same_receipt() {
     assert_eq!(r["recorded_at"], receipt["recorded_at"]);
 }
 
-// C-A8: nothing more than the listed fields is kept (no IP address, no user agent).
+// C-A8: nothing more than the listed fields is kept (no IP address, no user agent); `sec_gpc`
+// is the one flag C-B1 adds (the request carried `Sec-GPC: 1`).
 #[tokio::test]
 async fn the_record_holds_only_the_c_a8_fields() {
     let fx = Fixture::new();
@@ -61,7 +64,7 @@ async fn the_record_holds_only_the_c_a8_fields() {
     let columns = fx.db().columns("consent_records");
     assert_eq!(
         columns,
-        ["id", "idempotency_key", "site", "consent_id", "policy_version", "language", "action", "purposes", "origin", "widget_version", "gpc", "recorded_at_ms"]
+        ["id", "idempotency_key", "site", "consent_id", "policy_version", "language", "action", "purposes", "origin", "widget_version", "gpc", "recorded_at_ms", "sec_gpc"]
     );
     let dump = fx.db().column::<String>("SELECT idempotency_key || site || consent_id || purposes || origin || widget_version FROM consent_records", &[]).concat();
     assert!(!dump.contains("Secret") && !dump.contains("203.0.113.9"));
@@ -292,4 +295,87 @@ async fn concurrent_writes_are_all_stored_once() {
     assert_eq!(created, 100);
     let n: i64 = fx.db().one("SELECT count(*) FROM consent_records", &[]);
     assert_eq!(n, 100);
+}
+
+// C-B1: the record keeps whether the request itself carried `Sec-GPC: 1` (the browser's own
+// signal), apart from `gpc`, the signal the decision honoured.
+#[tokio::test]
+async fn c_b1_the_record_says_whether_sec_gpc_came_with_the_decision() {
+    let fx = Fixture::new();
+    let (app, _) = fx.app().await;
+    let with = "0123456789abcdef0123456789abcd01";
+    let without = "0123456789abcdef0123456789abcd02";
+    assert_eq!(post_consent(&app, "key-s1", &consent_body(with), &[("sec-gpc", "1")]).await.status, 201);
+    let mut body = consent_body(without);
+    body["gpc"] = json!(true);
+    assert_eq!(post_consent(&app, "key-s2", &body, &[]).await.status, 201);
+    let first = &get(&app, &format!("/api/v1/consents/{with}"), &[]).await.json()["records"][0];
+    assert_eq!((first["gpc"].clone(), first["sec_gpc"].clone()), (json!(true), json!(true)), "header sent: both");
+    let second = &get(&app, &format!("/api/v1/consents/{without}"), &[]).await.json()["records"][0];
+    assert_eq!((second["gpc"].clone(), second["sec_gpc"].clone()), (json!(true), json!(false)), "body only: no Sec-GPC");
+}
+
+const COOKIE_ID: &str = "0123456789abcdef0123456789abcd03";
+
+/// The loader's `pw_consent` value for `consent_body(COOKIE_ID)`.
+fn loader_value() -> String {
+    format!("1~{COOKIE_ID}~1~ads:0.analytics:1.audiences:0.remarketing:0~c~nl~1767225600~1767225600")
+}
+
+/// The app with the fixture site configured with `cookie_domain` (the page's data-cookie-domain).
+async fn app_with_cookie_domain(fx: &Fixture, domain: Option<&str>) -> Router {
+    let mut settings = fx.args.settings().expect("settings");
+    settings.sites = vec![SiteSettings { id: SITE.into(), cookie_domain: domain.map(str::to_owned), ..Default::default() }];
+    privacy_widget_server::app(serve::prepare(settings).await.expect("prepare"))
+}
+
+// C-A10: a same-site request carrying the loader's cookie for this very decision gets it back
+// from the server (13 months, SameSite=Lax, not HttpOnly, the page's domain); nothing otherwise.
+#[tokio::test]
+async fn c_a10_a_same_site_decision_gets_the_loaders_cookie_back_for_13_months() {
+    let fx = Fixture::new();
+    let app = app_with_cookie_domain(&fx, Some("")).await;
+    let value = loader_value();
+    let cookie = format!("other=x; pw_consent={value}");
+    let r = post_consent(&app, "key-c1", &consent_body(COOKIE_ID), &[("sec-fetch-site", "same-origin"), ("cookie", &cookie)]).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.header("set-cookie"), format!("pw_consent={value}; Path=/; SameSite=Lax; Max-Age=33696000"));
+    let https = [("sec-fetch-site", "same-origin"), ("cookie", cookie.as_str()), ("x-forwarded-proto", "https")];
+    let again = post_consent(&app, "key-c1", &consent_body(COOKIE_ID), &https).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.header("set-cookie"), format!("pw_consent={value}; Path=/; SameSite=Lax; Max-Age=33696000; Secure"), "Secure on https");
+    // Cross-site, no cookie, or a cookie of another decision: the answer sets nothing.
+    let other = format!("pw_consent={}", value.replace("analytics:1", "analytics:0"));
+    for (key, headers) in [
+        ("key-c2", vec![("sec-fetch-site", "cross-site"), ("cookie", cookie.as_str())]),
+        ("key-c3", vec![("sec-fetch-site", "same-origin")]),
+        ("key-c4", vec![("sec-fetch-site", "same-origin"), ("cookie", other.as_str())]),
+    ] {
+        let r = post_consent(&app, key, &consent_body(COOKIE_ID), &headers).await;
+        assert!(r.status == 200 || r.status == 201, "{key}: {}", r.status);
+        assert_eq!(r.header("set-cookie"), "", "{key}");
+    }
+}
+
+// C-A10: the server never makes a second pw_consent beside the loader's. It sets the page's own
+// domain, and nothing when its configuration does not say which domain the page uses, or when
+// the request already carries two pw_consent cookies.
+#[tokio::test]
+async fn c_a10_the_server_sets_the_pages_domain_and_never_a_second_cookie() {
+    let fx = Fixture::new();
+    let value = loader_value();
+    let cookie = format!("pw_consent={value}");
+    let same = [("sec-fetch-site", "same-site"), ("cookie", cookie.as_str())];
+    let shared = app_with_cookie_domain(&fx, Some("example.nl")).await;
+    let r = post_consent(&shared, "key-d1", &consent_body(COOKIE_ID), &same).await;
+    assert_eq!(r.header("set-cookie"), format!("pw_consent={value}; Path=/; SameSite=Lax; Max-Age=33696000; Domain=example.nl"));
+    let twice = format!("pw_consent={value}; pw_consent={value}");
+    let r = post_consent(&shared, "key-d2", &consent_body(COOKIE_ID), &[("sec-fetch-site", "same-origin"), ("cookie", &twice)]).await;
+    assert!(r.status == 200 || r.status == 201, "{}", r.status);
+    assert_eq!(r.header("set-cookie"), "", "two pw_consent already: not a third");
+    let unsaid = Fixture::new();
+    let (app, _) = unsaid.app().await;
+    let r = post_consent(&app, "key-d3", &consent_body(COOKIE_ID), &same).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.header("set-cookie"), "", "no cookie_domain configured: the script-written cookie stays the only one");
 }

@@ -85,6 +85,11 @@ pub struct SiteSettings {
     pub policy: Option<PathBuf>,
     /// Origins (`https://www.example.nl`) whose pages may post consents and visitor requests.
     pub allowed_origins: Vec<String>,
+    /// The page's `data-cookie-domain` (`sites[i].cookie_domain`, e.g. `example.nl`; `""` when the
+    /// page has none: host-only): the `Domain=` of the `pw_consent` cookie the server sets.
+    /// `None`: the server sets no `pw_consent` (it cannot know the page's domain, and another
+    /// one would make a second cookie).
+    pub cookie_domain: Option<String>,
     /// Where events about this site's requests and opt-ins are sent (`[[sites.webhooks]]`).
     pub webhooks: Vec<WebhookEndpoint>,
     /// Where a customer's stored values are pulled from (`[sites.data_provider]`); `None`: pushed
@@ -249,6 +254,7 @@ pub(crate) struct RawSite {
     pub policy: Option<PathBuf>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    pub cookie_domain: Option<String>,
     #[serde(default)]
     pub webhooks: Vec<integration::RawWebhook>,
     pub data_provider: Option<integration::RawDataProvider>,

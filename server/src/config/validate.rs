@@ -288,6 +288,15 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
                 errors.push(format!("sites[{i}].allowed_origins[{j}]: {origin:?} {reason}"));
             }
         }
+        if let Some(domain) = &site.cookie_domain {
+            let ok = domain.is_empty()
+                || domain.len() <= 253
+                    && !domain.starts_with('.')
+                    && domain.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+            if !ok {
+                errors.push(format!("sites[{i}].cookie_domain: {domain:?} must be the page's data-cookie-domain, a lower-case host name such as example.nl, or \"\" for a host-only cookie"));
+            }
+        }
         if let Some(policy) = &site.policy {
             if !policy.is_file() {
                 errors.push(format!("sites[{i}].policy: {} is not a file", policy.display()));
@@ -304,6 +313,7 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
             id: site.id,
             policy: site.policy,
             allowed_origins: site.allowed_origins,
+            cookie_domain: site.cookie_domain,
             webhooks,
             data_provider,
             admin_token: site.admin_token,

@@ -51,12 +51,14 @@ pub struct StoredConsent {
     pub widget_version: String,
     /// Whether the browser sent Global Privacy Control.
     pub gpc: bool,
+    /// The request carried `Sec-GPC: 1`.
+    pub sec_gpc: bool,
     /// Server time of the record, UTC, RFC 3339 with milliseconds.
     pub recorded_at: String,
 }
 
 const COLUMNS: &str = "id, site, consent_id, policy_version, language, action, purposes, origin, \
-                       widget_version, gpc, recorded_at_ms";
+                       widget_version, gpc, recorded_at_ms, sec_gpc";
 
 fn row_to_stored(row: &Row) -> Result<(StoredConsent, String), DbError> {
     let purposes_text: String = row.get(6)?;
@@ -72,6 +74,7 @@ fn row_to_stored(row: &Row) -> Result<(StoredConsent, String), DbError> {
         widget_version: row.get(8)?,
         gpc: row.get(9)?,
         recorded_at: crate::time::rfc3339_ms(row.get(10)?),
+        sec_gpc: row.get(11)?,
     };
     Ok((stored, purposes_text))
 }
@@ -98,7 +101,7 @@ pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, Db
     let recorded_at_ms = crate::time::now_ms();
     let inserted = conn.query_opt(
         "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
-         purposes, origin, widget_version, gpc, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+         purposes, origin, widget_version, gpc, recorded_at_ms, sec_gpc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
         params![
             key,
@@ -112,6 +115,7 @@ pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, Db
             &record.widget_version,
             record.gpc,
             recorded_at_ms,
+            record.sec_gpc,
         ],
     )?;
     if let Some(row) = inserted {

@@ -89,6 +89,9 @@ pub struct NewConsent {
     pub widget_version: String,
     /// The body's `gpc` or the `Sec-GPC: 1` header.
     pub gpc: bool,
+    /// The request itself carried `Sec-GPC: 1` (C-B1: the backend records that the browser's
+    /// signal came with the decision).
+    pub sec_gpc: bool,
 }
 
 const FIELDS: [&str; 9] =
@@ -207,6 +210,7 @@ pub fn validate(body: &Value, sites: &Sites, header_gpc: bool) -> Result<NewCons
         origin,
         widget_version,
         gpc,
+        sec_gpc: header_gpc,
     })
 }
 

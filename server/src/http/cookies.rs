@@ -11,14 +11,9 @@ pub const COOKIE: &str = "pw_session";
 
 /// The session token from the `Cookie` header, if it holds a well-formed one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
+    cookie_values(headers, COOKIE)
+        .next()
+        .map(str::to_owned)
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
@@ -62,4 +57,36 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
     } else {
         HeaderValue::from_static("pw_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0")
     }
+}
+
+/// The values of every cookie called `name` in the `Cookie` header(s), in order.
+fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+/// The value of cookie `name` in the `Cookie` header(s) when it is there exactly once; `None`
+/// when it is missing or sent twice (two cookies of that name with different domains or paths).
+pub fn single_cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    let mut values = cookie_values(headers, name);
+    let first = values.next()?;
+    values.next().is_none().then(|| first.to_owned())
+}
+
+/// The `Set-Cookie` value for the consent decision (`pw_consent`), exactly as the loader writes
+/// it with `document.cookie` (`src/browser/cookies.rs`): `Path=/`, `SameSite=Lax`, 13 months,
+/// `Domain=` unless `domain` is empty (host-only), `Secure` on https, not HttpOnly (the loader
+/// reads it). Sent by the server it is not capped at 7 days by Safari's ITP, as a script-written
+/// cookie is. `None` when the value or domain cannot be a header.
+pub fn consent_cookie(value: &str, domain: &str, secure: bool) -> Option<HeaderValue> {
+    use privacy_widget::consent::{COOKIE_NAME, MAX_AGE_SECS};
+    let domain = if domain.is_empty() { String::new() } else { format!("; Domain={domain}") };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE_NAME}={value}; Path=/; SameSite=Lax; Max-Age={MAX_AGE_SECS}{domain}{secure}")).ok()
 }

@@ -181,6 +181,7 @@ fn choose(candidates: Vec<Site>, previous: &Sites, configured: &[SiteSettings], 
             outcome.refused.push(line);
         }
         site.allowed_origins = conf.map(|c| c.allowed_origins.clone()).unwrap_or_default();
+        site.cookie_domain = conf.and_then(|c| c.cookie_domain.clone());
         chosen.push(site);
     }
     chosen

@@ -19,6 +19,7 @@ use crate::{
     consents::{self, store::StoredConsent, Outcome},
     db::Db,
     http::{
+        cookies, guard,
         headers::{declares_json, idempotency_key},
         Policies, Problem, ProblemKind,
     },
@@ -69,13 +70,56 @@ pub async fn create(
     if let Err(limited) = limiter.check(Scope::Subject, &record.consent_id) {
         return Ok(limited.into_response());
     }
+    let cookie = decision_cookie(&headers, &record, policies.sites.get(&record.site).and_then(|s| s.cookie_domain.clone()));
     let outcome = db.write(move |conn| consents::store::insert(conn, &key, &record)).await?;
-    match outcome {
-        Outcome::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
-        Outcome::Repeated(receipt) => Ok((StatusCode::OK, Json(receipt)).into_response()),
-        Outcome::Conflict => Err(Problem::new(ProblemKind::IdempotencyConflict)
-            .detail("this Idempotency-Key was already used with a different body")),
+    let mut response = match outcome {
+        Outcome::Created(receipt) => (StatusCode::CREATED, Json(receipt)).into_response(),
+        Outcome::Repeated(receipt) => (StatusCode::OK, Json(receipt)).into_response(),
+        Outcome::Conflict => {
+            return Err(Problem::new(ProblemKind::IdempotencyConflict)
+                .detail("this Idempotency-Key was already used with a different body"))
+        }
+    };
+    if let Some(cookie) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
+    Ok(response)
+}
+
+/// Whether the request comes from a page on the same site as this API (`Sec-Fetch-Site:
+/// same-origin` or `same-site`; without that header, an `Origin` whose host is this `Host`).
+fn same_site(headers: &HeaderMap) -> bool {
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => site == "same-origin" || site == "same-site",
+        None => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
+            !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h.eq_ignore_ascii_case(host))
+        }
+    }
+}
+
+/// The `Set-Cookie` that gives the decision the loader just wrote (`pw_consent`, sent with this
+/// same-site request) its full 13 months from the server, which Safari does not cap at 7 days
+/// as it does a cookie written by script. Only the loader's own value is re-sent, and only when
+/// it is the decision being recorded (same consent id, policy version and purposes).
+///
+/// The request cannot say which `Domain=` the page's cookie has, and a server cookie with
+/// another one would be a second `pw_consent` beside the loader's. So the server sets it only
+/// for a site whose configuration declares the page's `data-cookie-domain` (`cookie_domain`,
+/// `""` for host-only), and never when the request already carries two `pw_consent` cookies.
+/// Otherwise (no such setting, a cross-site API, static hosting) the script-written cookie
+/// stays the only one.
+fn decision_cookie(headers: &HeaderMap, record: &consents::NewConsent, domain: Option<String>) -> Option<axum::http::HeaderValue> {
+    let domain = domain?;
+    if !same_site(headers) {
+        return None;
+    }
+    let value = cookies::single_cookie_value(headers, privacy_widget::consent::COOKIE_NAME)?;
+    let decided = privacy_widget::consent::ConsentRecord::decode(&value)?;
+    let purposes: std::collections::BTreeMap<String, bool> = decided.choices.iter().cloned().collect();
+    let same = decided.consent_id == record.consent_id && decided.policy_version == record.policy_version && purposes == record.purposes;
+    same.then(|| cookies::consent_cookie(&value, &domain, guard::is_https(headers))).flatten()
 }
 
 /// The records of one pseudonymous subject, oldest first.

@@ -36,6 +36,9 @@ pub struct Site {
     /// Origins (`https://www.example.nl`) allowed to post consent records from another
     /// origin than the server's own. Empty: same-origin only.
     pub allowed_origins: Vec<String>,
+    /// The page's `data-cookie-domain` (`""`: host-only), the `Domain=` of the `pw_consent`
+    /// cookie the server sets; `None`: the server sets none.
+    pub cookie_domain: Option<String>,
     /// The file it came from.
     pub file: PathBuf,
     /// The file's text as validated (what `GET /policies/{site}.json` serves).
@@ -148,7 +151,11 @@ impl Sites {
                 }
             }
             match self.by_id.get_mut(&conf.id) {
-                Some(site) => Arc::make_mut(site).allowed_origins = conf.allowed_origins.clone(),
+                Some(site) => {
+                    let site = Arc::make_mut(site);
+                    site.allowed_origins = conf.allowed_origins.clone();
+                    site.cookie_domain = conf.cookie_domain.clone();
+                }
                 None if conf.policy.is_none() => errors.push(format!(
                     "sites[{i}].id: no policy defines site \"{}\" (add `policy = \"path\"` or a file in the policies folder)",
                     conf.id

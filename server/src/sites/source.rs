@@ -23,6 +23,7 @@ pub fn parse(text: &str) -> Result<Site, Vec<String>> {
         earlier_versions: Vec::new(),
         purposes,
         allowed_origins: Vec::new(),
+        cookie_domain: None,
         file: Default::default(),
         source: Arc::from(text),
         policy: Arc::new(policy),
