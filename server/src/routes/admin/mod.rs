@@ -32,3 +32,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/webhooks/deliveries/{id}/replay", post(webhooks::replay))
         .route("/api/v1/admin/sites/{site}/subjects/{sub}", put(subjects::put).delete(subjects::delete))
 }
+
+/// A field error for each query parameter of `query` not in `allowed`, the way every admin
+/// listing refuses what it does not read.
+fn unknown_parameters(
+    query: &std::collections::HashMap<String, String>,
+    allowed: &[&str],
+) -> Vec<crate::field::FieldError> {
+    query
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|key| crate::field::invalid_field(key.as_str(), "unknown parameter"))
+        .collect()
+}

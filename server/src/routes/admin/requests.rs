@@ -66,10 +66,7 @@ pub async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Problem> {
     let scope = AdminTokens::from_settings(&state.settings).check(&headers)?;
-    let mut errors = Vec::new();
-    for key in query.keys().filter(|k| !["site", "status", "updated_since"].contains(&k.as_str())) {
-        errors.push(crate::field::invalid_field(key.as_str(), "unknown parameter"));
-    }
+    let mut errors = super::unknown_parameters(&query, &["site", "status", "updated_since"]);
     let site = query.get("site").cloned().filter(|s| !s.is_empty());
     let mut statuses = Vec::new();
     for name in query.get("status").map(String::as_str).unwrap_or("").split(',').filter(|s| !s.is_empty()) {

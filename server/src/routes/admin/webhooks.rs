@@ -26,10 +26,7 @@ pub async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Problem> {
     let scope = AdminTokens::from_settings(&state.settings).check(&headers)?;
-    let mut errors = Vec::new();
-    for key in query.keys().filter(|k| !["site", "status", "limit"].contains(&k.as_str())) {
-        errors.push(crate::field::invalid_field(key.as_str(), "unknown parameter"));
-    }
+    let mut errors = super::unknown_parameters(&query, &["site", "status", "limit"]);
     let wanted = query.get("status").cloned().filter(|s| !s.is_empty());
     if wanted.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
         errors.push(crate::field::invalid_field("status", "one of pending, delivered, failed, disabled"));
