@@ -4,7 +4,7 @@
 #
 #   wasm32 target · wasm-bindgen CLI (exactly the Cargo.lock version) · Chromium + chromedriver,
 #   Firefox ESR, WebKitGTK's WebKitWebDriver + MiniBrowser, Xvfb, binaryen (wasm-opt), brotli,
-#   zopfli from apt · the e2e npm packages from tests/e2e/package-lock.json
+#   zopfli, php-cli from apt · the e2e npm packages from tests/e2e/package-lock.json
 #
 # Needs: rustup, cargo, node, npm, make; root (or sudo) for apt.
 set -euo pipefail
@@ -49,8 +49,10 @@ command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v brotli >/dev/null || missing+=(brotli)
 command -v zopfli >/dev/null || missing+=(zopfli)
+# The PHP token signer of examples/signin/ (libsodium is built into Debian's PHP); its test runs it.
+command -v php >/dev/null || missing+=(php-cli)
 if [ ${#missing[@]} -eq 0 ]; then
-  step "chromium, chromedriver, firefox-esr, WebKitWebDriver, Xvfb, wasm-opt, brotli, zopfli: present"
+  step "chromium, chromedriver, firefox-esr, WebKitWebDriver, Xvfb, wasm-opt, brotli, zopfli, php: present"
 else
   step "apt: installing ${missing[*]}"
   sudo=""

@@ -1,4 +1,4 @@
-//! The token signers under examples/signin/ (Node, Python) mint tokens the real server
+//! The token signers under examples/signin/ (PHP with libsodium, Node, Python) mint tokens the real server
 //! (`--no-demo`) exchanges for a session: what the README tells a hosting company to run.
 
 mod common;
@@ -34,20 +34,25 @@ fn mint(program: &PathBuf, script: &str, key: &std::path::Path, sub: &str, name:
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
     assert!(
         out.status.success(),
-        "{script} failed (Python needs `cryptography`: scripts/setup.sh installs it into .tools/examples-py): {}",
+        "{script} failed (PHP needs php-cli with sodium, Python needs `cryptography`: scripts/setup.sh installs both): {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 #[test]
-fn c_c3_the_node_and_python_example_signers_sign_in_at_the_real_server() {
+fn c_c3_the_php_node_and_python_example_signers_sign_in_at_the_real_server() {
     let fx = Fixture::new();
     let keys = Keys::new();
     let key = fx.dir.path().join("panel-signing.pem");
     std::fs::write(&key, &keys.ed_private_pem).unwrap();
     let server = start(&fx, &keys);
-    for (program, script, sub) in [(PathBuf::from("node"), "sign-token.mjs", "node-42"), (python(), "sign_token.py", "python-42")] {
+    let signers = [
+        (PathBuf::from("php"), "sign-token.php", "php-42"),
+        (PathBuf::from("node"), "sign-token.mjs", "node-42"),
+        (python(), "sign_token.py", "python-42"),
+    ];
+    for (program, script, sub) in signers {
         let token = mint(&program, script, &key, sub, "Klant Één");
         let session = server.sign_in(&token);
         let me = server.get_bearer("/api/v1/me", &session).json();
