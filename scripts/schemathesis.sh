@@ -5,9 +5,12 @@
 # seed customer (ST_SITE, ST_CUSTOMER; default pcextreme's jan-de-vries) through the panel's own
 # sign-in call, so the control-panel operations reach their handlers instead of a 401, and with
 # visitor requests filed and verified (codes from the demo outbox) so that verify and the
-# visitor-requests/{token} operations reach theirs instead of a 404. After the pass it prints the
-# cases per operation and status class (scripts/contract-counts.py) and fails when an operation
-# got none, or one that takes the session never got a 2xx.
+# visitor-requests/{token} operations reach theirs instead of a 404. The admin API (issue 14) runs
+# with a server-wide admin token made for the run (Authorization: Bearer, the spec's adminToken
+# scheme) over seeded requests, a pushed subject and a webhook delivery. After the pass it prints
+# the cases per operation and status class and whether a 2xx was reached
+# (scripts/contract-counts.py), and fails when an operation got none, or one that takes the
+# session or the admin token never got a 2xx.
 #   scripts/schemathesis.sh                 builds the debug server, runs ~40 s
 #   PW_SERVER=path/to/binary scripts/schemathesis.sh
 #   ST_MAX_EXAMPLES=300 scripts/schemathesis.sh   more examples per operation (default 100)
@@ -36,12 +39,24 @@ fi
 
 # The demo site's policies; generous limits so the generated traffic is not throttled (429 is
 # still in the spec, and schemathesis honours Retry-After).
-cat >"$tmp/server.toml" <<'TOML'
+# The admin API (issue 14 section 4) is signed in with a server-wide admin token made for the run
+# (the server keeps only its hash); pcextreme has a webhook endpoint, so that filing a request
+# records a delivery for adminWebhookDeliveries and adminReplayDelivery (nothing listens on port 9:
+# the attempts fail and stay pending), and no data provider, so that adminPushSubject stores.
+PW_ADMIN_TOKEN=$(openssl rand -hex 24)
+cat >"$tmp/server.toml" <<TOML
 demo = true
+admin_token = "$PW_ADMIN_TOKEN"
 [limits]
 per_ip = { burst = 0, per_minute = 0 }
 per_subject = { burst = 0, per_minute = 0 }
 per_session = { burst = 0, per_minute = 0 }
+[[sites]]
+id = "pcextreme"
+[[sites.webhooks]]
+url = "http://127.0.0.1:9/contract"
+secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+events = ["request.*"]
 TOML
 start_server server "$server" --config "$tmp/server.toml" --addr 127.0.0.1:0 --db "$tmp/pw.sqlite3" \
   --www www --widget dist
@@ -106,7 +121,42 @@ ST_VISITOR=${ST_VISITOR:-$(jq -er --arg c "$ST_CUSTOMER" '.customers[] | select(
     pending=$(visitor_file "$ST_VISITOR" erasure '{"confirm":true}' contract-v3) &&
     PW_CANCEL_TOKEN=$(visitor_token "$ST_VISITOR" "$pending")
 } || { echo "cannot file and verify the visitor requests" >&2; exit 1; }
+# The admin operations reach their handlers with requests of a second seed customer, so that
+# nothing the fuzzed operator does touches the first one's session or requests: a pool of verified
+# access and export requests for adminTransition (scripts/contract-hooks.py sends each case to one
+# whose status allows its step: in_progress, extended, completed and refused each reach their
+# happy path) and an open export request for adminSystemResult and adminAddAttachment (the
+# system pinned to a valid id: a fuzzed one is 422). adminDeleteSubject removes a subject pushed
+# before the pass (a fuzzed one is 404); adminReplayDelivery replays the delivery of the first
+# request.created (the worker fans it out within its 200 ms poll).
+ST_ADMIN_CUSTOMER=${ST_ADMIN_CUSTOMER:-fatima-el-amrani}
+admin_session=$(ST_CUSTOMER=$ST_ADMIN_CUSTOMER sign_in) || exit 1
+# admin_file KIND KEY: a request of the second customer; prints its id.
+admin_file() {
+  curl -sS -X POST "$base/api/v1/requests" -H "Origin: $base" -H "Content-Type: application/json" \
+    -H "Idempotency-Key: $2" -H "Cookie: pw_session=$admin_session" --data "{\"kind\":\"$1\",\"details\":{}}" | jq -er .id
+}
+admin() { curl -sS -H "Authorization: Bearer $PW_ADMIN_TOKEN" "$@"; }
+PW_ADMIN_POOL=""
+{
+  for i in $(seq 12); do
+    PW_ADMIN_POOL+=" $(admin_file "$([ $((i % 2)) = 0 ] && echo export || echo access)" "contract-pool-$i")" || exit 1
+  done
+  PW_ADMIN_TRANSITION_REQUEST=${PW_ADMIN_POOL##* } &&
+    PW_ADMIN_OPEN_REQUEST=$(admin_file export contract-admin-open) &&
+    PW_ADMIN_SUBJECT=contract-pushed &&
+    admin -o /dev/null -f -X PUT "$base/api/v1/admin/sites/$ST_SITE/subjects/$PW_ADMIN_SUBJECT" \
+      -H "Content-Type: application/json" --data '{"plan":null,"events":{},"values":[]}'
+} || { echo "cannot file the admin API's requests or push its subject" >&2; exit 1; }
+for _ in $(seq 50); do
+  PW_ADMIN_DELIVERY=$(admin "$base/api/v1/admin/webhooks/deliveries?site=$ST_SITE" | jq -r '.deliveries[-1].id // empty')
+  [ -n "$PW_ADMIN_DELIVERY" ] && break
+  sleep 0.1
+done
+[ -n "$PW_ADMIN_DELIVERY" ] || { echo "no webhook delivery was recorded for the filed requests" >&2; exit 1; }
 export PW_SESSION PW_LOGOUT_SESSION PW_DONE_REQUEST PW_PENDING_REQUEST PW_VERIFY_REQUEST PW_VISITOR_TOKEN PW_CANCEL_TOKEN
+export PW_ADMIN_TOKEN PW_ADMIN_POOL PW_ADMIN_TRANSITION_REQUEST PW_ADMIN_OPEN_REQUEST PW_ADMIN_SUBJECT PW_ADMIN_DELIVERY ST_SITE
+export PW_BASE=$base SCHEMATHESIS_HOOKS=scripts/contract-hooks.py
 
 # The session goes where the spec's `session` security scheme says (the pw_session cookie) on
 # the operations that declare it; it is never generated (negative cases would spend the
@@ -118,6 +168,9 @@ with-security-parameters = false
 
 [auth.openapi.session]
 api_key = "${PW_SESSION}"
+
+[auth.openapi.adminToken]
+bearer = "${PW_ADMIN_TOKEN}"
 
 # A body over the server's 64 KiB limit is refused 413 before any handler reads it (a string
 # under its maxLength can pass 64 KiB once JSON-escaped): a rejection like the others.
@@ -155,6 +208,34 @@ parameters = { token = "${PW_VISITOR_TOKEN}" }
 [[operations]]
 include-operation-id = "cancelVisitorRequest"
 parameters = { token = "${PW_CANCEL_TOKEN}" }
+
+[[operations]]
+include-operation-id = "adminRequest"
+parameters = { id = "${PW_ADMIN_OPEN_REQUEST}" }
+
+[[operations]]
+include-operation-id = "adminTransition"
+parameters = { id = "${PW_ADMIN_TRANSITION_REQUEST}" }
+
+[[operations]]
+include-operation-id = "adminSystemResult"
+parameters = { id = "${PW_ADMIN_OPEN_REQUEST}", system = "billing" }
+
+[[operations]]
+include-operation-id = "adminAddAttachment"
+parameters = { id = "${PW_ADMIN_OPEN_REQUEST}" }
+
+[[operations]]
+include-operation-id = "adminReplayDelivery"
+parameters = { id = "${PW_ADMIN_DELIVERY}" }
+
+[[operations]]
+include-operation-id = "adminPushSubject"
+parameters = { site = "${ST_SITE}" }
+
+[[operations]]
+include-operation-id = "adminDeleteSubject"
+parameters = { site = "${ST_SITE}", sub = "${PW_ADMIN_SUBJECT}" }
 TOML
 
 # Check left out: positive_data_acceptance (a schema-valid body may still name a site, customer
@@ -171,8 +252,9 @@ set +e
   --no-color "$@"
 rc=$?
 set -e
-# How many cases each operation got per status class; an operation that takes the session and
-# never got a 2xx means the pass was not signed in (every case a 401, which the spec allows).
+# How many cases each operation got per status class; an operation that takes the session or
+# the admin token and never got a 2xx means the pass was not signed in (every case a 401, which
+# the spec allows) or its seeded data let no case succeed.
 "$(dirname "$st")/python" scripts/contract-counts.py server/openapi.yaml "$tmp/cases.har" || rc=1
 # The session must have lasted the whole pass (else the operations after its end saw only 401),
 # and logout must have ended its own one.
