@@ -29,7 +29,7 @@ mod tests;
 pub use account::{DemoCustomer, DemoCustomers, DemoLogin, Empty, Me, Preference, Preferences, PreferencesUpdate, Session, SignedIn};
 pub use package::{
     Package, PackageCategory, PackageController, PackageCustomer, PackageKind, PackagePurpose, PackageRecipient,
-    PackageValue, RestrictedReason, RetentionLine, PACKAGE_FORMAT,
+    PackageValue, RestrictedReason, RetentionLine, UndescribedValue, PACKAGE_FORMAT,
 };
 pub use problem::{CodeState, FieldError, Problem};
 pub use request::{

@@ -173,6 +173,19 @@ pub struct PackageRecipient {
     pub outside_eu: Value,
 }
 
+/// A value the site's data provider gave for a category or field the privacy statement does
+/// not describe (an item of the live view's `not_described`): shown as given, with no policy
+/// label, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndescribedValue {
+    /// The category id as the provider named it.
+    pub category: String,
+    /// The field id as the provider named it.
+    pub field: String,
+    /// The value.
+    pub value: String,
+}
+
 /// A data package (openapi `DataPackage`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Package {
@@ -216,4 +229,8 @@ pub struct Package {
     /// Said in the package's language with `no_personal_data`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The live view of a site with a data provider: the values its privacy statement does not
+    /// describe (absent for a site without one, and in a request's package).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_described: Option<Vec<UndescribedValue>>,
 }

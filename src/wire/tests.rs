@@ -1,6 +1,7 @@
 //! The wire types against real bodies: every answer the reference server gave in a demo session
-//! (fixtures/, recorded from `privacy-widget-server` on the pcextreme seed) is read into its type
-//! and written back to the same JSON; what the server accepts refuses an unknown member, naming it.
+//! (fixtures/, recorded from `privacy-widget-server` on the pcextreme seed; the live view with a
+//! data provider from a `--no-demo` session) is read into its type and written back to the same
+//! JSON; what the server accepts refuses an unknown member, naming it.
 
 use super::strict::{from_slice, BodyError};
 use super::*;
@@ -89,6 +90,28 @@ fn packages_round_trip() {
     assert!(!access.categories.is_empty());
     let none: Package = round_trip(include_str!("fixtures/package_no_data.json"));
     assert!(none.no_personal_data && none.categories.is_empty() && none.note.is_some());
+}
+
+#[test]
+fn a_provider_package_keeps_the_values_the_statement_does_not_describe() {
+    // Issue 14 §2, C-C4, C-E3: the live view of a site with a data provider (recorded from the
+    // `--no-demo` server, pcextreme, with a provider answering two described and two undescribed
+    // values): the undescribed ones are listed apart, as given, never dropped.
+    let data: Package = round_trip(include_str!("fixtures/package_data_provider.json"));
+    assert_eq!(data.kind, PackageKind::Data);
+    let undescribed = data.not_described.as_deref().unwrap_or_default();
+    assert_eq!(
+        undescribed,
+        [
+            UndescribedValue { category: "hobbies".into(), field: "favourite".into(), value: "schaken".into() },
+            UndescribedValue { category: "account".into(), field: "shoe_size".into(), value: "44".into() },
+        ]
+    );
+    let account = data.categories.iter().find(|c| c.id == "account").expect("the described values");
+    assert_eq!(account.values.iter().map(|v| v.field.as_str()).collect::<Vec<_>>(), ["name", "email"]);
+    // A package without the member (no provider, a request's package) has none, and writes none.
+    let stored: Package = round_trip(include_str!("fixtures/package_data.json"));
+    assert_eq!(stored.not_described, None);
 }
 
 #[test]

@@ -21,6 +21,9 @@ pub struct Data {
     /// Per value (same order): why it is restricted, if it is (`None` inside: the server did
     /// not say why).
     pub restricted: Vec<Option<Option<RestrictedReason>>>,
+    /// Values the site's data provider gave that the privacy statement does not describe
+    /// (shown apart, as given).
+    pub not_described: Vec<wire::UndescribedValue>,
 }
 
 /// A data-subject request as the panel and the visitor's view show it: a customer's
@@ -215,7 +218,11 @@ pub fn request_body(kind: RequestKind, details: Value) -> String {
 /// The panel's view of the live data package: every value under its category, with its
 /// restriction.
 fn data_of(package: wire::Package) -> Data {
-    let mut data = Data { subject: Subject { plan: package.plan, events: events(&package.account_events) }, ..Data::default() };
+    let mut data = Data {
+        subject: Subject { plan: package.plan, events: events(&package.account_events) },
+        not_described: package.not_described.unwrap_or_default(),
+        ..Data::default()
+    };
     for category in package.categories {
         for v in category.values {
             data.restricted.push(v.restriction());

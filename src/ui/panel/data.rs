@@ -1,16 +1,79 @@
 //! "Mijn gegevens": the values the backend holds, grouped by data category and joined to the
 //! policy: purposes with legal basis, until when each value is kept (a concrete date where the
-//! event date is known), recipients (outside-EU marked), and whether it can be erased (C-C4).
+//! event date is known), recipients (outside-EU marked), and whether it can be erased (C-C4);
+//! then the values the privacy statement does not describe ([`undescribed`]). When the data
+//! cannot be fetched (the company's data provider is down: 503 data-unavailable, or the network
+//! failed) the tab says so in plain words with a retry, and shows nothing of an earlier load.
 
-use super::{State, Tab};
+use super::client::Data;
+use super::{undescribed, util, State, Tab};
+use crate::api::ApiError;
 use crate::i18n::{fill, t};
 use crate::policy::RetentionEnd;
 use crate::requests::{latest_date, purposes_using, recipients_of, retention_of};
-use crate::ui::dom::El;
+use crate::ui::dom::{self, El};
 use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
 use crate::wire::RestrictedReason;
 use alloc::rc::Rc;
+
+/// Fetches the stored values and renders the tab: the values, or why they cannot be shown (the
+/// other tabs do not depend on it). Returns whether the values were fetched.
+pub async fn load(state: &Rc<State>) -> bool {
+    match state.client.data().await {
+        Ok(d) => {
+            *state.data.borrow_mut() = d;
+            render(state);
+            true
+        }
+        Err(e) => {
+            // Nothing stale: an earlier load is forgotten, here and in the request forms.
+            *state.data.borrow_mut() = Data::default();
+            unavailable(state, &e);
+            false
+        }
+    }
+}
+
+/// The tab when the values cannot be fetched: the reason in plain words, announced, and for a
+/// failure that may pass (the provider or the network is down) a "Try again" button.
+fn unavailable(state: &Rc<State>, e: &ApiError) {
+    let Some(panel) = state.fresh_panel(Tab::Data) else { return };
+    let lang = state.lang;
+    let transient = e.is_transient();
+    let text = if transient { t(lang, "panel.data.unavailable") } else { util::api_error(lang, e) };
+    let Ok(message) = El::new("p") else { return };
+    let _ = panel.append_child(&message.class("pw-error pw-data-unavailable").text(text).build());
+    state.mount.announce(text);
+    if !transient {
+        return;
+    }
+    let Ok(retry) = El::new("button") else { return };
+    let retry = retry.class("pw-btn pw-btn-primary pw-retry").attr("type", "button").text(t(lang, "panel.data.retry")).build();
+    let _ = panel.append_child(&retry);
+    state.keep(Tab::Data, util::on(&retry, "click", state, |s, e| {
+        let busy = e.current_target().and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(b).ok());
+        let Some(button) = busy else { return };
+        if button.get_attribute("aria-disabled").is_some() {
+            return;
+        }
+        let _ = button.set_attribute("aria-disabled", "true");
+        util::spawn(&s, |s| async move { retry_load(&s).await });
+    }));
+}
+
+/// A retry: on success the values replace the message, announced, with focus on the tab panel
+/// (the button is gone); on failure focus stays on the new "Try again".
+async fn retry_load(state: &Rc<State>) {
+    let loaded = load(state).await;
+    let Some(panel) = state.panels.borrow().get(Tab::Data as usize).cloned() else { return };
+    if loaded {
+        state.mount.announce(t(state.lang, "panel.data.loaded"));
+        dom::focus(&panel);
+    } else if let Ok(Some(retry)) = panel.query_selector(".pw-retry") {
+        dom::focus(&retry);
+    }
+}
 
 /// Renders the tab from the loaded data.
 pub fn render(state: &Rc<State>) {
@@ -50,7 +113,7 @@ fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
     let ctx = Ctx::new(policy, lang);
     let data = state.data.borrow();
     let mut out = vec![El::new("p")?.text(t(lang, "panel.data.intro"))];
-    if data.values.is_empty() {
+    if data.values.is_empty() && data.not_described.is_empty() {
         out.push(El::new("p")?.text(t(lang, "panel.data.empty")));
         return Ok(out);
     }
@@ -72,10 +135,6 @@ fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
             .attr("data-category", id)
             .child(ctx.mark_lang(El::new("h3")?.text(title)));
 
-        let head = El::new("tr")?
-            .child(El::new("th")?.attr("scope", "col").text(t(lang, "panel.data.field")))
-            .child(El::new("th")?.attr("scope", "col").text(t(lang, "panel.data.value")))
-            .child(El::new("th")?.attr("scope", "col").text(t(lang, "panel.data.kept")));
         let mut body = El::new("tbody")?;
         for i in rows {
             let v = &data.values[i];
@@ -108,13 +167,8 @@ fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
                     .child(El::new("td")?.text(&kept)),
             );
         }
-        card = card.child(
-            El::new("table")?
-                .class("pw-table")
-                .child(El::new("caption")?.class("pw-sr").text(title))
-                .child(El::new("thead")?.child(head))
-                .child(body),
-        );
+        let columns = [t(lang, "panel.data.field"), t(lang, "panel.data.value"), t(lang, "panel.data.kept")];
+        card = card.child(util::table(title, &columns, body)?);
 
         let mut dl = El::new("dl")?.class("pw-dl");
         let mut uses = El::new("ul")?;
@@ -154,6 +208,9 @@ fn build(state: &Rc<State>) -> Result<Vec<El>, UiError> {
             }
         }
         out.push(card.child(dl));
+    }
+    if !data.not_described.is_empty() {
+        out.push(undescribed::section(lang, &data.not_described)?);
     }
     Ok(out)
 }

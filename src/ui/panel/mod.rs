@@ -11,6 +11,7 @@ mod package;
 mod problems;
 mod requests;
 mod tabs;
+mod undescribed;
 mod util;
 pub mod visitor;
 
@@ -152,16 +153,11 @@ impl State {
         self.reload().await;
     }
 
-    /// Loads the stored data and re-renders every tab.
+    /// Loads every tab. Each tab says on its own when its part cannot be fetched: the stored
+    /// data come from the company's systems and may be unavailable while the opt-ins and
+    /// requests work.
     pub async fn reload(self: &Rc<Self>) {
-        match self.client.data().await {
-            Ok(d) => *self.data.borrow_mut() = d,
-            Err(e) => {
-                self.show_error(&e);
-                return;
-            }
-        }
-        data::render(self);
+        data::load(self).await;
         optins::load(self).await;
         requests::load(self).await;
     }

@@ -77,6 +77,20 @@ pub fn api_error(lang: Lang, e: &ApiError) -> &'static str {
     }
 }
 
+/// A data table (`.pw-table`): `caption` for screen readers, a header row of `columns`
+/// (`scope=col`), then `body` (a `tbody`).
+pub fn table(caption: &str, columns: &[&str], body: El) -> Result<El, UiError> {
+    let mut head = El::new("tr")?;
+    for c in columns {
+        head = head.child(El::new("th")?.attr("scope", "col").text(c));
+    }
+    Ok(El::new("table")?
+        .class("pw-table")
+        .child(El::new("caption")?.class("pw-sr").text(caption))
+        .child(El::new("thead")?.child(head))
+        .child(body))
+}
+
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), UiError> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
