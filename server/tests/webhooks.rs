@@ -8,7 +8,7 @@ mod events_support;
 use std::{process::Command, time::Duration};
 
 use common::Fixture;
-use events_support::{customer, file_request, of_type, write_config, Mode, Receiver, Server, ADMIN};
+use events_support::{customer, file_request, of_type, write_config, write_config_events, Mode, Receiver, Server, ADMIN};
 use privacy_widget_server::params;
 use serde_json::json;
 
@@ -197,4 +197,59 @@ async fn c_e3_an_event_survives_a_sigkill_and_is_delivered_after_the_restart_wit
     assert_eq!(calls[1].id, first.id, "the same webhook-id after the restart");
     assert!(calls[1].verified);
     assert_eq!(calls[1].body, first.body, "the same body");
+}
+
+/// `POST /api/v1/consents` to the real server, as a marketing page does; answers status and body.
+async fn post_consent(server: &Server, key: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let response = events_support::client()
+        .post(format!("{}/api/v1/consents", server.base))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_str(&response.text().await.unwrap()).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c_e3_consent_recorded_goes_only_to_an_endpoint_that_named_it_signed_and_thin() {
+    let fx = Fixture::new();
+    let consents = Receiver::start(Mode::Ok).await;
+    let everything = Receiver::start(Mode::Ok).await;
+    let config = write_config_events(&fx, &[(&consents.url, &["consent.recorded"]), (&everything.url, &["*"])], None);
+    let token = customer(&fx, "cust-consent");
+    let server = Server::start(&fx, &config);
+
+    let body = common::consent_body("c0ffee00c0ffee00c0ffee00");
+    let (status, receipt) = post_consent(&server, "consent-1", &body).await;
+    assert_eq!(status, 201, "{receipt}");
+    let calls = consents.wait_for(WAIT, |c| !c.is_empty()).await;
+    let recorded = &calls[0];
+    assert!(recorded.verified, "the signature verifies with the endpoint's secret");
+    assert_eq!(recorded.body["type"], "consent.recorded");
+    // Thin: the record's ids and the kind of decision, never the choices or the page.
+    assert_eq!(
+        recorded.body["data"],
+        json!({"site": "testsite", "subject": null, "consent": {"id": receipt["id"], "consent_id": "c0ffee00c0ffee00c0ffee00", "action": "custom"}})
+    );
+    // A repeat under the same Idempotency-Key stores nothing, so announces nothing.
+    assert_eq!(post_consent(&server, "consent-1", &body).await.0, 200);
+
+    // The "*" endpoint is live (it gets request.created) but never gets consent.recorded.
+    file_request(&server, &token, "access", "k1").await;
+    everything.wait_for(WAIT, |c| !of_type(c, "request.created").is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(of_type(&everything.calls(), "consent.recorded").is_empty(), "{:#?}", everything.calls());
+    assert_eq!(everything.calls().len(), 1);
+    assert_eq!(consents.calls().len(), 1, "one record, one event, nothing else: {:#?}", consents.calls());
+
+    // A site none of whose webhooks asked for it writes no outbox row for a consent (high volume).
+    let mut other = body.clone();
+    other["site"] = json!("othersite");
+    assert_eq!(post_consent(&server, "consent-2", &other).await.0, 201);
+    let db = fx.db();
+    let rows: Vec<String> = db.column("SELECT site FROM outbox_events WHERE event_type = 'consent.recorded'", params![]);
+    assert_eq!(rows, ["testsite"]);
 }

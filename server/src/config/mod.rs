@@ -292,6 +292,12 @@ impl Settings {
         self.trusted_proxies.iter().any(|range| range.contains(peer))
     }
 
+    /// Whether a webhook of `site` asked for `event_type` (`consent.recorded` is written to the
+    /// outbox only then: it is high volume).
+    pub fn has_subscriber(&self, site: &str, event_type: &str) -> bool {
+        self.sites.iter().any(|s| s.id == site && s.webhooks.iter().any(|hook| hook.events.matches(event_type)))
+    }
+
     /// The allowed origins of every configured site (for CORS preflights, which name no site).
     pub fn all_allowed_origins(&self) -> impl Iterator<Item = &str> {
         self.sites.iter().flat_map(|s| s.allowed_origins.iter().map(String::as_str))

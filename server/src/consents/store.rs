@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::validate::NewConsent;
 use crate::{
     db::{Conn, DbError, Row},
+    events::{outbox, EventConsent, EventData, EventType},
     params,
 };
 
@@ -96,8 +97,10 @@ fn same_record(stored: &StoredConsent, purposes_text: &str, record: &NewConsent)
 }
 
 /// Stores `record` under `key` unless the key is known; runs inside the writer's transaction.
-/// A new key takes one statement (the insert); a known one is then read and compared.
-pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, DbError> {
+/// A new key takes one statement (the insert); a known one is then read and compared. With
+/// `announce` (the site has a webhook that asked for `consent.recorded`), a new record also
+/// writes that event to the outbox, in the same transaction; a repeat writes nothing.
+pub fn insert(conn: &Conn, key: &str, record: &NewConsent, announce: bool) -> Result<Outcome, DbError> {
     let recorded_at_ms = crate::time::now_ms();
     let inserted = conn.query_opt(
         "INSERT INTO consent_records (idempotency_key, site, consent_id, policy_version, language, action, \
@@ -119,7 +122,11 @@ pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, Db
         ],
     )?;
     if let Some(row) = inserted {
-        return Ok(Outcome::Created(Receipt { id: row.get(0)?, recorded_at: crate::time::rfc3339_ms(recorded_at_ms) }));
+        let id: i64 = row.get(0)?;
+        if announce {
+            announce_record(conn, id, record, recorded_at_ms)?;
+        }
+        return Ok(Outcome::Created(Receipt { id, recorded_at: crate::time::rfc3339_ms(recorded_at_ms) }));
     }
     let existing = conn.query_one(&format!("SELECT {COLUMNS} FROM consent_records WHERE idempotency_key = ?1"), params![key])?;
     let (stored, purposes_text) = row_to_stored(&existing)?;
@@ -128,6 +135,14 @@ pub fn insert(conn: &Conn, key: &str, record: &NewConsent) -> Result<Outcome, Db
     } else {
         Outcome::Conflict
     })
+}
+
+/// Writes `consent.recorded` for the record `id` just stored: thin, its ids and the kind of
+/// decision only (C-E3), never the choices or where they were made.
+fn announce_record(conn: &Conn, id: i64, record: &NewConsent, at_ms: i64) -> Result<(), DbError> {
+    let consent = EventConsent { id, consent_id: record.consent_id.clone(), action: record.action.as_str().to_owned() };
+    let data = EventData { site: record.site.clone(), subject: None, request: None, consent: Some(consent) };
+    outbox::record(conn, EventType::ConsentRecorded, data, at_ms).map(|_| ())
 }
 
 /// Every record of one pseudonymous subject, oldest first.

@@ -13,7 +13,7 @@ pub mod reminders;
 pub mod schedule;
 pub mod signing;
 
-pub use payload::{DataRequest, Event, EventData, EventRequest, EventType};
+pub use payload::{DataRequest, Event, EventConsent, EventData, EventRequest, EventType};
 pub use schedule::{retry_delay, MAX_ATTEMPTS, RETRY_SCHEDULE};
 pub use signing::{message_id, SignedHeaders, Signer};
 

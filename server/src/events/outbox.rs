@@ -55,6 +55,7 @@ pub fn request_event(conn: &Conn, kind: EventType, request_id: &str, now_ms: i64
         site: row.get(0)?,
         subject: row.get(1)?,
         request: Some(EventRequest { id: request_id.to_owned(), kind: row.get(2)?, status: row.get(3)?, due_at: row.get(4)? }),
+        consent: None,
     };
     record(conn, kind, data, now_ms).map(|_| ())
 }
@@ -64,7 +65,7 @@ pub fn preferences_event(conn: &Conn, customer_id: i64, now_ms: i64) -> Result<(
     let Some(row) = conn.query_opt("SELECT site, handle FROM customers WHERE id = ?1", params![customer_id])? else {
         return Ok(());
     };
-    let data = EventData { site: row.get(0)?, subject: row.get(1)?, request: None };
+    let data = EventData { site: row.get(0)?, subject: row.get(1)?, request: None, consent: None };
     record(conn, EventType::PreferencesChanged, data, now_ms).map(|_| ())
 }
 

@@ -72,6 +72,18 @@ pub struct EventRequest {
     pub due_at: String,
 }
 
+/// The consent record a `consent.recorded` event is about: its ids and the decision's kind,
+/// never the choices per purpose (`GET /api/v1/consents/{consent_id}` has those).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventConsent {
+    /// The record's id (the `id` of the receipt the page got).
+    pub id: i64,
+    /// The visitor's pseudonymous consent id (a random id, not a person).
+    pub consent_id: String,
+    /// What the visitor did: `accept_all`, `reject_all`, `custom`, `gpc` or `withdraw`.
+    pub action: String,
+}
+
 /// Who and what an event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventData {
@@ -82,6 +94,9 @@ pub struct EventData {
     /// The data-subject request the event is about, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<EventRequest>,
+    /// The consent record a `consent.recorded` event is about.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub consent: Option<EventConsent>,
 }
 
 /// One event as POSTed: `{"type", "timestamp", "data": {"site", "subject", "request"}}`.
@@ -169,6 +184,7 @@ mod tests {
                 site: "pcextreme".into(),
                 subject: Some("cust-42".into()),
                 request: Some(EventRequest { id: "r1".into(), kind: "erasure".into(), status: "verified".into(), due_at: "2026-01-03".into() }),
+                consent: None,
             },
         );
         let v: serde_json::Value = serde_json::from_str(&e.to_body().unwrap()).unwrap();
@@ -178,9 +194,13 @@ mod tests {
                    "data": {"site": "pcextreme", "subject": "cust-42",
                             "request": {"id": "r1", "kind": "erasure", "status": "verified", "due_at": "2026-01-03"}}})
         );
-        let prefs = Event::new(EventType::PreferencesChanged, 0, EventData { site: "s".into(), subject: Some("c".into()), request: None });
+        let prefs = Event::new(EventType::PreferencesChanged, 0, EventData { site: "s".into(), subject: Some("c".into()), request: None, consent: None });
         let v: serde_json::Value = serde_json::from_str(&prefs.to_body().unwrap()).unwrap();
         assert_eq!(v["data"], json!({"site": "s", "subject": "c"}));
+        let consent = EventConsent { id: 7, consent_id: "0123456789abcdef0123".into(), action: "custom".into() };
+        let recorded = Event::new(EventType::ConsentRecorded, 0, EventData { site: "s".into(), subject: None, request: None, consent: Some(consent) });
+        let v: serde_json::Value = serde_json::from_str(&recorded.to_body().unwrap()).unwrap();
+        assert_eq!(v["data"], json!({"site": "s", "subject": null, "consent": {"id": 7, "consent_id": "0123456789abcdef0123", "action": "custom"}}));
     }
 
     #[test]

@@ -16,8 +16,10 @@ use serde_json::Value;
 
 use crate::field::invalid_field;
 use crate::{
+    config::Settings,
     consents::{self, store::StoredConsent, Outcome},
     db::Db,
+    events::EventType,
     http::{
         cookies, guard,
         headers::{declares_json, idempotency_key},
@@ -46,10 +48,12 @@ fn check_origin(headers: &HeaderMap, site_allowed: &[String]) -> Result<Option<S
 }
 
 /// `POST /api/v1/consents` (`Idempotency-Key` required): 201 with the receipt, 200 with the
-/// same receipt on a repeat, 422 when the key was used for another record.
+/// same receipt on a repeat, 422 when the key was used for another record. A new record is
+/// announced as `consent.recorded` when a webhook of its site asked for that event.
 pub async fn create(
     State(db): State<Db>,
     State(limiter): State<Arc<Limiter>>,
+    State(settings): State<Arc<Settings>>,
     policies: Policies,
     headers: HeaderMap,
     body: Bytes,
@@ -71,7 +75,8 @@ pub async fn create(
         return Ok(limited.into_response());
     }
     let cookie = decision_cookie(&headers, &record, policies.sites.get(&record.site).and_then(|s| s.cookie_domain.clone()));
-    let outcome = db.write(move |conn| consents::store::insert(conn, &key, &record)).await?;
+    let announce = settings.has_subscriber(&record.site, EventType::ConsentRecorded.name());
+    let outcome = db.write(move |conn| consents::store::insert(conn, &key, &record, announce)).await?;
     let mut response = match outcome {
         Outcome::Created(receipt) => (StatusCode::CREATED, Json(receipt)).into_response(),
         Outcome::Repeated(receipt) => (StatusCode::OK, Json(receipt)).into_response(),

@@ -136,11 +136,16 @@ pub fn write_config(fx: &Fixture, hooks: &[&str]) -> PathBuf {
 
 /// [`write_config`] with a data provider for the fixture's site.
 pub fn write_config_with(fx: &Fixture, hooks: &[&str], provider: Option<&str>) -> PathBuf {
+    let hooks: Vec<(&str, &[&str])> = hooks.iter().map(|url| (*url, ["request.*", "preferences.changed"].as_slice())).collect();
+    write_config_events(fx, &hooks, provider)
+}
+
+/// [`write_config_with`], each endpoint with the event patterns it asks for.
+pub fn write_config_events(fx: &Fixture, hooks: &[(&str, &[&str])], provider: Option<&str>) -> PathBuf {
     let mut text = format!("admin_token = \"{ADMIN}\"\n[[sites]]\nid = \"{SITE}\"\nadmin_token = \"{SITE_ADMIN}\"\nsystems = [\"billing\", \"mail\"]\n");
-    for url in hooks {
-        text.push_str(&format!(
-            "[[sites.webhooks]]\nurl = \"{url}\"\nsecret = \"{SECRET}\"\nevents = [\"request.*\", \"preferences.changed\"]\n"
-        ));
+    for (url, events) in hooks {
+        let events = serde_json::to_string(events).unwrap();
+        text.push_str(&format!("[[sites.webhooks]]\nurl = \"{url}\"\nsecret = \"{SECRET}\"\nevents = {events}\n"));
     }
     if let Some(url) = provider {
         text.push_str(&format!("[sites.data_provider]\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"));
