@@ -26,7 +26,8 @@ use crate::{
     state::AppState,
 };
 
-/// Largest request body accepted, in bytes.
+/// Largest request body accepted, in bytes (413 beyond it); `POST /api/v1/sessions` has its own,
+/// smaller limit and answers a longer body 401 (a token too long).
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
@@ -49,6 +50,8 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::files::router(&state.settings))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Added after the body limit: the sign-in exchange reads its body under its own limit.
+        .merge(routes::signin_api(&state))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn_with_state(state.live.clone(), policies::take))

@@ -6,7 +6,7 @@
 //!   from memory once per page view; a 429 would leave a page without its banner);
 //! - [`panel_api`]: the control panel (the session cookie on this origin, or the bearer
 //!   session from the sign-in handoff on an origin a site allows, with CORS): the per-IP and
-//!   per-session limits;
+//!   per-session limits; [`signin_api`], the handoff itself, has the same layers;
 //! - [`admin_api`]: the operator's tools (bearer admin token), the per-IP limit;
 //! - [`pages`]: `/healthz`, the demo outbox page and the demo "host backend";
 //! - [`files::router`]: the policy documents, the widget and the demo site.
@@ -74,9 +74,7 @@ pub fn notice_api(state: &AppState) -> Router<AppState> {
 /// origin only; a panel on an origin a site allows gets CORS (never credentials) and sends the
 /// session from the sign-in handoff (`POST /api/v1/sessions`) as `Authorization: Bearer`.
 pub fn panel_api(state: &AppState) -> Router<AppState> {
-    let cors = Cors::new(state, "GET, POST, PUT", Origins::AnySite);
-    Router::new()
-        .route("/api/v1/sessions", post(sessions::create))
+    let routes = Router::new()
         .route("/api/v1/demo/customers", get(me::demo_customers))
         .route("/api/v1/demo/login", post(me::demo_login))
         .route("/api/v1/logout", post(me::logout))
@@ -88,7 +86,21 @@ pub fn panel_api(state: &AppState) -> Router<AppState> {
         .route("/api/v1/me/preferences", get(me::preferences).put(me::put_preferences))
         .route("/api/v1/requests/{id}", get(requests::one))
         .route("/api/v1/requests/{id}/cancel", post(requests::cancel))
-        .route("/api/v1/requests/{id}/package", get(requests::package))
+        .route("/api/v1/requests/{id}/package", get(requests::package));
+    panel_layers(state, routes)
+}
+
+/// The sign-in exchange (`POST /api/v1/sessions`) with the panel's layers. The app puts it
+/// outside the 64 KiB body limit: it reads its body under its own, smaller limit
+/// ([`sessions::BODY_LIMIT`]) and refuses a longer one as a token too long (401), not 413.
+pub fn signin_api(state: &AppState) -> Router<AppState> {
+    panel_layers(state, Router::new().route("/api/v1/sessions", post(sessions::create)))
+}
+
+/// The panel's layers: the per-session and per-IP limits inside CORS for the panel's methods.
+fn panel_layers(state: &AppState, routes: Router<AppState>) -> Router<AppState> {
+    let cors = Cors::new(state, "GET, POST, PUT", Origins::AnySite);
+    routes
         .route_layer(from_fn_with_state(state.limiter.clone(), limits::per_session))
         .route_layer(from_fn_with_state(state.limiter.clone(), limits::per_ip))
         .layer(from_fn_with_state(cors, cors::handle))

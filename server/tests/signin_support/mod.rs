@@ -150,15 +150,21 @@ impl Answer {
 impl Server {
     /// One HTTP/1.1 request on a fresh connection.
     pub fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n", self.addr, body.len());
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
         req.push_str(body);
-        stream.write_all(req.as_bytes()).unwrap();
+        self.raw(req.as_bytes())
+    }
+
+    /// `request` as written, on a fresh connection (a write the server cut short is not an
+    /// error: its answer is read all the same).
+    pub fn raw(&self, request: &[u8]) -> Answer {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let _ = stream.write_all(request);
         let mut out = String::new();
         let _ = stream.read_to_string(&mut out);
         let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::{
-    body::Bytes,
+    body::{Body, HttpBody},
     extract::Query,
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::Context;
 use crate::{
     http::{cookies, guard, problems, Problem, ProblemKind},
-    identity::{Claims, Refusal},
+    identity::{Claims, Refusal, MAX_TOKEN_BYTES},
     panel::{
         session,
         signin::{self, Exchanged},
@@ -26,6 +26,33 @@ use crate::{
 
 /// How long a demo token lives, in seconds (a real panel backend: a few minutes at most).
 const DEMO_TOKEN_SECONDS: i64 = 120;
+
+/// The largest body `POST /api/v1/sessions` reads: `{"token": "…"}` with a token of
+/// [`MAX_TOKEN_BYTES`] (8 KiB; a real one is under 4 KB) and 1 KiB for the rest. The route is
+/// outside the server's 64 KiB body limit (a 413 would not say what is wrong): a longer body is
+/// refused as a token too long, and read no further.
+pub const BODY_LIMIT: usize = MAX_TOKEN_BYTES + 1024;
+
+/// The request body, read up to [`BODY_LIMIT`] bytes (a `Content-Length` over it is refused
+/// before reading): a 401 `malformed` naming the token as too long beyond that.
+async fn read_capped(headers: &HeaderMap, mut body: Body) -> Result<Vec<u8>, Problem> {
+    let too_long = || refused(&Refusal::Malformed(format!("the token is longer than {MAX_TOKEN_BYTES} bytes (the body is over {BODY_LIMIT} bytes)")));
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_long());
+    }
+    let mut read = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|e| Problem::new(ProblemKind::MalformedBody).detail(format!("cannot read the body: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            if read.len() + data.len() > BODY_LIMIT {
+                return Err(too_long());
+            }
+            read.extend_from_slice(&data);
+        }
+    }
+    Ok(read)
+}
 
 /// 401 naming why a sign-in token was refused; nothing was stored.
 fn refused(refusal: &Refusal) -> Problem {
@@ -38,10 +65,11 @@ fn refused(refusal: &Refusal) -> Problem {
 
 /// `POST /api/v1/sessions {"token": "<jws>"}` → 201 `{"session", "expires_at"}` and the session
 /// cookie. Same-origin JSON, or from an origin a site allows (a panel on another origin then
-/// sends the session as `Authorization: Bearer`).
-pub async fn create(state: Context, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+/// sends the session as `Authorization: Bearer`). The body is read up to [`BODY_LIMIT`].
+pub async fn create(state: Context, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
     let allowed: Vec<String> = state.settings.all_allowed_origins().map(str::to_owned).collect();
     guard::json_from(&headers, &allowed)?;
+    let body = read_capped(&headers, body).await?;
     let body = guard::json_object(&body)?;
     guard::only_members(&body, &["token"])?;
     let token = match body.get("token") {
