@@ -1,10 +1,13 @@
 //! The admin API (issue 14 section 4, C-E3) against the real binary with `--no-demo`: bearer
 //! tokens (401 without), a site's own token sees only its site (403 for another), unknown
 //! requests (404), transitions checked by the request lifecycle (illegal ones 422, reasons
-//! required), and the refusal's reason shown to the customer.
+//! required), and the refusal's reason shown to the customer; the operator's `requests`
+//! command records per-system results through the same code and knows the configured systems.
 
 mod common;
 mod events_support;
+
+use std::{path::Path, process::Command};
 
 use common::Fixture;
 use events_support::{admin, customer, file_request, write_config, Server, ADMIN, OTHER_ADMIN, SITE_ADMIN};
@@ -216,4 +219,70 @@ async fn a_panel_without_a_provider_pushes_a_subject_and_removes_it() {
     let left: i64 = fx.db().one("SELECT COUNT(*) FROM customer_values v JOIN customers c ON c.id = v.customer_id WHERE c.handle = 'cust-9'", privacy_widget_server::params![]);
     assert_eq!(left, 0);
     assert_eq!(admin(Method::DELETE, &url("nobody"), Some(ADMIN), None).await.0, 404);
+}
+
+/// `privacy-widget-server requests <args> --config <config>` on the fixture's database and
+/// policies: (exit code, stdout, stderr).
+fn requests(fx: &Fixture, config: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(common::binary())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .arg("requests")
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .arg("--db")
+        .arg(fx.db_path())
+        .arg("--www")
+        .arg(&fx.args.www)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_requests_command_records_system_results_and_completes_only_when_every_configured_system_is_final() {
+    let (fx, server, _token, id) = started().await;
+    let config = fx.dir.path().join("server.toml");
+    // The list shows each configured system's state (billing and mail: no result yet).
+    let (code, out, err) = requests(&fx, &config, &["list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("SYSTEMS") && out.contains("billing:- mail:-"), "{out}");
+    // Bad results are refused naming the field, as the admin API does; nothing recorded.
+    let (code, _, err) = requests(&fx, &config, &["result", &id, "crm", "--status", "done"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("system: \"crm\" is not a system of this site (one of billing, mail)"), "{err}");
+    let (code, _, err) = requests(&fx, &config, &["result", &id, "billing", "--status", "retained", "--retain", "usage:2032"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("retained[0].until: ") && err.contains("retained[0].reason: "), "{err}");
+    let (code, _, err) = requests(&fx, &config, &["result", &id, "billing", "--status", "finished"]);
+    assert!(code == 1 && err.contains("status: required, one of done, not_found, retained, failed"), "{err}");
+    // A retained item: recorded, and the command says what is still waited for.
+    let (code, out, err) = requests(&fx, &config, &["result", &id, "billing", "--status", "retained", "--retain", "usage:2032-12-31:Fiscale bewaarplicht: 7 jaar"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("waiting for mail (no result yet)"), "{out}");
+    // Completion waits for the configured mail system, which has not reported at all.
+    assert_eq!(requests(&fx, &config, &["start", &id]).0, 0);
+    let (code, _, err) = requests(&fx, &config, &["complete", &id]);
+    assert_eq!(code, 1);
+    assert!(err.contains("waiting for mail (no result yet)"), "{err}");
+    // The admin API sees what the command recorded: one code path, one table.
+    let url = format!("{}/api/v1/admin/requests/{id}/systems/mail", server.base);
+    let (status, body) = admin(Method::PUT, &url, Some(ADMIN), Some(json!({"status": "failed"}))).await;
+    assert_eq!((status, body["waiting_for"].clone()), (200, json!(["mail (failed)"])), "{body}");
+    let (code, out, _) = requests(&fx, &config, &["list", "--status", "in_progress"]);
+    assert!(code == 0 && out.contains("billing:retained mail:failed"), "{out}");
+    let (code, out, err) = requests(&fx, &config, &["result", &id, "mail", "--status", "done", "--note", "mailbox deleted"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("every system has a final result"), "{out}");
+    let (code, out, err) = requests(&fx, &config, &["complete", &id]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("is now completed"), "{out}");
+    let (_, shown, _) = requests(&fx, &config, &["show", &id]);
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["systems"], json!([{"system": "billing", "status": "retained"}, {"system": "mail", "status": "done"}]));
+    assert_eq!(shown["result"]["legal_holds"][0]["reason"], "Fiscale bewaarplicht: 7 jaar");
+    // A closed request takes no more results.
+    let (code, _, err) = requests(&fx, &config, &["result", &id, "mail", "--status", "failed"]);
+    assert!(code == 1 && err.contains("the request is completed: results can only be reported while it is open"), "{err}");
 }

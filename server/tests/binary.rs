@@ -246,8 +246,12 @@ fn subcommand_help_lists_only_its_own_options_and_serve_help_lists_the_serve_fla
     for sub in ["requests", "webhooks"] {
         let text = help(&[sub]);
         assert!(text.contains("--db"), "{sub} --help lacks its own --db:\n{text}");
-        for flag in ["--addr", "--no-demo", "--trusted-proxy", "--policy-poll", "--config"] {
+        for flag in ["--addr", "--no-demo", "--trusted-proxy", "--policy-poll"] {
             assert!(!text.contains(flag), "{sub} --help lists the serve flag {flag}:\n{text}");
         }
     }
+    // `requests` reads the server's configuration file for each site's `systems`; `webhooks` needs none.
+    let requests = help(&["requests"]);
+    assert!(requests.contains("--config") && requests.contains("systems"), "requests --help lacks its own --config:\n{requests}");
+    assert!(!help(&["webhooks"]).contains("--config"));
 }

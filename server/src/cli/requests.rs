@@ -1,13 +1,20 @@
-//! `privacy-widget-server requests …`: the operator lists data-subject requests and moves them
-//! on (start, extend with a reason, complete, refuse with a reason) on the server's own
-//! database, under the same policies the server serves ([`crate::panel::ops`] does the work).
+//! `privacy-widget-server requests …`: the operator lists data-subject requests with the state of
+//! each of the site's systems, records a system's result and moves requests on (start, extend
+//! with a reason, complete, refuse with a reason) on the server's own database, under the same
+//! policies and configuration (`systems`) the server serves ([`crate::panel::ops`] does the
+//! work, through the admin API's code).
 
-use std::{path::PathBuf, process::ExitCode, sync::Arc};
+use std::{collections::HashMap, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Args, Subcommand};
 use privacy_widget::requests::RequestStep;
 
-use crate::{db::Db, panel::ops, sites::Sites};
+use crate::{
+    config::{Overrides, Settings},
+    db::Db,
+    panel::ops::{self, Systems},
+    sites::Sites,
+};
 
 /// `privacy-widget-server requests …`
 #[derive(Debug, Clone, Args)]
@@ -23,6 +30,10 @@ pub struct RequestsArgs {
     /// request is carried out under the same policy it was accepted under.
     #[arg(long, global = true, env = "PW_POLICIES")]
     pub policies: Option<PathBuf>,
+    /// The server's configuration file (as its `--config`): each site's `systems`, which a
+    /// request waits for before it completes, and the sites' own policy files.
+    #[arg(long, global = true, env = "PW_CONFIG")]
+    pub config: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub action: RequestsAction,
@@ -31,7 +42,7 @@ pub struct RequestsArgs {
 /// What to do.
 #[derive(Debug, Clone, Subcommand)]
 pub enum RequestsAction {
-    /// List requests, oldest first.
+    /// List requests, oldest first, with the state of each system (`billing:done mail:-`).
     List {
         /// Only this site.
         #[arg(long)]
@@ -44,6 +55,25 @@ pub enum RequestsAction {
     Show {
         /// The request id (`r_…`).
         id: String,
+    },
+    /// Record the result of one of the company's systems (as the admin API's
+    /// `PUT /api/v1/admin/requests/{id}/systems/{system}`).
+    #[command(name = "result")]
+    SystemResult {
+        /// The request id (`r_…`).
+        id: String,
+        /// The system (one of the site's configured `systems`, e.g. billing).
+        system: String,
+        /// done, not_found, retained (with --retain) or failed.
+        #[arg(long)]
+        status: String,
+        /// What the system keeps, as CATEGORY:UNTIL:REASON (e.g. `invoices:2032-12-31:tax law`);
+        /// the customer sees it as a legal hold. Repeatable; only with --status retained.
+        #[arg(long = "retain", value_name = "CATEGORY:UNTIL:REASON")]
+        retain: Vec<String>,
+        /// A note for the operator's timeline.
+        #[arg(long)]
+        note: Option<String>,
     },
     /// Start working on a verified request.
     Start {
@@ -90,8 +120,8 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
         eprintln!("requests: the policies folder {} does not exist", dir.display());
         return ExitCode::from(2);
     }
-    let sites = match Sites::load(&args.policies.clone().unwrap_or_else(|| args.www.join("policies"))) {
-        Ok(s) => Arc::new(s),
+    let (sites, systems) = match load(args) {
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("requests: {e}");
             return ExitCode::from(2);
@@ -107,7 +137,7 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let code = match act(&db, &sites, &args.action).await {
+    let code = match act(&db, &sites, &systems, &args.action).await {
         Ok(text) => {
             println!("{text}");
             ExitCode::SUCCESS
@@ -121,14 +151,53 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
     code
 }
 
-async fn act(db: &Db, sites: &Arc<Sites>, action: &RequestsAction) -> Result<String, String> {
+/// The policies (with the configuration's own policy files) and each site's `systems`, as the
+/// server loads them.
+fn load(args: &RequestsArgs) -> Result<(Arc<Sites>, Systems), String> {
+    let settings = match &args.config {
+        Some(file) => Some(Settings::load(Some(file), &|name| std::env::var(name).ok(), &Overrides::default()).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let dir = args.policies.clone().or_else(|| settings.as_ref().and_then(|s| s.policies.clone())).unwrap_or_else(|| args.www.join("policies"));
+    let mut sites = Sites::load(&dir).map_err(|e| e.to_string())?;
+    let configured = settings.map(|s| s.sites).unwrap_or_default();
+    sites.configure(&configured).map_err(|e| e.to_string())?;
+    let systems: HashMap<String, Vec<String>> = configured.into_iter().map(|s| (s.id, s.systems)).collect();
+    Ok((Arc::new(sites), Arc::new(systems)))
+}
+
+/// Builds the body the admin API takes (`{"status", "retained", "note"}`) from the flags.
+fn result_body(status: &str, retain: &[String], note: Option<&String>) -> serde_json::Map<String, serde_json::Value> {
+    let retained: Vec<serde_json::Value> = retain
+        .iter()
+        .map(|item| {
+            let mut parts = item.splitn(3, ':');
+            let mut next = || parts.next().unwrap_or_default().to_owned();
+            serde_json::json!({"category": next(), "until": next(), "reason": next()})
+        })
+        .collect();
+    let mut body = serde_json::Map::new();
+    body.insert("status".into(), status.into());
+    if !retained.is_empty() {
+        body.insert("retained".into(), retained.into());
+    }
+    if let Some(note) = note {
+        body.insert("note".into(), note.as_str().into());
+    }
+    body
+}
+
+async fn act(db: &Db, sites: &Arc<Sites>, systems: &Systems, action: &RequestsAction) -> Result<String, String> {
     let (id, step) = match action {
-        RequestsAction::List { site, status } => return ops::list(db, site.clone(), status).await,
-        RequestsAction::Show { id } => return ops::show(db, id.clone()).await,
+        RequestsAction::List { site, status } => return ops::list(db, systems, site.clone(), status).await,
+        RequestsAction::Show { id } => return ops::show(db, systems, id.clone()).await,
+        RequestsAction::SystemResult { id, system, status, retain, note } => {
+            return ops::result(db, sites, systems, id, system, &result_body(status, retain, note.as_ref())).await
+        }
         RequestsAction::Start { id } => (id, RequestStep::Start),
         RequestsAction::Extend { id, reason } => (id, RequestStep::Extend { reason: reason.clone() }),
         RequestsAction::Complete { id } => (id, RequestStep::Complete),
         RequestsAction::Refuse { id, reason } => (id, RequestStep::Refuse { reason: reason.clone() }),
     };
-    ops::step(db, sites, id, step).await
+    ops::step(db, sites, systems, id, step).await
 }

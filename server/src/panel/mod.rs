@@ -2,7 +2,7 @@
 //! sessions ([`session`]), data-subject requests and what carrying them out does
 //! ([`store_requests`], [`complete`]), e-mail codes for visitors ([`codes`]), their status tokens
 //! ([`status_token`]), the mail that goes out ([`mail`], [`notify`]), the demo customers
-//! ([`seed`]), the operator's actions ([`ops`]) and the sign-in handoff's storage ([`signin`]). The HTTP handlers are in the routes layer;
+//! ([`seed`]), the operator's actions ([`ops`], [`operator`], per-system [`results`]) and the sign-in handoff's storage ([`signin`]). The HTTP handlers are in the routes layer;
 //! they decide from the session, never from ids in the body.
 
 pub mod codes;
@@ -11,6 +11,7 @@ pub mod mail;
 pub mod notify;
 pub mod operator;
 pub mod ops;
+pub mod results;
 pub mod seed;
 pub mod session;
 pub mod signin;

@@ -46,14 +46,7 @@ pub fn transition(
     now: i64,
 ) -> Result<sr::RequestRow, TransitionError> {
     if *step == RequestStep::Complete {
-        let mut names: Vec<String> = systems.to_vec();
-        for row in conn.query("SELECT system FROM request_systems WHERE request_id = ?1 ORDER BY system", params![id])? {
-            let name: String = row.get(0)?;
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        let waiting = pending(conn, id, &names)?;
+        let waiting = pending(conn, id, &systems_of(conn, id, systems)?)?;
         if !waiting.is_empty() {
             return Err(TransitionError::SystemsPending(waiting.join(", ")));
         }
@@ -70,6 +63,19 @@ pub fn transition(
         return Ok(sr::get(conn, id)?.unwrap_or(row));
     }
     Ok(row)
+}
+
+/// The systems request `id` waits for: the site's `listed` ones, then every other one that
+/// reported a result.
+pub fn systems_of(conn: &Conn, id: &str, listed: &[String]) -> Result<Vec<String>, DbError> {
+    let mut names: Vec<String> = listed.to_vec();
+    for row in conn.query("SELECT system FROM request_systems WHERE request_id = ?1 ORDER BY system", params![id])? {
+        let name: String = row.get(0)?;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
 }
 
 /// The systems of `systems` without a final result for request `id`, with their state.

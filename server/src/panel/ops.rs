@@ -5,24 +5,35 @@
 //! address is linked to no customer was answered at verification ("no personal data held");
 //! the list and `show` say so.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use privacy_widget::requests::{RequestStatus, RequestStep};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{complete, store, store_requests as sr};
-use crate::{db::Db, sites::Sites};
+use super::{complete, results, store, store_requests as sr};
+use crate::{
+    db::{Conn, Db},
+    sites::Sites,
+};
+
+/// Each configured site's `systems` (the configuration's `sites[i].systems`), by site id.
+pub type Systems = Arc<HashMap<String, Vec<String>>>;
+
+/// The configured systems of `site` (none when the configuration lists none).
+fn listed(systems: &Systems, site: &str) -> Vec<String> {
+    systems.get(site).cloned().unwrap_or_default()
+}
 
 /// Takes `step` on request `id` as the operator: the line that says where it stands now
-/// (and, once completed, what completing it did), or why it was refused.
-pub async fn step(db: &Db, sites: &Arc<Sites>, id: &str, step: RequestStep) -> Result<String, String> {
-    let (id, sites) = (id.to_owned(), Arc::clone(sites));
+/// (and, once completed, what completing it did), or why it was refused. Completion waits for
+/// the site's configured `systems` and every system that reported, as in the admin API.
+pub async fn step(db: &Db, sites: &Arc<Sites>, systems: &Systems, id: &str, step: RequestStep) -> Result<String, String> {
+    let (id, sites, systems) = (id.to_owned(), Arc::clone(sites), Arc::clone(systems));
     let outcome = db
         .write(move |conn| {
             let now = crate::time::now_ms();
-            // The site's `systems` list lives in the server's configuration; here the systems
-            // that reported are waited for.
-            match super::operator::transition(conn, &sites, &[], &id, &step, None, now) {
+            let site = sr::get(conn, &id)?.map(|row| row.site).unwrap_or_default();
+            match super::operator::transition(conn, &sites, &listed(&systems, &site), &id, &step, None, now) {
                 Ok(row) => Ok(Ok(row)),
                 Err(super::operator::TransitionError::Step(complete::StepError::Db(e))) => Err(e),
                 Err(other) => Ok(Err(other.to_string())),
@@ -57,8 +68,41 @@ fn outcome_summary(row: &sr::RequestRow) -> String {
     }
 }
 
-/// The requests (of `site`, in the statuses named), oldest first, as a table.
-pub async fn list(db: &Db, site: Option<String>, status: &[String]) -> Result<String, String> {
+/// Records the result of `system` on request `id` (`body` as the admin API's `PUT
+/// /api/v1/admin/requests/{id}/systems/{system}` takes it, checked and recorded by the same
+/// code): the line that says what is still waited for, or why it was refused.
+pub async fn result(db: &Db, sites: &Arc<Sites>, systems: &Systems, id: &str, system: &str, body: &Map<String, Value>) -> Result<String, String> {
+    let key = id.to_owned();
+    let row = db.read(move |conn| sr::get(conn, &key)).await.map_err(|e| e.to_string())?.ok_or("no such request")?;
+    if !row.status.is_open() {
+        return Err(results::closed_reason(row.status));
+    }
+    let policy = sites.get(&row.site).map(|s| s.policy.clone()).ok_or_else(|| format!("no policy of site {} is loaded", row.site))?;
+    let listed = listed(systems, &row.site);
+    let result = results::check(&policy, &listed, system, body).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect();
+        lines.join("\n")
+    })?;
+    let (key, now) = (id.to_owned(), crate::time::now_ms());
+    let waiting = db.write(move |conn| results::record(conn, &key, &listed, &result, now)).await.map_err(|e| e.to_string())?;
+    let waiting = waiting.ok_or("the request is no longer open: results can only be reported while it is open")?;
+    Ok(match waiting.as_slice() {
+        [] => format!("{id}: {system} recorded; every system has a final result"),
+        _ => format!("{id}: {system} recorded; waiting for {}", waiting.join(", ")),
+    })
+}
+
+/// The systems of request `id` with their results, as the list shows them (`billing:done mail:-`).
+fn systems_cell(conn: &Conn, id: &str, listed: &[String]) -> Result<String, crate::db::DbError> {
+    let states = results::states(conn, id, listed)?;
+    let cells: Vec<String> = states.iter().map(|(system, state)| format!("{system}:{state}")).collect();
+    Ok(if cells.is_empty() { "-".to_owned() } else { cells.join(" ") })
+}
+
+/// The requests (of `site`, in the statuses named), oldest first, as a table with the state of
+/// each system.
+pub async fn list(db: &Db, systems: &Systems, site: Option<String>, status: &[String]) -> Result<String, String> {
+    let systems = Arc::clone(systems);
     let mut wanted = Vec::new();
     for s in status {
         wanted.push(RequestStatus::from_name(s).ok_or_else(|| format!("unknown status \"{s}\""))?);
@@ -75,16 +119,17 @@ pub async fn list(db: &Db, site: Option<String>, status: &[String]) -> Result<St
                     (None, Some(e)) => format!("{e} (no customer)"),
                     (None, None) => "-".into(),
                 };
-                out.push((r, who));
+                let states = systems_cell(conn, &r.id, &listed(&systems, &r.site))?;
+                out.push((r, who, states));
             }
             Ok(out)
         })
         .await
         .map_err(|e| e.to_string())?;
-    let mut table = vec![["ID", "SITE", "KIND", "STATUS", "RECEIVED", "DUE", "SUBJECT"].map(String::from)];
-    for (r, who) in &rows {
+    let mut table = vec![["ID", "SITE", "KIND", "STATUS", "RECEIVED", "DUE", "SUBJECT", "SYSTEMS"].map(String::from)];
+    for (r, who, states) in &rows {
         let due = if r.extended { format!("{} (ext.)", r.due_on) } else { r.due_on.clone() };
-        table.push([r.id.clone(), r.site.clone(), r.kind.name().into(), r.status.name().into(), r.received_on.clone(), due, who.clone()]);
+        table.push([r.id.clone(), r.site.clone(), r.kind.name().into(), r.status.name().into(), r.received_on.clone(), due, who.clone(), states.clone()]);
     }
     Ok(format_table(&table) + &format!("\n{} request(s)", rows.len()))
 }
@@ -107,13 +152,16 @@ fn format_table<const N: usize>(rows: &[[String; N]]) -> String {
     lines.join("\n")
 }
 
-/// One request with its timeline and outcome, as pretty JSON.
-pub async fn show(db: &Db, id: String) -> Result<String, String> {
+/// One request with its timeline, outcome and each system's result, as pretty JSON.
+pub async fn show(db: &Db, systems: &Systems, id: String) -> Result<String, String> {
+    let systems = Arc::clone(systems);
     let found = db
         .read(move |conn| {
             let Some(row) = sr::get(conn, &id)? else { return Ok(None) };
             let events = sr::events(conn, &id)?;
             let mut json = sr::to_json(&row, &events, None);
+            let states = results::states(conn, &id, &listed(&systems, &row.site))?;
+            json["systems"] = states.into_iter().map(|(system, status)| serde_json::json!({"system": system, "status": (status != "-").then_some(status)})).collect();
             json["email"] = row.email.clone().map_or(Value::Null, Value::String);
             json[complete::NO_PERSONAL_DATA] = Value::Bool(complete::no_personal_data(&row));
             Ok(Some(json))
