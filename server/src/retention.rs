@@ -9,8 +9,13 @@
 //! - `visitor_status_tokens`: when they stop working (`visitor_token_days` after the request's
 //!   closing step);
 //! - `verification_codes`: once used or expired (or their request no longer waits for one);
-//! - closed `requests` with their steps, codes, tokens, mails and answer: `retention.request`
-//!   after the closing step;
+//! - closed `requests` with their steps, codes, tokens, mails, answer, per-system results
+//!   (`request_systems`) and due-date reminders (`request_reminders`): `retention.request` after
+//!   the closing step;
+//! - `request_attachments`: once their request is closed (completing it copied them into the
+//!   package; refused or cancelled, nothing reads them);
+//! - `outbox_events` with their `webhook_deliveries`: `retention.webhooks` after the last
+//!   attempt, once no delivery is still being retried (one that is, is never deleted);
 //! - `consent_records` and `preference_changes`: `retention.consent` after a newer decision of
 //!   the same subject (and purpose) replaced them. The current decision is never deleted; a
 //!   trigger (migration 0130) refuses that in the database itself.
@@ -26,6 +31,12 @@ use crate::{
 /// The ids of closed requests whose closing step is at or before `?1`.
 const CLOSED_BEFORE: &str = "SELECT r.id FROM requests r WHERE r.status IN ('completed', 'refused', 'cancelled') \
     AND COALESCE((SELECT MAX(e.at_ms) FROM request_events e WHERE e.request_id = r.id AND e.status = r.status), r.created_at_ms) <= ?1";
+
+/// The ids of outgoing events none of whose deliveries is still being retried (pending), whose
+/// last attempt (or, without deliveries, whose recording) is at or before `?1`.
+const EVENTS_OVER_BEFORE: &str = "SELECT e.id FROM outbox_events e \
+    WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.event_id = e.id AND p.status = 'pending') \
+    AND COALESCE((SELECT MAX(d.updated_at_ms) FROM webhook_deliveries d WHERE d.event_id = e.id), e.created_at_ms) <= ?1";
 
 /// How often the task runs.
 pub const INTERVAL: Duration = Duration::from_secs(60);
@@ -51,6 +62,16 @@ pub struct Purged {
     pub requests: u64,
     /// Sign-in token ids past their expiry.
     pub signin_token_ids: u64,
+    /// Per-system results of purged requests.
+    pub request_systems: u64,
+    /// Due-date reminder marks of purged requests.
+    pub request_reminders: u64,
+    /// Attachments of closed requests.
+    pub request_attachments: u64,
+    /// Outgoing events whose deliveries ended longer ago than the webhook retention.
+    pub outbox_events: u64,
+    /// Their deliveries.
+    pub webhook_deliveries: u64,
 }
 
 impl Purged {
@@ -65,6 +86,11 @@ impl Purged {
             + self.verification_codes
             + self.requests
             + self.signin_token_ids
+            + self.request_systems
+            + self.request_reminders
+            + self.request_attachments
+            + self.outbox_events
+            + self.webhook_deliveries
     }
 }
 
@@ -79,13 +105,27 @@ pub fn purge(conn: &Conn, now: i64, retention: &Retention, token_lifetime: Durat
     let consent_cutoff = now.saturating_sub(ms(retention.consent));
     let token_cutoff = now.saturating_sub(ms(token_lifetime));
     let request_cutoff = now.saturating_sub(ms(retention.request));
+    let webhook_cutoff = now.saturating_sub(ms(retention.webhooks));
+    let of_closed = |table: &str, cutoff: i64| conn.execute(&format!("DELETE FROM {table} WHERE request_id IN ({CLOSED_BEFORE})"), params![cutoff]);
+    // Attachments: in the package once their request completed, of no use once it closed otherwise.
+    let request_attachments = of_closed("request_attachments", now)?;
     // Closed requests whose period ended: their dependent rows first (foreign keys).
     for table in ["verification_codes", "visitor_status_tokens", "visitor_mails", "request_events"] {
-        conn.execute(&format!("DELETE FROM {table} WHERE request_id IN ({CLOSED_BEFORE})"), params![request_cutoff])?;
+        of_closed(table, request_cutoff)?;
     }
+    let request_systems = of_closed("request_systems", request_cutoff)?;
+    let request_reminders = of_closed("request_reminders", request_cutoff)?;
     let requests = conn.execute(&format!("DELETE FROM requests WHERE id IN ({CLOSED_BEFORE})"), params![request_cutoff])?;
+    // Outgoing events whose deliveries are over: the deliveries first (foreign key).
+    let webhook_deliveries = conn.execute(&format!("DELETE FROM webhook_deliveries WHERE event_id IN ({EVENTS_OVER_BEFORE})"), params![webhook_cutoff])?;
+    let outbox_events = conn.execute(&format!("DELETE FROM outbox_events WHERE id IN ({EVENTS_OVER_BEFORE})"), params![webhook_cutoff])?;
     Ok(Purged {
         requests,
+        request_systems,
+        request_reminders,
+        request_attachments,
+        outbox_events,
+        webhook_deliveries,
         // Used sign-in token ids: kept while the token could still be presented (its `exp` plus
         // the clock leeway, `keep_until_ms`), as the sign-in itself does (panel::signin).
         signin_token_ids: conn.execute("DELETE FROM signin_token_ids WHERE keep_until_ms < ?1", params![now])?,

@@ -193,6 +193,21 @@ async fn c_e2_closed_requests_go_with_everything_of_theirs_when_their_period_end
     let closed = T0 + DAY;
     requests_with_tokens(&env, closed);
     env.db().execute("INSERT INTO visitor_mails (request_id, status, queued_at_ms) VALUES ('r_closed', 'completed', ?1)", params![closed]).unwrap();
+    for id in ["r_closed", "r_open"] {
+        let db = env.db();
+        db.execute("INSERT INTO request_systems (request_id, system, status, updated_at_ms) VALUES (?1, 'billing', 'done', ?2)", params![id, T0]).unwrap();
+        db.execute("INSERT INTO request_reminders (request_id, kind, due_on, at_ms) VALUES (?1, 'due_soon', '2030-02-01', ?2)", params![id, T0]).unwrap();
+        db.execute(
+            "INSERT INTO request_attachments (request_id, name, media_type, content, created_at_ms) VALUES (?1, 'calls.csv', 'text/csv', 'a,b', ?2)",
+            params![id, T0],
+        )
+        .unwrap();
+    }
+    let attachments = |env: &Env| -> Vec<String> { env.db().column("SELECT request_id FROM request_attachments ORDER BY request_id", &[]) };
+    // Attachments go once their request is closed (completing it put them in the package).
+    let p = pass(&env, closed, Retention::default(), 30).await;
+    assert_eq!((p.request_attachments, p.requests), (1, 0));
+    assert_eq!(attachments(&env), ["r_open"]);
     let ids = |env: &Env| -> Vec<String> { env.db().column("SELECT id FROM requests WHERE id LIKE 'r\\_%' ESCAPE '\\' ORDER BY id", &[]) };
     let r = Retention::default();
     assert_eq!(r.request, Duration::from_secs(1826 * 86_400), "five years by default");
@@ -200,13 +215,68 @@ async fn c_e2_closed_requests_go_with_everything_of_theirs_when_their_period_end
     assert_eq!(ids(&env), ["r_closed", "r_open"]);
     let p = pass(&env, closed + 1826 * DAY, r, 30).await;
     assert_eq!(p.requests, 1);
+    assert_eq!((p.request_systems, p.request_reminders), (1, 1), "its system results and reminder marks go with it");
     assert_eq!(ids(&env), ["r_open"], "an open request stays, however old");
-    for table in ["request_events", "visitor_status_tokens", "visitor_mails"] {
+    for table in ["request_events", "visitor_status_tokens", "visitor_mails", "request_systems", "request_reminders"] {
         let n: i64 = env.db().one(&format!("SELECT COUNT(*) FROM {table} WHERE request_id = 'r_closed'"), &[]);
         assert_eq!(n, 0, "{table}");
     }
     let open_events: i64 = env.db().one("SELECT COUNT(*) FROM request_events WHERE request_id = 'r_open'", &[]);
     assert_eq!(open_events, 1);
+    assert_eq!(attachments(&env), ["r_open"], "an open request keeps its attachments");
+    let open_systems: i64 = env.db().one("SELECT COUNT(*) FROM request_systems WHERE request_id = 'r_open'", &[]);
+    assert_eq!(open_systems, 1);
+}
+
+/// An outgoing event recorded at `at`, with one delivery per `(status, last attempt)`.
+fn event(env: &Env, message: &str, at: i64, deliveries: &[(&str, i64)]) {
+    let db = env.db();
+    db.execute(
+        "INSERT INTO outbox_events (message_id, site, event_type, payload, created_at_ms, fanned_out) VALUES (?1, 'pcextreme', 'request.created', '{}', ?2, 1)",
+        params![message, at],
+    )
+    .unwrap();
+    let id: i64 = db.one("SELECT id FROM outbox_events WHERE message_id = ?1", params![message]);
+    for (i, (status, last)) in deliveries.iter().enumerate() {
+        db.execute(
+            "INSERT INTO webhook_deliveries (event_id, endpoint_url, status, attempts, next_attempt_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, 1, ?4, ?4)",
+            params![id, format!("https://hooks.example/{i}").as_str(), *status, *last],
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn c_e2_outgoing_events_go_30_days_after_their_last_attempt_and_never_while_being_retried() {
+    let env = Env::new().await;
+    event(&env, "msg_delivered", T0, &[("delivered", T0)]);
+    event(&env, "msg_later", T0, &[("delivered", T0), ("failed", T0 + DAY)]); // the last attempt counts
+    event(&env, "msg_disabled", T0, &[("disabled", T0)]);
+    event(&env, "msg_retrying", T0, &[("delivered", T0), ("pending", T0)]);
+    event(&env, "msg_nobody", T0, &[]); // fanned out to no endpoint
+    let left = |env: &Env| -> Vec<String> { env.db().column("SELECT message_id FROM outbox_events ORDER BY message_id", &[]) };
+    let r = Retention::default();
+    assert_eq!(r.webhooks, Duration::from_secs(30 * 86_400), "30 days by default");
+    pass(&env, T0 + 30 * DAY - 1, r, 30).await;
+    assert_eq!(left(&env), ["msg_delivered", "msg_disabled", "msg_later", "msg_nobody", "msg_retrying"], "not a millisecond early");
+    let p = pass(&env, T0 + 30 * DAY, r, 30).await;
+    assert_eq!((p.outbox_events, p.webhook_deliveries), (3, 2));
+    assert_eq!(left(&env), ["msg_later", "msg_retrying"]);
+    pass(&env, T0 + DAY + 30 * DAY, r, 30).await;
+    assert_eq!(left(&env), ["msg_retrying"]);
+    // An event still being retried stays with all its deliveries, however old.
+    pass(&env, T0 + 3650 * DAY, r, 30).await;
+    assert_eq!(left(&env), ["msg_retrying"]);
+    assert_eq!(count(&env, "webhook_deliveries"), 2);
+
+    // Once its retry ends, the period runs from that attempt; a shorter configured one holds.
+    env.db().execute("UPDATE webhook_deliveries SET status = 'failed', updated_at_ms = ?1 WHERE status = 'pending'", params![T0 + 10 * DAY]).unwrap();
+    let one_day = Retention { webhooks: Duration::from_secs(86_400), ..r };
+    pass(&env, T0 + 11 * DAY - 1, one_day, 30).await;
+    assert_eq!(left(&env), ["msg_retrying"]);
+    let p = pass(&env, T0 + 11 * DAY, one_day, 30).await;
+    assert_eq!((p.outbox_events, p.webhook_deliveries), (1, 2));
+    assert_eq!((count(&env, "outbox_events"), count(&env, "webhook_deliveries")), (0, 0));
 }
 
 #[tokio::test]
@@ -254,4 +324,10 @@ fn c_e2_retention_settings_are_validated_on_start_naming_the_key() {
     assert_eq!(load("request_retention_days = 400\n", &[]).unwrap().retention.request, Duration::from_secs(400 * 86_400));
     let s = load("", &[("PW_IP_RETENTION_HOURS", "12")]).unwrap();
     assert_eq!(s.retention.ip, Duration::from_secs(12 * 3600));
+    for bad in ["0", "0.5", "366", "nan"] {
+        let errors = load(&format!("webhook_retention_days = {bad}\n"), &[]).unwrap_err();
+        assert!(errors.iter().any(|e| e.starts_with("webhook_retention_days: ") && e.contains("365")), "{bad}: {errors:?}");
+    }
+    assert_eq!(load("webhook_retention_days = 7\n", &[]).unwrap().retention.webhooks, Duration::from_secs(7 * 86_400));
+    assert_eq!(load("", &[("PW_WEBHOOK_RETENTION_DAYS", "90")]).unwrap().retention.webhooks, Duration::from_secs(90 * 86_400));
 }

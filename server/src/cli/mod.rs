@@ -135,6 +135,12 @@ pub struct ServeOptions {
     /// Replaces `request_retention_days` of the file.
     #[arg(long = "request-retention-days", env = "PW_REQUEST_RETENTION_DAYS", value_name = "DAYS", value_parser = request_days)]
     pub request_retention_days: Option<Duration>,
+    /// Days (default 30; from 1 to 365) an outgoing event whose deliveries are over (delivered,
+    /// failed for good, or to a disabled endpoint) is kept after its last attempt, with its
+    /// deliveries, then deleted (C-E2); one still being retried is kept. Replaces
+    /// `webhook_retention_days` of the file.
+    #[arg(long = "webhook-retention-days", env = "PW_WEBHOOK_RETENTION_DAYS", value_name = "DAYS", value_parser = webhook_days)]
+    pub webhook_retention_days: Option<Duration>,
 }
 
 impl Cli {
@@ -162,6 +168,7 @@ impl Cli {
             ip_retention: options.ip_retention_hours,
             consent_retention: options.consent_retention_days,
             request_retention: options.request_retention_days,
+            webhook_retention: options.webhook_retention_days,
         };
         Settings::load(options.config.as_deref(), &|name| std::env::var(name).ok(), &overrides)
     }
@@ -265,6 +272,11 @@ fn ip_hours(text: &str) -> Result<Duration, String> {
 /// `--consent-retention-days`: the key's bounds (see `config::retention`).
 fn consent_days(text: &str) -> Result<Duration, String> {
     text.trim().parse::<f64>().ok().and_then(crate::config::consent_retention).ok_or_else(crate::config::retention_consent_reason)
+}
+
+/// `--webhook-retention-days`: the key's bounds (see `config::retention`).
+fn webhook_days(text: &str) -> Result<Duration, String> {
+    text.trim().parse::<f64>().ok().and_then(crate::config::webhook_retention).ok_or_else(crate::config::retention_webhook_reason)
 }
 
 /// `--request-retention-days`: the key's bounds (see `config::retention`).

@@ -18,7 +18,8 @@ use serde::Deserialize;
 pub use integration::{endpoint_url_reason, is_system_id, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
 pub use retention::{
     consent_reason as retention_consent_reason, consent_retention, ip_reason as retention_ip_reason, ip_retention,
-    request_reason as retention_request_reason, request_retention, Retention,
+    request_reason as retention_request_reason, request_retention, webhook_reason as retention_webhook_reason, webhook_retention,
+    Retention,
 };
 pub use signin::SigninKeySettings;
 pub use validate::{origin_reason, visitor_token_lifetime, IpRange};
@@ -202,6 +203,8 @@ pub struct Overrides {
     pub consent_retention: Option<Duration>,
     /// `--request-retention-days` / `PW_REQUEST_RETENTION_DAYS`.
     pub request_retention: Option<Duration>,
+    /// `--webhook-retention-days` / `PW_WEBHOOK_RETENTION_DAYS`.
+    pub webhook_retention: Option<Duration>,
 }
 
 /// The file as written; every member optional, unknown members refused.
@@ -225,6 +228,8 @@ pub(crate) struct RawFile {
     pub consent_retention_days: Option<f64>,
     /// Days (fractions allowed) a closed request is kept after its closing step.
     pub request_retention_days: Option<f64>,
+    /// Days (fractions allowed) an event whose deliveries are over is kept after the last attempt.
+    pub webhook_retention_days: Option<f64>,
     pub smtp: Option<RawSmtp>,
     pub limits: Option<RawLimits>,
     #[serde(default)]

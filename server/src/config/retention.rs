@@ -34,6 +34,16 @@ pub const DEFAULT_REQUEST_RETENTION: Duration = Duration::from_secs(1826 * 86_40
 /// reach the controller.
 pub const MIN_REQUEST_RETENTION_DAYS: f64 = 365.0;
 
+/// `webhook_retention_days` unless set: an event whose deliveries are over (delivered, failed
+/// for good, or to a disabled endpoint) is kept 30 days after its last attempt, with its
+/// deliveries, for the operator to look up (`webhooks list`) and replay; one still being
+/// retried is never deleted.
+pub const DEFAULT_WEBHOOK_RETENTION: Duration = Duration::from_secs(30 * 86_400);
+/// The shortest `webhook_retention_days`: one day, time for the operator to see a failure.
+pub const MIN_WEBHOOK_RETENTION_DAYS: f64 = 1.0;
+/// The longest `webhook_retention_days`: a year (a delivery log, not a record of the request).
+pub const MAX_WEBHOOK_RETENTION_DAYS: f64 = 365.0;
+
 /// The periods the retention task enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
@@ -45,11 +55,19 @@ pub struct Retention {
     /// Closed requests, with their steps, codes, status tokens, mails and answer, go this long
     /// after their closing step.
     pub request: Duration,
+    /// Outgoing events whose deliveries are over, with their deliveries, go this long after the
+    /// last attempt (`webhook_retention_days`).
+    pub webhooks: Duration,
 }
 
 impl Default for Retention {
     fn default() -> Retention {
-        Retention { ip: DEFAULT_IP_RETENTION, consent: DEFAULT_CONSENT_RETENTION, request: DEFAULT_REQUEST_RETENTION }
+        Retention {
+            ip: DEFAULT_IP_RETENTION,
+            consent: DEFAULT_CONSENT_RETENTION,
+            request: DEFAULT_REQUEST_RETENTION,
+            webhooks: DEFAULT_WEBHOOK_RETENTION,
+        }
     }
 }
 
@@ -81,4 +99,14 @@ pub fn request_retention(days: f64) -> Option<Duration> {
 /// The refusal of a bad `request_retention_days`, naming the key and its other spellings.
 pub fn request_reason() -> String {
     format!("request_retention_days: must be a number of days from {MIN_REQUEST_RETENTION_DAYS} (one year, the minimum documented in the README) to {MAX_CONSENT_RETENTION_DAYS} (PW_REQUEST_RETENTION_DAYS, --request-retention-days)")
+}
+
+/// `webhook_retention_days` as a period, if within [`MIN_WEBHOOK_RETENTION_DAYS`]..=[`MAX_WEBHOOK_RETENTION_DAYS`].
+pub fn webhook_retention(days: f64) -> Option<Duration> {
+    (MIN_WEBHOOK_RETENTION_DAYS..=MAX_WEBHOOK_RETENTION_DAYS).contains(&days).then(|| Duration::from_secs_f64(days * DAY))
+}
+
+/// The refusal of a bad `webhook_retention_days`, naming the key and its other spellings.
+pub fn webhook_reason() -> String {
+    format!("webhook_retention_days: must be a number of days from {MIN_WEBHOOK_RETENTION_DAYS} to {MAX_WEBHOOK_RETENTION_DAYS} (PW_WEBHOOK_RETENTION_DAYS, --webhook-retention-days)")
 }

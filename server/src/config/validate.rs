@@ -131,6 +131,9 @@ pub(super) fn apply_env(raw: &mut RawFile, env: &dyn Fn(&str) -> Option<String>)
     if let Some(v) = get("PW_REQUEST_RETENTION_DAYS") {
         raw.request_retention_days = Some(v.trim().parse().unwrap_or(f64::NAN));
     }
+    if let Some(v) = get("PW_WEBHOOK_RETENTION_DAYS") {
+        raw.webhook_retention_days = Some(v.trim().parse().unwrap_or(f64::NAN));
+    }
 }
 
 /// `visitor_token_days` as a lifetime: more than 0 and at most [`MAX_VISITOR_TOKEN_DAYS`] days.
@@ -195,6 +198,7 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
     period(overrides.ip_retention, raw.ip_retention_hours, r::ip_retention, r::ip_reason, &mut s.retention.ip);
     period(overrides.consent_retention, raw.consent_retention_days, r::consent_retention, r::consent_reason, &mut s.retention.consent);
     period(overrides.request_retention, raw.request_retention_days, r::request_retention, r::request_reason, &mut s.retention.request);
+    period(overrides.webhook_retention, raw.webhook_retention_days, r::webhook_retention, r::webhook_reason, &mut s.retention.webhooks);
     s.smtp = smtp(raw.smtp, &mut errors);
     if let Some(token) = raw.admin_token {
         match super::integration::admin_token_reason(&token) {
