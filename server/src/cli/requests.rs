@@ -1,8 +1,8 @@
 //! `privacy-widget-server requests …`: the operator lists data-subject requests with the state of
 //! each of the site's systems, records a system's result and moves requests on (start, extend
 //! with a reason, complete, refuse with a reason) on the server's own database, under the same
-//! policies and configuration (`systems`) the server serves ([`crate::panel::ops`] does the
-//! work, through the admin API's code).
+//! policies and configuration (`systems`, data providers) the server serves
+//! ([`crate::panel::ops`] does the work, through the admin API's code).
 
 use std::{collections::HashMap, path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use privacy_widget::requests::RequestStep;
 
 use crate::{
-    config::{Overrides, Settings},
+    config::{Overrides, Settings, SiteSettings},
     db::Db,
     panel::ops::{self, Systems},
     sites::Sites,
@@ -31,7 +31,9 @@ pub struct RequestsArgs {
     #[arg(long, global = true, env = "PW_POLICIES")]
     pub policies: Option<PathBuf>,
     /// The server's configuration file (as its `--config`): each site's `systems`, which a
-    /// request waits for before it completes, and the sites' own policy files.
+    /// request waits for before it completes, its data provider, which an access or export
+    /// package is built from, and the sites' own policy files. Without it no site has systems
+    /// or a data provider.
     #[arg(long, global = true, env = "PW_CONFIG")]
     pub config: Option<PathBuf>,
     /// What to do.
@@ -120,8 +122,8 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
         eprintln!("requests: the policies folder {} does not exist", dir.display());
         return ExitCode::from(2);
     }
-    let (sites, systems) = match load(args) {
-        Ok(loaded) => loaded,
+    let setup = match load(args) {
+        Ok(setup) => setup,
         Err(e) => {
             eprintln!("requests: {e}");
             return ExitCode::from(2);
@@ -137,7 +139,7 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let code = match act(&db, &sites, &systems, &args.action).await {
+    let code = match act(&db, &setup, &args.action).await {
         Ok(text) => {
             println!("{text}");
             ExitCode::SUCCESS
@@ -151,9 +153,21 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
     code
 }
 
-/// The policies (with the configuration's own policy files) and each site's `systems`, as the
-/// server loads them.
-fn load(args: &RequestsArgs) -> Result<(Arc<Sites>, Systems), String> {
+/// What the command works with besides the database.
+struct Setup {
+    /// The policies (with the configuration's own policy files).
+    sites: Arc<Sites>,
+    /// Each site's `systems`.
+    systems: Systems,
+    /// The configured sites (their systems and data providers).
+    configured: Vec<SiteSettings>,
+    /// Outgoing calls to the data providers (as the server makes them: no redirects).
+    http: reqwest::Client,
+}
+
+/// The policies (with the configuration's own policy files), each site's `systems` and data
+/// provider, as the server loads them.
+fn load(args: &RequestsArgs) -> Result<Setup, String> {
     let settings = match &args.config {
         Some(file) => Some(Settings::load(Some(file), &|name| std::env::var(name).ok(), &Overrides::default()).map_err(|e| e.to_string())?),
         None => None,
@@ -162,8 +176,9 @@ fn load(args: &RequestsArgs) -> Result<(Arc<Sites>, Systems), String> {
     let mut sites = Sites::load(&dir).map_err(|e| e.to_string())?;
     let configured = settings.map(|s| s.sites).unwrap_or_default();
     sites.configure(&configured).map_err(|e| e.to_string())?;
-    let systems: HashMap<String, Vec<String>> = configured.into_iter().map(|s| (s.id, s.systems)).collect();
-    Ok((Arc::new(sites), Arc::new(systems)))
+    let systems: HashMap<String, Vec<String>> = configured.iter().map(|s| (s.id.clone(), s.systems.clone())).collect();
+    let http = crate::events::deliver::http_client().map_err(|e| format!("cannot build the HTTP client for the data providers: {e}"))?;
+    Ok(Setup { sites: Arc::new(sites), systems: Arc::new(systems), configured, http })
 }
 
 /// Builds the body the admin API takes (`{"status", "retained", "note"}`) from the flags.
@@ -187,7 +202,8 @@ fn result_body(status: &str, retain: &[String], note: Option<&String>) -> serde_
     body
 }
 
-async fn act(db: &Db, sites: &Arc<Sites>, systems: &Systems, action: &RequestsAction) -> Result<String, String> {
+async fn act(db: &Db, setup: &Setup, action: &RequestsAction) -> Result<String, String> {
+    let Setup { sites, systems, configured, http } = setup;
     let (id, step) = match action {
         RequestsAction::List { site, status } => return ops::list(db, systems, site.clone(), status).await,
         RequestsAction::Show { id } => return ops::show(db, systems, id.clone()).await,
@@ -199,5 +215,5 @@ async fn act(db: &Db, sites: &Arc<Sites>, systems: &Systems, action: &RequestsAc
         RequestsAction::Complete { id } => (id, RequestStep::Complete),
         RequestsAction::Refuse { id, reason } => (id, RequestStep::Refuse { reason: reason.clone() }),
     };
-    ops::step(db, sites, systems, id, step).await
+    ops::step(db, sites, configured, http, id, step).await
 }

@@ -46,6 +46,13 @@ pub fn invalid_code(detail: &'static str) -> Problem {
         .detail(detail)
 }
 
+/// 503 `/problems/data-unavailable`: the site's data provider could not be asked (or gave an
+/// unusable answer); `detail` says so to the customer in plain words, or to the operator with why.
+pub fn data_unavailable(detail: impl Into<String>) -> Problem {
+    custom(ProblemKind::Unavailable, "/problems/data-unavailable", "The data cannot be fetched right now", StatusCode::SERVICE_UNAVAILABLE)
+        .detail(detail)
+}
+
 /// 429: too many codes or attempts.
 pub fn too_many(detail: &'static str) -> Problem {
     Problem::new(ProblemKind::TooManyRequests).detail(detail)

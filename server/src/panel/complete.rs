@@ -1,20 +1,24 @@
 //! Moving a request on (shared by the API and the operator command) and what completing each
-//! kind does to the stored data: the data package for access/export (C-C4, C-C5), erasure with
-//! legal holds kept restricted (C-C6), rectification (C-C7), restriction, objection (C-A11).
+//! kind does: the data package for access/export built from what the company holds
+//! ([`super::source`]: the data provider's answer of that moment, or the stored data; C-C4,
+//! C-C5), and on the stored data erasure with legal holds kept restricted (C-C6),
+//! rectification (C-C7), restriction, objection (C-A11).
 
 use privacy_widget::{
     i18n::Lang,
     policy::{ConsentScope, Date, Policy},
     requests::{
-        advance, data_package, due_date_for, erasure_plan_json, extended_due, is_direct_marketing, plan_erasure,
-        Disposition, Kept, RequestDetails, RequestError, RequestKind, RequestStatus, RequestStep,
+        advance, data_package, due_date_for, erasure_plan_json, extended_due, is_direct_marketing, Disposition,
+        RequestDetails, RequestError, RequestKind, RequestStatus, RequestStep,
     },
 };
 use serde_json::{json, Value};
 
 use super::{
     session::Customer,
-    store, store_requests as sr,
+    source::{self, SubjectData},
+    store::{self, Restriction},
+    store_requests as sr,
     store_requests::RequestRow,
     store_visitor,
 };
@@ -75,8 +79,27 @@ pub fn package_lang(policy: &Policy) -> Lang {
     Lang::from_tag(policy.default_language()).unwrap_or(Lang::Nl)
 }
 
-/// Takes `step` on request `id` and returns the request as it is afterwards.
+/// Takes `step` on request `id` and returns the request as it is afterwards. Completing an
+/// access or export request builds its package from what is stored ([`apply_step_with_data`]
+/// takes what the site's data provider answered instead).
 pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, actor: &str, now: i64, today: Date) -> Result<RequestRow, StepError> {
+    apply_step_with_data(conn, sites, id, step, actor, now, today, None)
+}
+
+/// [`apply_step`] with what the company holds about the subject, as its data provider answered
+/// it just now (`pulled`): an access or export request completed with it gets its package from
+/// that answer ([`super::operator::step`] asks the provider before the transaction).
+#[allow(clippy::too_many_arguments)]
+pub fn apply_step_with_data(
+    conn: &Conn,
+    sites: &Sites,
+    id: &str,
+    step: &RequestStep,
+    actor: &str,
+    now: i64,
+    today: Date,
+    pulled: Option<SubjectData>,
+) -> Result<RequestRow, StepError> {
     let row = sr::get(conn, id)?.ok_or(StepError::NotFound)?;
     let policy = sites.get(&row.site).map(|s| s.policy.clone()).ok_or(StepError::NotFound)?;
     let target = advance(row.status, step)?;
@@ -99,7 +122,7 @@ pub fn apply_step(conn: &Conn, sites: &Sites, id: &str, step: &RequestStep, acto
         RequestStep::Complete => {
             // Checked before anything is changed, so a refusal leaves the request as it was.
             let details = check_details(&policy, &row)?;
-            complete(conn, &policy, &row, details, today, now)?
+            complete(conn, &policy, &row, details, today, now, pulled)?
         }
         _ => {}
     }
@@ -190,7 +213,15 @@ pub fn marketing_off(conn: &Conn, policy: &Policy, customer: i64, source: &str, 
     Ok(switched)
 }
 
-fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDetails, today: Date, now: i64) -> Result<(), StepError> {
+fn complete(
+    conn: &Conn,
+    policy: &Policy,
+    row: &RequestRow,
+    details: RequestDetails,
+    today: Date,
+    now: i64,
+    pulled: Option<SubjectData>,
+) -> Result<(), StepError> {
     let Some(customer) = row.customer_id.map(|id| store::customer_by_id(conn, id)).transpose()?.flatten() else {
         // Nothing is linked to the address: that is the answer (Art. 15(1): whether or not).
         let package = row.kind.yields_package().then(|| no_data_package(policy, row, today).to_string());
@@ -198,31 +229,21 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDeta
         return Ok(());
     };
     let lang = package_lang(policy);
-    let rows = store::values(conn, customer.id)?;
-    let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
-    let subject = store::subject(conn, &customer)?;
+    let data = match pulled {
+        Some(data) => data,
+        None => source::stored(conn, policy, &customer)?,
+    };
     let (package, result) = match details {
-        RequestDetails::Access { .. } | RequestDetails::Export { .. } => {
-            let p = data_package(policy, &subject, &values, row.kind.name(), today, lang);
-            (Some(p.to_string()), None)
-        }
+        RequestDetails::Access { .. } | RequestDetails::Export { .. } => (Some(data.package(policy, row.kind.name(), today, lang).to_string()), None),
         RequestDetails::Erasure { .. } => {
-            let plan = plan_erasure(policy, &subject, &values, today);
+            let (plan, values) = data.erasure_plan(policy, today);
+            let held: Vec<_> = data.all().collect();
             for planned in &plan.values {
-                let Some(stored) = rows.get(planned.index) else { continue };
+                let Some(stored) = held.get(planned.index).and_then(|h| h.row) else { continue };
                 match &planned.disposition {
-                    Disposition::Erase => {
-                        conn.execute("DELETE FROM customer_values WHERE id = ?1", params![stored.id])?;
-                    }
+                    Disposition::Erase => store::delete_value(conn, stored)?,
                     Disposition::Keep(why) => {
-                        let reason = match why {
-                            Kept::LegalHold { .. } => store::REASON_LEGAL_HOLD,
-                            Kept::NotErasable => store::REASON_NOT_ERASABLE,
-                        };
-                        conn.execute(
-                            "UPDATE customer_values SET restricted = 1, restricted_reason = ?2 WHERE id = ?1",
-                            params![stored.id, reason],
-                        )?;
+                        store::restrict(conn, stored, Restriction::kept(why))?;
                     }
                 }
             }
@@ -239,20 +260,16 @@ fn complete(conn: &Conn, policy: &Policy, row: &RequestRow, details: RequestDeta
                 params![customer.id, &category, &field, &value],
             )?;
             if changed == 0 {
-                conn.execute(
-                    "INSERT INTO customer_values (customer_id, category, field, value) VALUES (?1, ?2, ?3, ?4)",
-                    params![customer.id, &category, &field, &value],
-                )?;
+                store::insert_value(conn, customer.id, &category, &field, &value, "{}", None)?;
             }
             (None, Some(json!({"rectified": {"category": category, "field": field, "value": value}})))
         }
         RequestDetails::Restriction { categories, .. } => {
             let mut count = 0;
-            for r in rows.iter().filter(|r| categories.is_empty() || categories.contains(&r.value.category)) {
-                count += conn.execute(
-                    "UPDATE customer_values SET restricted = 1, restricted_reason = ?2 WHERE id = ?1",
-                    params![r.id, store::REASON_REQUESTED],
-                )?;
+            for h in data.all().filter(|h| categories.is_empty() || categories.contains(&h.value.category)) {
+                if let Some(stored) = h.row {
+                    count += store::restrict(conn, stored, Restriction::Requested)?;
+                }
             }
             (None, Some(json!({"restricted_count": count, "categories": categories})))
         }

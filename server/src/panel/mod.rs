@@ -1,4 +1,5 @@
-//! The control panel's domain: customers and their stored data and opt-ins ([`store`]),
+//! The control panel's domain: customers and their stored data and opt-ins ([`store`]), what
+//! the company holds about a customer now, pulled from its data provider or stored ([`source`]),
 //! sessions ([`session`]), data-subject requests and what carrying them out does
 //! ([`store_requests`], [`complete`]), e-mail codes for visitors ([`codes`]), their status tokens
 //! ([`status_token`]), the mail that goes out ([`mail`], [`notify`]), the demo customers
@@ -15,6 +16,7 @@ pub mod results;
 pub mod seed;
 pub mod session;
 pub mod signin;
+pub mod source;
 pub mod status_token;
 pub mod store;
 pub mod store_requests;

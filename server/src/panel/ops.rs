@@ -1,6 +1,7 @@
 //! What the operator's `requests` command does: list data-subject requests and move them on (start,
 //! extend with a reason, complete, refuse with a reason) on the server's own database file.
-//! Completing access/export builds the data package from the stored data; completing an
+//! Completing access/export builds the data package from what the company holds now (the site's
+//! data provider, asked at that moment, or the stored data); completing an
 //! erasure deletes what may go and keeps legal-hold data restricted. A visitor's request whose
 //! address is linked to no customer was answered at verification ("no personal data held");
 //! the list and `show` say so.
@@ -12,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::{complete, results, store, store_requests as sr};
 use crate::{
+    config::SiteSettings,
     db::{Conn, Db},
     sites::Sites,
 };
@@ -24,24 +26,13 @@ fn listed(systems: &Systems, site: &str) -> Vec<String> {
     systems.get(site).cloned().unwrap_or_default()
 }
 
-/// Takes `step` on request `id` as the operator: the line that says where it stands now
-/// (and, once completed, what completing it did), or why it was refused. Completion waits for
-/// the site's configured `systems` and every system that reported, as in the admin API.
-pub async fn step(db: &Db, sites: &Arc<Sites>, systems: &Systems, id: &str, step: RequestStep) -> Result<String, String> {
-    let (id, sites, systems) = (id.to_owned(), Arc::clone(sites), Arc::clone(systems));
-    let outcome = db
-        .write(move |conn| {
-            let now = crate::time::now_ms();
-            let site = sr::get(conn, &id)?.map(|row| row.site).unwrap_or_default();
-            match super::operator::transition(conn, &sites, &listed(&systems, &site), &id, &step, None, now) {
-                Ok(row) => Ok(Ok(row)),
-                Err(super::operator::TransitionError::Step(complete::StepError::Db(e))) => Err(e),
-                Err(other) => Ok(Err(other.to_string())),
-            }
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    let row = outcome?;
+/// Takes `step` on request `id` as the operator ([`super::operator::step`], the admin API's
+/// code, with the sites of the server's configuration: completion waits for each site's
+/// `systems` and every system that reported, and an access or export package of a site with a
+/// data provider is built from the provider's answer): the line that says where it stands now
+/// (and, once completed, what completing it did), or why it was refused.
+pub async fn step(db: &Db, sites: &Arc<Sites>, configured: &[SiteSettings], http: &reqwest::Client, id: &str, step: RequestStep) -> Result<String, String> {
+    let row = super::operator::step(db, sites, configured, http, id, step, None).await.map_err(|e| e.to_string())?;
     let mut text = format!("{} is now {} (due {})", row.id, row.status.name(), row.due_on);
     if row.status == RequestStatus::Completed {
         text.push_str(&outcome_summary(&row));
@@ -57,7 +48,9 @@ fn outcome_summary(row: &sr::RequestRow) -> String {
     if let Some(p) = row.package.as_deref().and_then(|p| serde_json::from_str::<Value>(p).ok()) {
         let cats = p["categories"].as_array().map_or(0, Vec::len);
         let values: usize = p["categories"].as_array().into_iter().flatten().map(|c| c["values"].as_array().map_or(0, Vec::len)).sum();
-        return format!("\ndata package: {values} values in {cats} categories");
+        let apart = p["not_described"].as_array().map_or(0, Vec::len);
+        let apart = if apart > 0 { format!("; {apart} not described by the privacy statement") } else { String::new() };
+        return format!("\ndata package: {values} values in {cats} categories{apart}");
     }
     match row.result.as_deref().and_then(|r| serde_json::from_str::<Value>(r).ok()) {
         Some(r) if r.get("erased_count").is_some() => {

@@ -1,11 +1,18 @@
 //! Demo customers (`server/seed/{site}.json`, embedded): inserted once, when no customer exists,
 //! for every loaded site that has a seed file.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-use super::store;
+use privacy_widget::policy::Policy;
+use serde::Deserialize;
+
+use super::{
+    source::{self, IngestError},
+    store,
+};
 use crate::{
     db::{Conn, DbError},
+    events::provider::{ProvidedValue, ProviderAnswer},
     params,
     sites::Sites,
 };
@@ -20,7 +27,10 @@ const SEEDS: &[(&str, &str)] = &[
 ];
 
 /// Inserts the demo customers of every loaded site when the customer table is empty;
-/// returns how many were inserted (0 when there were customers already: idempotent).
+/// returns how many were inserted (0 when there were customers already: idempotent). Each
+/// customer's data is stored by [`source::ingest`], as a push through the admin API is, and read
+/// back through the same source; a customer the site's policy does not describe is logged and
+/// left out.
 pub fn seed_if_empty(conn: &Conn, sites: &Sites) -> Result<usize, DbError> {
     let existing: i64 = conn.query_one("SELECT COUNT(*) FROM customers", params![])?.get(0)?;
     if existing > 0 {
@@ -30,13 +40,21 @@ pub fn seed_if_empty(conn: &Conn, sites: &Sites) -> Result<usize, DbError> {
     let mut count = 0;
     for (site_id, text) in SEEDS {
         let Some(site) = sites.get(site_id) else { continue };
-        let Ok(seed) = serde_json::from_str::<Value>(text) else {
-            tracing::error!(site = site_id, "seed file is not JSON");
-            continue;
+        let seed = match serde_json::from_str::<SeedFile>(text) {
+            Ok(seed) => seed,
+            Err(e) => {
+                tracing::error!(site = site_id, error = %e, "seed file is not valid");
+                continue;
+            }
         };
-        for customer in seed["customers"].as_array().into_iter().flatten() {
-            insert_customer(conn, site_id, &site.version, customer, now)?;
-            count += 1;
+        for customer in &seed.customers {
+            match insert_customer(conn, site_id, &site.policy, &site.version, customer, now) {
+                Ok(()) => count += 1,
+                Err(IngestError::Db(e)) => return Err(e),
+                Err(invalid @ IngestError::Invalid(_)) => {
+                    tracing::error!(site = site_id, customer = %customer.id, errors = %invalid, "seed customer not described by the policy; left out")
+                }
+            }
         }
     }
     if count > 0 {
@@ -45,36 +63,34 @@ pub fn seed_if_empty(conn: &Conn, sites: &Sites) -> Result<usize, DbError> {
     Ok(count)
 }
 
-fn insert_customer(conn: &Conn, site: &str, version: &str, c: &Value, now: i64) -> Result<(), DbError> {
-    let s = |key: &str| c[key].as_str().unwrap_or_default();
-    let id: i64 = conn
-        .query_one(
-            "INSERT INTO customers (site, handle, display_name, email, plan, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-             RETURNING id",
-            params![site, s("id"), s("name"), &s("email").to_lowercase(), c["plan"].as_str(), now],
-        )?
-        .get(0)?;
-    for (event, date) in c["events"].as_object().into_iter().flatten() {
-        conn.execute(
-            "INSERT INTO customer_events (customer_id, event, date) VALUES (?1, ?2, ?3)",
-            params![id, event, date.as_str().unwrap_or_default()],
-        )?;
-    }
-    for v in c["values"].as_array().into_iter().flatten() {
-        let events = v.get("events").cloned().unwrap_or_else(|| Value::Object(Default::default()));
-        conn.execute(
-            "INSERT INTO customer_values (customer_id, category, field, value, events) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                id,
-                v["category"].as_str().unwrap_or_default(),
-                v["field"].as_str().unwrap_or_default(),
-                v["value"].as_str().unwrap_or_default(),
-                &events.to_string()
-            ],
-        )?;
-    }
-    for (purpose, granted) in c["preferences"].as_object().into_iter().flatten() {
-        store::insert_preference(conn, id, purpose, granted.as_bool().unwrap_or(false), version, "seed", now)?;
+/// A seed file: `{"site", "customers": […]}`.
+#[derive(Debug, Deserialize)]
+struct SeedFile {
+    customers: Vec<SeedCustomer>,
+}
+
+/// A demo customer: who they are, their opt-ins, and their data in the data provider's shape.
+#[derive(Debug, Deserialize)]
+struct SeedCustomer {
+    id: String,
+    name: String,
+    email: String,
+    #[serde(default)]
+    preferences: BTreeMap<String, bool>,
+    #[serde(default)]
+    plan: Option<String>,
+    #[serde(default)]
+    events: BTreeMap<String, String>,
+    #[serde(default)]
+    values: Vec<ProvidedValue>,
+}
+
+fn insert_customer(conn: &Conn, site: &str, policy: &Policy, version: &str, c: &SeedCustomer, now: i64) -> Result<(), IngestError> {
+    let answer = ProviderAnswer { plan: c.plan.clone(), events: c.events.clone(), values: c.values.clone() };
+    let id = source::ingest(conn, policy, site, &c.id, &answer, now)?.customer;
+    conn.execute("UPDATE customers SET display_name = ?2, email = ?3 WHERE id = ?1", params![id, c.name.as_str(), &c.email.to_lowercase()])?;
+    for (purpose, granted) in &c.preferences {
+        store::insert_preference(conn, id, purpose, *granted, version, "seed", now)?;
     }
     Ok(())
 }

@@ -3,10 +3,14 @@
 use std::collections::BTreeMap;
 
 use privacy_widget::{
-    policy::{Date, RetentionEvent, RETENTION_EVENTS},
-    requests::{StoredValue, Subject},
+    policy::{Date, RetentionEvent},
+    requests::{Kept, StoredValue, Subject},
 };
-use super::session::Customer;
+
+use super::{
+    session::Customer,
+    source::{retention_events, HeldValue},
+};
 use crate::{
     db::{Conn, DbError, Row},
     params,
@@ -84,12 +88,7 @@ pub fn events_from_json(text: &str) -> Vec<(RetentionEvent, Date)> {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
-    map.iter()
-        .filter_map(|(name, date)| {
-            let event = RETENTION_EVENTS.iter().find(|(n, _)| n == name)?.1;
-            Some((event, Date::parse(date.as_str()?)?))
-        })
-        .collect()
+    retention_events(map.iter().filter_map(|(name, date)| Some((name.as_str(), date.as_str()?))))
 }
 
 /// Why a stored value is restricted (kept, but no longer used).
@@ -124,6 +123,23 @@ impl Restriction {
         })
     }
 
+    /// Why a value kept by an erasure is restricted.
+    pub fn kept(why: &Kept) -> Restriction {
+        match why {
+            Kept::LegalHold { .. } => Restriction::LegalHold,
+            Kept::NotErasable => Restriction::NotErasable,
+        }
+    }
+
+    /// `restricted_reason` as the database holds it.
+    pub fn stored_reason(self) -> &'static str {
+        match self {
+            Restriction::Requested => REASON_REQUESTED,
+            Restriction::LegalHold => REASON_LEGAL_HOLD,
+            Restriction::NotErasable => REASON_NOT_ERASABLE,
+        }
+    }
+
     /// The wire name (`restricted_reason` in `/api/v1/me/data`).
     pub fn name(self) -> &'static str {
         match self {
@@ -134,50 +150,66 @@ impl Restriction {
     }
 }
 
-/// One stored row: its id, the value, and whether and why it is restricted.
-#[derive(Debug, Clone)]
-pub struct ValueRow {
-    /// The row id.
-    pub id: i64,
-    /// The stored value.
-    pub value: StoredValue,
-    /// Whether and why the value is restricted (Art. 18).
-    pub restricted: Option<Restriction>,
-}
-
 /// Every value stored about a customer, in insertion order.
-pub fn values(conn: &Conn, customer: i64) -> Result<Vec<ValueRow>, DbError> {
+pub fn values(conn: &Conn, customer: i64) -> Result<Vec<HeldValue>, DbError> {
     let rows = conn.query(
         "SELECT id, category, field, value, events, restricted, restricted_reason FROM customer_values WHERE customer_id = ?1 ORDER BY id",
         params![customer],
     )?;
-    rows.iter().map(|r| {
-        let events: String = r.get(4)?;
-        Ok(ValueRow {
-            id: r.get(0)?,
-            value: StoredValue {
-                category: r.get(1)?,
-                field: r.get(2)?,
-                value: r.get(3)?,
-                events: events_from_json(&events),
-            },
-            restricted: Restriction::from_row(r.get(5)?, r.get::<Option<String>>(6)?.as_deref()),
+    rows.iter()
+        .map(|r| {
+            let events: String = r.get(4)?;
+            Ok(HeldValue {
+                row: Some(r.get(0)?),
+                value: StoredValue { category: r.get(1)?, field: r.get(2)?, value: r.get(3)?, events: events_from_json(&events) },
+                restricted: Restriction::from_row(r.get(5)?, r.get::<Option<String>>(6)?.as_deref()),
+            })
         })
-    })
-    .collect()
+        .collect()
+}
+
+/// Stores one value (`events` as JSON text), restricted for `restricted` if given.
+pub fn insert_value(
+    conn: &Conn,
+    customer: i64,
+    category: &str,
+    field: &str,
+    value: &str,
+    events: &str,
+    restricted: Option<Restriction>,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO customer_values (customer_id, category, field, value, events, restricted, restricted_reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![customer, category, field, value, events, restricted.is_some(), restricted.map(Restriction::stored_reason)],
+    )?;
+    Ok(())
+}
+
+/// Marks a stored value restricted, and why (it is kept but no longer used).
+pub fn restrict(conn: &Conn, row: i64, why: Restriction) -> Result<u64, DbError> {
+    conn.execute("UPDATE customer_values SET restricted = 1, restricted_reason = ?2 WHERE id = ?1", params![row, why.stored_reason()])
+}
+
+/// Deletes one stored value.
+pub fn delete_value(conn: &Conn, row: i64) -> Result<(), DbError> {
+    conn.execute("DELETE FROM customer_values WHERE id = ?1", params![row])?;
+    Ok(())
+}
+
+/// Deletes every stored value and event date of a customer (the customer and their opt-in
+/// history stay).
+pub fn clear_values(conn: &Conn, customer: i64) -> Result<(), DbError> {
+    conn.execute("DELETE FROM customer_values WHERE customer_id = ?1", params![customer])?;
+    conn.execute("DELETE FROM customer_events WHERE customer_id = ?1", params![customer])?;
+    Ok(())
 }
 
 /// The customer's plan and account-wide event dates.
 pub fn subject(conn: &Conn, customer: &Customer) -> Result<Subject, DbError> {
     let rows = conn.query("SELECT event, date FROM customer_events WHERE customer_id = ?1 ORDER BY event", params![customer.id])?;
-    let mut events = Vec::new();
-    for row in rows {
-        let (name, date): (String, String) = (row.get(0)?, row.get(1)?);
-        if let (Some((_, e)), Some(d)) = (RETENTION_EVENTS.iter().find(|(n, _)| *n == name), Date::parse(&date)) {
-            events.push((*e, d));
-        }
-    }
-    Ok(Subject { plan: customer.plan.clone(), events })
+    let pairs = rows.iter().map(|row| Ok((row.get::<String>(0)?, row.get::<String>(1)?))).collect::<Result<Vec<_>, DbError>>()?;
+    Ok(Subject { plan: customer.plan.clone(), events: retention_events(pairs.iter().map(|(n, d)| (n.as_str(), d.as_str()))) })
 }
 
 /// The latest state of one opt-in.

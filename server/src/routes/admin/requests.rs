@@ -3,7 +3,7 @@
 //! the steps the lifecycle allows (extended needs a reason and gives at most two more months;
 //! refused needs a reason the customer sees; anything else the lifecycle refuses is 422).
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use axum::{
     body::Bytes,
@@ -17,7 +17,11 @@ use serde_json::{json, Value};
 use super::auth::{illegal_transition, AdminTokens};
 use crate::{
     db::{Conn, DbError},
-    panel::{complete, operator::{transition, TransitionError}, store, store_requests as sr},
+    panel::{
+        complete,
+        operator::{self, TransitionError},
+        store, store_requests as sr,
+    },
     params,
     http::{guard, FieldError, Problem, ProblemKind},
     routes::panel::Context,
@@ -184,18 +188,14 @@ pub async fn transition_route(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
-    let row = visible(&state, &headers, &id).await?;
+    visible(&state, &headers, &id).await?;
     let (step, note) = parse_transition(&body)?;
-    let sites = Arc::clone(&state.sites);
-    let systems = state.settings.sites.iter().find(|s| s.id == row.site).map(|s| s.systems.clone()).unwrap_or_default();
-    let outcome = state
-        .db
-        .write(move |conn| match transition(conn, &sites, &systems, &id, &step, note.as_deref(), crate::time::now_ms()) {
-            Ok(row) => Ok(Ok(admin_json(conn, &row)?)),
-            Err(TransitionError::Step(complete::StepError::Db(e))) => Err(e),
-            Err(other) => Ok(Err(other)),
-        })
-        .await?;
+    let outcome = operator::step(&state.db, &state.sites, &state.settings.sites, &state.panel.http, &id, step, note).await;
+    let outcome = match outcome {
+        Ok(row) => Ok(state.db.read(move |conn| admin_json(conn, &row)).await?),
+        Err(TransitionError::Step(complete::StepError::Db(e))) => return Err(e.into()),
+        Err(other) => Err(other),
+    };
     use complete::StepError as E;
     match outcome {
         Ok(json) => Ok(Json(json)),
@@ -206,6 +206,7 @@ pub async fn transition_route(
         Err(TransitionError::Step(E::Refused(RequestError::ReasonTooLong))) => {
             Err(Problem::validation(vec![crate::field::invalid_field("reason", format!("at most {MAX_REASON_CHARS} characters"))]))
         }
+        Err(e @ TransitionError::DataUnavailable { .. }) => Err(crate::http::problems::data_unavailable(e.to_string())),
         Err(e) => Err(illegal_transition(e.to_string())),
     }
 }

@@ -1,5 +1,5 @@
-//! Demo login, logout, `/api/v1/me`, the stored data, its export, the erasure preview and the
-//! account opt-ins, and the demo outbox page.
+//! Demo login, logout, `/api/v1/me`, what the company holds (pulled or stored: `panel::source`),
+//! its export, the erasure preview and the account opt-ins, and the demo outbox page.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use axum::{
 use privacy_widget::{
     i18n::Lang,
     policy::Policy,
-    requests::{data_package, erasure_plan_json, is_direct_marketing, plan_erasure},
+    requests::{erasure_plan_json, is_direct_marketing},
     wire::{DemoCustomer, DemoCustomers, DemoLogin, Empty, Me, Preference, Preferences, PreferencesUpdate, Session},
 };
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,7 @@ use crate::{
     panel::{
         complete,
         session::{self, Customer},
+        source::{Source, SourceError, SubjectData},
         store, Mail,
     },
     sites::Site,
@@ -152,117 +153,56 @@ pub async fn me(state: Context, SignedIn(customer): SignedIn) -> Json<Me> {
     Json(me_of(&state, &customer))
 }
 
-async fn package(state: &Context, customer: &Customer, kind: &'static str, lang: Lang) -> Result<Value, Problem> {
-    let site = site_of(&state.sites, &customer.site)?;
-    let c = customer.clone();
-    let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
-    let values: Vec<_> = rows.iter().map(|r| r.value.clone()).collect();
-    let mut p = data_package(&site.policy, &subject, &values, kind, store::today(), lang);
-    // Mark restricted values and why: a restriction request, or kept after an erasure (C-C6).
-    for category in p["categories"].as_array_mut().into_iter().flatten() {
-        let id = category["id"].as_str().unwrap_or_default().to_owned();
-        let flags: Vec<_> = rows.iter().filter(|r| r.value.category == id).map(|r| r.restricted).collect();
-        for (item, restricted) in category["values"].as_array_mut().into_iter().flatten().zip(flags) {
-            item["restricted"] = Value::Bool(restricted.is_some());
-            item["restricted_reason"] = restricted.map_or(Value::Null, |r| Value::String(r.name().to_owned()));
-        }
-    }
-    p["customer"] = json!({"id": customer.handle, "name": customer.name, "email": customer.email});
-    Ok(p)
+/// What the company holds about the customer now ([`Source`]: the site's data provider, asked
+/// at this moment, else what is stored). A provider that cannot be asked: 503 in plain words
+/// (the operator's log says why), nothing stale.
+async fn held(state: &Context, customer: &Customer, site: &Site) -> Result<SubjectData, Problem> {
+    let source = Source::of(&state.settings.sites, &customer.site);
+    source.load(&state.db, &state.panel.http, &site.policy, customer).await.map_err(|e| match e {
+        SourceError::Provider(_) => problems::data_unavailable("the data cannot be fetched right now; try again in a moment"),
+        SourceError::Db(e) => Problem::from(e),
+    })
 }
 
-/// `GET /api/v1/me/data`: every stored value grouped by category and joined to the policy.
-///
-/// A site with a data provider (`[sites.data_provider]`) is asked at this moment instead
-/// ([`pulled`]); nothing it answers is stored.
+/// The customer's data package of `kind` (`data`, `export`), with who they are.
+async fn package(state: &Context, query: &LangQuery, headers: &HeaderMap, kind: &str) -> Result<(Customer, Value), Problem> {
+    let (customer, site, lang) = signed_in(state, query, headers).await?;
+    let mut p = held(state, &customer, &site).await?.package(&site.policy, kind, store::today(), lang);
+    p["customer"] = json!({"id": customer.handle, "name": customer.name, "email": customer.email});
+    Ok((customer, p))
+}
+
+/// `GET /api/v1/me/data`: what the company holds about the customer, grouped by category and
+/// joined to the policy (C-C4). A site with a data provider (`[sites.data_provider]`) is asked
+/// at this moment and nothing it answers is stored; values the policy does not describe are
+/// listed under `not_described` (and logged for the operator, without the values).
 pub async fn data(
     state: Context,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
-    let (customer, site, lang) = signed_in(&state, &query, &headers).await?;
-    let provider = state.settings.sites.iter().find(|s| s.id == customer.site).and_then(|s| s.data_provider.clone());
-    match provider {
-        Some(provider) => Ok(Json(pulled(&state.panel.http, &provider, &customer, &site, lang).await?)),
-        None => Ok(Json(package(&state, &customer, "data", lang).await?)),
-    }
+    Ok(Json(package(&state, &query, &headers, "data").await?.1))
 }
 
-/// 503: the data provider could not be asked (or gave an unusable answer).
-fn data_unavailable() -> Problem {
-    let mut p = Problem::new(ProblemKind::Unavailable).detail("the data cannot be fetched right now; try again in a moment");
-    p.type_uri = "/problems/data-unavailable";
-    p.title = "The data cannot be fetched right now";
-    p
-}
-
-/// The customer's data as the site's provider answers it now, joined to the policy. Values of
-/// a category or field the policy does not describe are shown under `not_described` (and
-/// logged for the operator, without the values), never dropped.
-async fn pulled(
-    client: &reqwest::Client,
-    provider: &crate::config::DataProvider,
-    customer: &Customer,
-    site: &Site,
-    lang: Lang,
-) -> Result<Value, Problem> {
-    use crate::events::provider;
-    let answer = provider::fetch(client, provider, &customer.site, &customer.handle).await.map_err(|e| {
-        tracing::warn!(site = %customer.site, error = %e, "data provider: cannot fetch a customer's data");
-        data_unavailable()
-    })?;
-    let policy = &site.policy;
-    let described = |v: &provider::ProvidedValue| {
-        policy.category(&v.category).is_some_and(|c| c.fields.is_empty() || c.fields.iter().any(|f| f.id == v.field))
-    };
-    let (known, unknown): (Vec<_>, Vec<_>) = answer.values.into_iter().partition(|v| described(v));
-    if !unknown.is_empty() {
-        let names: Vec<String> = unknown.iter().map(|v| format!("{}.{}", v.category, v.field)).collect();
-        tracing::warn!(site = %customer.site, fields = %names.join(", "), "data provider: values not described in the privacy statement");
-    }
-    let events_of = |map: &std::collections::BTreeMap<String, String>| store::events_from_json(&json!(map).to_string());
-    let values: Vec<_> = known
-        .iter()
-        .map(|v| privacy_widget::requests::StoredValue {
-            category: v.category.clone(),
-            field: v.field.clone(),
-            value: v.value.clone(),
-            events: events_of(&v.events),
-        })
-        .collect();
-    let subject = privacy_widget::requests::Subject { plan: answer.plan.or_else(|| customer.plan.clone()), events: events_of(&answer.events) };
-    let mut p = data_package(policy, &subject, &values, "data", store::today(), lang);
-    for item in p["categories"].as_array_mut().into_iter().flatten().flat_map(|c| c["values"].as_array_mut().into_iter().flatten()) {
-        item["restricted"] = Value::Bool(false);
-        item["restricted_reason"] = Value::Null;
-    }
-    p["customer"] = json!({"id": customer.handle, "name": customer.name, "email": customer.email});
-    p["not_described"] = unknown.iter().map(|v| json!({"category": v.category, "field": v.field, "value": v.value})).collect();
-    Ok(p)
-}
-
-/// `GET /api/v1/me/export`: everything stored, as a JSON download (C-C5).
+/// `GET /api/v1/me/export`: everything the company holds, as a JSON download (C-C5).
 pub async fn export(
     state: Context,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let (customer, _, lang) = signed_in(&state, &query, &headers).await?;
-    let p = package(&state, &customer, "export", lang).await?;
+    let (customer, p) = package(&state, &query, &headers, "export").await?;
     Ok(attachment(&p, &format!("{}-{}-export.json", customer.site, customer.handle)))
 }
 
-/// `GET /api/v1/me/erasure-plan`: what an erasure would delete and keep, and why (C-C6).
+/// `GET /api/v1/me/erasure-plan`: what an erasure would delete and keep, and why (C-C6), for
+/// every value the company holds (also those the policy does not describe).
 pub async fn erasure_plan(
     state: Context,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
     let (customer, site, lang) = signed_in(&state, &query, &headers).await?;
-    let c = customer.clone();
-    let (rows, subject) = state.db.read(move |conn| Ok((store::values(conn, c.id)?, store::subject(conn, &c)?))).await?;
-    let values: Vec<_> = rows.into_iter().map(|r| r.value).collect();
-    let plan = plan_erasure(&site.policy, &subject, &values, store::today());
+    let (plan, values) = held(&state, &customer, &site).await?.erasure_plan(&site.policy, store::today());
     Ok(Json(erasure_plan_json(&site.policy, &plan, &values, lang)))
 }
 
