@@ -250,8 +250,12 @@ fn subcommand_help_lists_only_its_own_options_and_serve_help_lists_the_serve_fla
             assert!(!text.contains(flag), "{sub} --help lists the serve flag {flag}:\n{text}");
         }
     }
-    // `requests` reads the server's configuration file for each site's `systems`; `webhooks` needs none.
+    // `requests` reads the server's configuration file for each site's `systems` and data
+    // provider; `webhooks` needs none.
     let requests = help(&["requests"]);
-    assert!(requests.contains("--config") && requests.contains("systems"), "requests --help lacks its own --config:\n{requests}");
+    assert!(
+        requests.contains("--config") && requests.contains("systems") && requests.contains("data provider"),
+        "requests --help lacks its own --config:\n{requests}"
+    );
     assert!(!help(&["webhooks"]).contains("--config"));
 }
