@@ -173,9 +173,9 @@ pub struct PackageRecipient {
     pub outside_eu: Value,
 }
 
-/// A value the site's data provider gave for a category or field the privacy statement does
-/// not describe (an item of the live view's `not_described`): shown as given, with no policy
-/// label, never dropped.
+/// A value the company holds (from its data provider, or stored) of a category or field the
+/// privacy statement does not describe (an item of a package's `not_described`): shown as
+/// given, with no policy label, never dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UndescribedValue {
     /// The category id as the provider named it.
@@ -229,8 +229,9 @@ pub struct Package {
     /// Said in the package's language with `no_personal_data`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The live view of a site with a data provider: the values its privacy statement does not
-    /// describe (absent for a site without one, and in a request's package).
+    /// The values the company holds (from its data provider, or stored) that the privacy
+    /// statement does not describe: in every package the server builds now (empty when every
+    /// value is described); absent in a package built before the member existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_described: Option<Vec<UndescribedValue>>,
 }
