@@ -198,6 +198,8 @@ async fn a_panel_without_a_provider_pushes_a_subject_and_removes_it() {
     assert_eq!((status, answer["errors"][0]["field"].as_str()), (422, Some("values[0].category")), "{answer}");
     let (status, _) = admin(Method::PUT, &url("cust-9"), Some(ADMIN), Some(json!({"values": "nope"}))).await;
     assert_eq!(status, 422);
+    let (status, answer) = admin(Method::PUT, &url("cust-9"), Some(ADMIN), Some(json!({"events": {"trial_end": "morgen"}}))).await;
+    assert_eq!((status, answer["errors"][0]["field"].as_str()), (422, Some("events.trial_end")), "{answer}");
     let (status, answer) = admin(Method::PUT, &url("a%01b"), Some(ADMIN), Some(body.clone())).await;
     assert_eq!((status, answer["errors"][0]["field"].as_str()), (422, Some("sub")), "{answer}");
     assert_eq!(admin(Method::PUT, &url("cust-9"), Some(OTHER_ADMIN), Some(body.clone())).await.0, 403);
@@ -285,4 +287,33 @@ async fn the_requests_command_records_system_results_and_completes_only_when_eve
     // A closed request takes no more results.
     let (code, _, err) = requests(&fx, &config, &["result", &id, "mail", "--status", "failed"]);
     assert!(code == 1 && err.contains("the request is completed: results can only be reported while it is open"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_pushed_again_keeps_its_restriction() {
+    // Art. 18: a restricted value stays restricted when the company pushes its snapshot again.
+    let fx = Fixture::new();
+    let config = write_config(&fx, &[]);
+    let token = customer(&fx, "cust-5");
+    let server = Server::start(&fx, &config);
+    let url = format!("{}/api/v1/admin/sites/testsite/subjects/cust-5", server.base);
+    let push = |logins: &[&str]| {
+        let values: Vec<_> = logins.iter().map(|v| json!({"category": "usage", "field": "logins", "value": v})).collect();
+        admin(Method::PUT, &url, Some(ADMIN), Some(json!({ "values": values })))
+    };
+    assert_eq!(push(&["3", "4"]).await.0, 200);
+    let id = file_request(&server, &token, "restriction", "restrict-1").await;
+    let base = format!("{}/api/v1/admin/requests/{id}", server.base);
+    assert_eq!(admin(Method::POST, &format!("{base}/transitions"), Some(ADMIN), Some(json!({"to": "in_progress"}))).await.0, 200);
+    for system in ["billing", "mail"] {
+        assert_eq!(admin(Method::PUT, &format!("{base}/systems/{system}"), Some(ADMIN), Some(json!({"status": "done"}))).await.0, 200);
+    }
+    let (status, body) = admin(Method::POST, &format!("{base}/transitions"), Some(ADMIN), Some(json!({"to": "completed"}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(push(&["3", "5"]).await.0, 200);
+    let response = events_support::client().get(format!("{}/api/v1/me/data", server.base)).header("cookie", format!("pw_session={token}")).send().await.unwrap();
+    let data: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    let usage = data["categories"].as_array().unwrap().iter().find(|c| c["id"] == "usage").expect("usage");
+    let shown: Vec<_> = usage["values"].as_array().unwrap().iter().map(|v| (v["value"].clone(), v["restricted_reason"].clone())).collect();
+    assert_eq!(shown, [(json!("3"), json!("restriction_request")), (json!("5"), json!(null))], "{usage}");
 }

@@ -272,10 +272,34 @@ pub struct Ingested {
     pub created: bool,
 }
 
-/// The values and the plan of `answer` the policy does not describe, each named
-/// (`values[3].category`, `plan`).
+/// The event dates of `events` that are not a retention event with a `YYYY-MM-DD` date, each
+/// named `{at}.{name}`.
+fn check_events(at: &str, events: &BTreeMap<String, String>, errors: &mut Vec<FieldError>) {
+    for (name, date) in events {
+        if !RETENTION_EVENTS.iter().any(|(n, _)| n == name) {
+            let known: Vec<&str> = RETENTION_EVENTS.iter().map(|(n, _)| *n).collect();
+            errors.push(invalid_field(
+                format!("{at}.{name}"),
+                format!(
+                    "not an event date the policies know (one of {})",
+                    known.join(", ")
+                ),
+            ));
+        } else if Date::parse(date).is_none() {
+            errors.push(invalid_field(
+                format!("{at}.{name}"),
+                format!("{date:?} is not a date (YYYY-MM-DD)"),
+            ));
+        }
+    }
+}
+
+/// What of `answer` the policy does not describe (a value's category or field, the plan) or
+/// cannot be read (an event date), each named (`values[3].category`, `plan`,
+/// `events.trial_end`, `values[0].events.invoice_date`).
 pub fn check(policy: &Policy, answer: &ProviderAnswer) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    check_events("events", &answer.events, &mut errors);
     for (i, v) in answer.values.iter().enumerate() {
         match policy.category(&v.category) {
             None => errors.push(invalid_field(
@@ -288,6 +312,7 @@ pub fn check(policy: &Policy, answer: &ProviderAnswer) -> Vec<FieldError> {
             )),
             Some(_) => {}
         }
+        check_events(&format!("values[{i}].events"), &v.events, &mut errors);
     }
     if let Some(plan) = answer.plan.as_deref().filter(|p| policy.plan(p).is_none()) {
         errors.push(invalid_field(
@@ -398,16 +423,27 @@ mod tests {
     #[test]
     fn a_snapshot_is_checked_field_by_field_against_the_policy() {
         let answer = parse_answer(
-            br#"{"plan": "gold", "values": [{"category": "profile", "field": "first_name", "value": "Olga"},
+            br#"{"plan": "gold", "events": {"trial_end": "2025-02-30", "birthday": "2000-01-01", "contract_end": "2030-01-01"},
+            "values": [{"category": "profile", "field": "first_name", "value": "Olga", "events": {"collection": "soon"}},
             {"category": "hobbies", "field": "x", "value": "y"}, {"category": "profile", "field": "shoe_size", "value": "41"},
-            {"category": "cookies", "field": "anything", "value": "z"}]}"#,
+            {"category": "cookies", "field": "anything", "value": "z", "events": {"collection": "2025-01-01"}}]}"#,
         )
         .unwrap();
         let fields: Vec<String> = check(&policy(), &answer)
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["values[1].category", "values[2].field", "plan"]);
+        assert_eq!(
+            fields,
+            [
+                "events.birthday",
+                "events.trial_end",
+                "values[0].events.collection",
+                "values[1].category",
+                "values[2].field",
+                "plan"
+            ]
+        );
     }
 
     #[test]
