@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# `make bench-server` (issue 6): durable consent records per second and p50/p99 latency of
-# POST /api/v1/consents at 50 keep-alive clients for 10 s, against SQLite (and PostgreSQL when
-# PW_BENCH_PG_URL names a database the server can use). Builds with the `server` profile, prints
-# a markdown table and writes it into README.md between the bench-server markers.
-#   BENCH_CLIENTS=50 BENCH_SECONDS=10 scripts/bench-server.sh
+# `make bench-server` (issues 6 and 14), against SQLite (and PostgreSQL when PW_BENCH_PG_URL names a
+# database the server can use), each with the `server` profile build:
+# - durable consent records per second and p50/p99 latency of POST /api/v1/consents at 50
+#   keep-alive clients for 10 s;
+# - sign-in token exchanges per second and p50/p99 of POST /api/v1/sessions, same clients and time,
+#   each request a fresh Ed25519 token (its jti used once);
+# - webhook deliveries per second: 50,000 events waiting in the outbox, delivered to a receiver on
+#   loopback that verifies every signature (first delivery to the last distinct webhook-id).
+# Prints markdown tables and writes them into README.md between the bench-server markers.
+#   BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_EVENTS=50000 scripts/bench-server.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 clients=${BENCH_CLIENTS:-50}
 seconds=${BENCH_SECONDS:-10}
+events=${BENCH_EVENTS:-50000}
 target=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build -q --profile server -p privacy-widget-server --bin privacy-widget-server --example bench_consents --example bench_sessions
+cargo build -q --profile server -p privacy-widget-server --bin privacy-widget-server --example bench_consents --example bench_sessions --example bench_webhooks
 server="$target/server/privacy-widget-server"
 bench="$target/server/examples/bench_consents"
 bench_sessions="$target/server/examples/bench_sessions"
+bench_webhooks="$target/server/examples/bench_webhooks"
 
 # The demo site pcextreme: its policy version and browser-consent purposes.
 read -r version purposes < <(python3 -c '
@@ -55,24 +62,57 @@ run_sessions() { # label, db
   echo "$out" | sed -E "s/^([0-9]+) requests in ([0-9.]+) s with ([0-9]+) clients: ([0-9]+) exchanges\/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, non-201: ([0-9]+)$/| $label | \3 | \4 | \5 | \6 | \7 |/"
 }
 
+# Webhook deliveries: the bench fills the outbox of the database with $events request.created
+# events of pcextreme and starts its receiver; then the server starts with that receiver as the
+# site's endpoint and delivers the backlog.
+secret="whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+run_webhooks() { # label, db
+  local label=$1 db=$2 out receiver
+  rm -f "$tmp/receiver.url"
+  "$bench_webhooks" "$db" "$events" pcextreme "$secret" "$tmp/receiver.url" >"$tmp/webhooks.out" &
+  receiver=$!
+  while [ ! -s "$tmp/receiver.url" ] && kill -0 "$receiver" 2>/dev/null; do sleep 0.2; done
+  [ -s "$tmp/receiver.url" ] || { echo "bench_webhooks did not start its receiver" >&2; exit 1; }
+  cat >"$tmp/webhooks.toml" <<TOML
+[[sites]]
+id = "pcextreme"
+[[sites.webhooks]]
+url = "$(cat "$tmp/receiver.url")"
+secret = "$secret"
+events = ["request.*"]
+TOML
+  start_server "$label-webhooks" "$server" --config "$tmp/webhooks.toml" --no-demo --addr 127.0.0.1:0 --db "$db" --www www --widget dist
+  wait "$receiver" || { echo "$label webhooks: not every event arrived" >&2; cat "$tmp/webhooks.out" >&2; exit 1; }
+  stop_server
+  out=$(cat "$tmp/webhooks.out")
+  echo "$label webhooks: $out" >&2
+  # "N deliveries in T s: R deliveries/s, unverified: U, repeated: D"
+  echo "$out" | sed -E "s/^([0-9]+) deliveries in ([0-9.]+) s: ([0-9]+) deliveries\/s, unverified: ([0-9]+), repeated: ([0-9]+)$/| $label | \1 | \3 | \2 | \4 | \5 |/"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=$(run_one SQLite "$tmp/bench.sqlite3")
 session_rows=$(run_sessions SQLite "$tmp/sessions.sqlite3")
+webhook_rows=$(run_webhooks SQLite "$tmp/webhooks.sqlite3")
 # PostgreSQL: PW_BENCH_PG_URL, or the throwaway cluster of scripts/with-postgres.sh (the Makefile
 # target runs this script inside it when the server has the PostgreSQL backend).
 pg_url=${PW_BENCH_PG_URL:-${PW_TEST_DATABASE_URL:-}}
 if [ -n "$pg_url" ]; then
   rows+=$'\n'$(run_one PostgreSQL "$pg_url")
   session_rows+=$'\n'$(run_sessions PostgreSQL "$pg_url")
+  webhook_rows+=$'\n'$(run_webhooks PostgreSQL "$pg_url")
 else
   rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
   session_rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
+  webhook_rows+=$'\n'"| PostgreSQL | – | not run (set PW_BENCH_PG_URL) | | | |"
 fi
 cores=$(nproc)
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 table=$(cat <<EOF
 \`make bench-server\`: POST /api/v1/consents, ${clients} keep-alive clients for ${seconds} s on loopback,
 \`--profile server\` build, every record committed before its 201 (SQLite: WAL, synchronous=FULL; PostgreSQL: synchronous_commit=on).
-Machine: ${cores} cores, load average before the run ${load}, $(date -u +%Y-%m-%d).
+Machine: ${cores} cores (${cpu:-unknown CPU}), load average (1, 5, 15 min) before the runs ${load_before}, after them ${load_after}, $(date -u +%Y-%m-%d).
 
 | backend | clients | durable records/s | p50 ms | p99 ms | non-201 |
 | --- | --- | --- | --- | --- | --- |
@@ -85,6 +125,15 @@ before the 201.
 | backend | clients | token exchanges/s | p50 ms | p99 ms | non-201 |
 | --- | --- | --- | --- | --- | --- |
 ${session_rows}
+
+Webhook deliveries: ${events} \`request.created\` events waiting in the outbox, fanned out, claimed and
+POSTed signed by the server's delivery worker to one endpoint, a receiver on loopback that verifies
+every Standard Webhooks signature; counted from the first delivery to the last distinct \`webhook-id\`,
+each delivery settled in the database.
+
+| backend | events | deliveries/s | seconds | unverified | repeated |
+| --- | --- | --- | --- | --- | --- |
+${webhook_rows}
 EOF
 )
 echo "$table"
