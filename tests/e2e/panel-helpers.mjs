@@ -30,7 +30,7 @@ export async function signIn(page, base, site, customer) {
   await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
   await page.locator(`${W} .pw-tab`).first().waitFor();
-  await page.locator(`${W} .pw-tabpanel:not([hidden]) > *`).first().waitFor();
+  await page.locator(`${W} .pw-tabpanel:not([hidden]):not([aria-busy]) > *`).first().waitFor();
 }
 
 /** Selects a tab with the keyboard (arrow keys from the selected tab). */
@@ -41,6 +41,12 @@ export async function openTab(page, name) {
   let steps = (order.indexOf(name) - order.indexOf(current) + 3) % 3;
   while (steps-- > 0) await page.keyboard.press("ArrowRight");
   await page.locator(`${W} .pw-tab[data-tab=${name}][aria-selected=true]`).waitFor();
+}
+
+/** Focuses the first element matching `selector` and presses `key` (the keyboard's way to use it). */
+export async function press(page, selector, key = "Enter") {
+  await page.locator(selector).first().focus();
+  await page.keyboard.press(key);
 }
 
 /** The visible text of the selected tab panel, whitespace-normalised. */

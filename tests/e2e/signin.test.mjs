@@ -106,7 +106,7 @@ describe("sign-in handoff (--no-demo, Ed25519)", () => {
       await page.locator(`${W} .pw-tab`).first().waitFor();
       const heading = await page.evaluate(() => document.querySelector("privacy-widget").shadowRoot.querySelector(".pw-panel-head").textContent);
       assert.ok(heading.includes("Anna Jansen") && heading.includes("anna@example.nl"), heading);
-      await page.locator(`${W} .pw-tabpanel:not([hidden]) > *`).first().waitFor();
+      await page.locator(`${W} .pw-tabpanel:not([hidden]):not([aria-busy]) > *`).first().waitFor();
       const shown = await panelText(page);
       assert.ok(shown.includes("anna@example.nl"), shown);
       assert.deepEqual(exchanges, [201]);
@@ -135,7 +135,7 @@ describe("sign-in handoff (--no-demo, Ed25519)", () => {
       await page.locator(`${W} .pw-tab`).first().waitFor();
       const heading = await page.evaluate(() => document.querySelector("privacy-widget").shadowRoot.querySelector(".pw-panel-head").textContent);
       assert.ok(heading.includes("Anna Jansen"), heading);
-      await page.locator(`${W} .pw-tabpanel:not([hidden]) > *`).first().waitFor();
+      await page.locator(`${W} .pw-tabpanel:not([hidden]):not([aria-busy]) > *`).first().waitFor();
       assert.ok((await panelText(page)).includes("anna@example.nl"));
       assert.equal(minted, 1, "one token for the page view");
       const calls = authorized.filter(([path]) => path !== "/api/v1/sessions");

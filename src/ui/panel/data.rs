@@ -6,7 +6,7 @@
 //! failed) the tab says so in plain words with a retry, and shows nothing of an earlier load.
 
 use super::client::Data;
-use super::{undescribed, util, State, Tab};
+use super::{undescribed, util, DataLoad, State, Tab};
 use crate::api::ApiError;
 use crate::i18n::{fill, t};
 use crate::policy::RetentionEnd;
@@ -16,23 +16,31 @@ use crate::ui::store::text::{self as st, Ctx};
 use crate::ui::UiError;
 use crate::wire::RestrictedReason;
 use alloc::rc::Rc;
+use web_sys::Element;
 
 /// Fetches the stored values and renders the tab: the values, or why they cannot be shown (the
-/// other tabs do not depend on it). Returns whether the values were fetched.
+/// other tabs do not wait for it). A request form waiting for them is completed, or says they
+/// cannot be fetched ([`State::data_settled`]). Returns whether the values were fetched.
 pub async fn load(state: &Rc<State>) -> bool {
-    match state.client.data().await {
+    state.data_load.set(DataLoad::Loading);
+    state.loading(Tab::Data);
+    let loaded = match state.client.data().await {
         Ok(d) => {
             *state.data.borrow_mut() = d;
+            state.data_load.set(DataLoad::Loaded);
             render(state);
             true
         }
         Err(e) => {
             // Nothing stale: an earlier load is forgotten, here and in the request forms.
             *state.data.borrow_mut() = Data::default();
+            state.data_load.set(DataLoad::Failed { retry: e.is_transient() });
             unavailable(state, &e);
             false
         }
-    }
+    };
+    state.data_settled();
+    loaded
 }
 
 /// The tab when the values cannot be fetched: the reason in plain words, announced, and for a
@@ -48,18 +56,31 @@ fn unavailable(state: &Rc<State>, e: &ApiError) {
     if !transient {
         return;
     }
-    let Ok(retry) = El::new("button") else { return };
-    let retry = retry.class("pw-btn pw-btn-primary pw-retry").attr("type", "button").text(t(lang, "panel.data.retry")).build();
-    let _ = panel.append_child(&retry);
-    state.keep(Tab::Data, util::on(&retry, "click", state, |s, e| {
-        let busy = e.current_target().and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(b).ok());
+    if let Ok(retry) = retry_button(state, Tab::Data) {
+        let _ = panel.append_child(&retry);
+    }
+}
+
+/// A "Try again" that fetches the stored values again, its listener kept with `tab`'s content
+/// (the data tab's, or a request form's that waits for them; [`load`] completes that form).
+pub fn retry_button(state: &Rc<State>, tab: Tab) -> Result<Element, UiError> {
+    let retry = El::new("button")?.class("pw-btn pw-btn-primary pw-retry").attr("type", "button").text(t(state.lang, "panel.data.retry")).build();
+    state.keep(tab, util::on(&retry, "click", state, move |s, e| {
+        let busy = e.current_target().and_then(|b| wasm_bindgen::JsCast::dyn_into::<Element>(b).ok());
         let Some(button) = busy else { return };
         if button.get_attribute("aria-disabled").is_some() {
             return;
         }
         let _ = button.set_attribute("aria-disabled", "true");
-        util::spawn(&s, |s| async move { retry_load(&s).await });
+        util::spawn(&s, move |s| async move {
+            if tab == Tab::Data {
+                retry_load(&s).await;
+            } else {
+                load(&s).await;
+            }
+        });
     }));
+    Ok(retry)
 }
 
 /// A retry: on success the values replace the message, announced, with focus on the tab panel

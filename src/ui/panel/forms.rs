@@ -4,7 +4,7 @@
 //! marketing). Errors are identified and labelled; submissions are idempotent and fall back to
 //! the outbox when the backend cannot be reached.
 
-use super::{util, State, Tab};
+use super::{util, DataLoad, State, Tab};
 use crate::api::outbox;
 use crate::i18n::{fill, t, Lang};
 use crate::policy::{LegalBasis, RequestKind, RequestOffer};
@@ -79,6 +79,10 @@ fn build(state: &Rc<State>, kind: RequestKind, filed: Filed) -> Result<Element, 
     };
     for line in offer_intro(&ctx, offer)? {
         add(line);
+    }
+    if shows_data(kind) && state.data_load.get() != DataLoad::Loaded {
+        waiting(state, kind, &form)?;
+        return Ok(form);
     }
 
     let mut checks: Vec<(Element, Element, Check, &'static str)> = Vec::new();
@@ -179,12 +183,58 @@ fn build(state: &Rc<State>, kind: RequestKind, filed: Filed) -> Result<Element, 
         .class("pw-row")
         .child(El::new("button")?.class("pw-btn pw-btn-primary").attr("type", "submit").text(t(lang, "panel.form.submit")))
         .build();
-    let close = El::new("button")?.class("pw-btn").attr("type", "button").text(t(lang, "panel.form.close")).build();
+    let close = close_button(state, kind)?;
     let _ = row.append_child(&close);
     let _ = form.append_child(&row);
 
     let key = crate::browser::env::random_id();
     let controls = Rc::new(Controls { checks, note: (note, note_error), summary });
+    state.keep(Tab::Requests, util::on(&form, "submit", state, move |s, e| {
+        e.prevent_default();
+        let Some(details) = validate(&s, kind, &controls) else { return };
+        let key = key.clone();
+        let controls = controls.clone();
+        util::spawn(&s, move |s| async move { submit(&s, kind, details, &key, &controls, filed).await });
+    }));
+    Ok(form)
+}
+
+/// Whether the form of `kind` shows the stored values (what an erasure deletes and keeps, C-C6;
+/// the values a rectification can correct, C-C7), and so needs them fetched first.
+fn shows_data(kind: RequestKind) -> bool {
+    matches!(kind, RequestKind::Erasure | RequestKind::Rectification)
+}
+
+/// The rest of a form that needs the stored values while they are not there: that they are
+/// being fetched (the form `aria-busy`), or that they cannot be, with "Try again" for a failure
+/// that may pass; and the close button. Nothing can be sent yet; [`reopen`] completes it.
+fn waiting(state: &Rc<State>, kind: RequestKind, form: &Element) -> Result<(), UiError> {
+    let lang = state.lang;
+    let _ = form.set_attribute("data-waiting", "");
+    let row = El::new("div")?.class("pw-row").build();
+    let message = match state.data_load.get() {
+        DataLoad::Failed { retry } => {
+            if retry {
+                let retry = super::data::retry_button(state, Tab::Requests)?;
+                let _ = row.append_child(&retry);
+            }
+            El::new("p")?.class("pw-error pw-form-wait").text(t(lang, "panel.form.data_unavailable"))
+        }
+        _ => {
+            let _ = form.set_attribute("aria-busy", "true");
+            El::new("p")?.class("pw-muted pw-form-wait").text(t(lang, "panel.form.data_loading"))
+        }
+    };
+    let _ = form.append_child(&message.build());
+    let close = close_button(state, kind)?;
+    let _ = row.append_child(&close);
+    let _ = form.append_child(&row);
+    Ok(())
+}
+
+/// The form's close button: empties the form slot and puts focus back on the kind's button.
+fn close_button(state: &Rc<State>, kind: RequestKind) -> Result<Element, UiError> {
+    let close = El::new("button")?.class("pw-btn").attr("type", "button").text(t(state.lang, "panel.form.close")).build();
     state.keep(Tab::Requests, util::on(&close, "click", state, move |s, _| {
         if let Ok(Some(slot)) = s.body.query_selector(".pw-request-form") {
             dom::clear(&slot);
@@ -196,14 +246,32 @@ fn build(state: &Rc<State>, kind: RequestKind, filed: Filed) -> Result<Element, 
             dom::focus(&b);
         }
     }));
-    state.keep(Tab::Requests, util::on(&form, "submit", state, move |s, e| {
-        e.prevent_default();
-        let Some(details) = validate(&s, kind, &controls) else { return };
-        let key = key.clone();
-        let controls = controls.clone();
-        util::spawn(&s, move |s| async move { submit(&s, kind, details, &key, &controls, filed).await });
-    }));
-    Ok(form)
+    Ok(close)
+}
+
+/// The stored values are fetched, or cannot be: an open form that waited for them is built
+/// again. When focus was in it, it moves to the new form's "Try again" (still failing) or its
+/// heading, and a completed form is announced.
+pub fn reopen(state: &Rc<State>, filed: Filed) {
+    let Ok(Some(old)) = state.body.query_selector(".pw-request-form form[data-waiting]") else { return };
+    let Some(kind) = old.get_attribute("data-kind").and_then(|k| RequestKind::from_name(&k)) else { return };
+    let focused = state.mount.root.active_element().is_some_and(|a| old.contains(Some(&a)));
+    let Ok(form) = build(state, kind, filed) else { return };
+    let Some(slot) = old.parent_node() else { return };
+    let _ = slot.replace_child(&form, &old);
+    if !focused {
+        return;
+    }
+    let target = match form.query_selector(".pw-retry") {
+        Ok(Some(retry)) => Some(retry),
+        _ => form.query_selector("h4").ok().flatten(),
+    };
+    if let Some(target) = target {
+        dom::focus(&target);
+    }
+    if state.data_load.get() == DataLoad::Loaded {
+        state.mount.announce(t(state.lang, "panel.form.ready"));
+    }
 }
 
 /// The checkboxes of a restriction (the policy's categories) or an objection (all direct

@@ -23,7 +23,7 @@ use crate::ui::Mount;
 use crate::wire::Me;
 use client::{Client, Data};
 use gloo_events::EventListener;
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use alloc::rc::Rc;
 use web_sys::Element;
 
@@ -44,6 +44,22 @@ pub(crate) enum Tab {
     Requests = 2,
 }
 
+/// Where the stored values stand: the data tab and the request forms that need them (erasure,
+/// rectification) read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataLoad {
+    /// Asked for, no answer yet.
+    Loading,
+    /// Fetched: [`State::data`] holds them.
+    Loaded,
+    /// They could not be fetched ([`State::data`] is empty); `retry` when the failure may pass
+    /// (the data provider or the network is down).
+    Failed {
+        /// Whether to offer "Try again".
+        retry: bool,
+    },
+}
+
 /// Everything the panel's views share.
 pub(crate) struct State {
     pub mount: Rc<Mount>,
@@ -54,6 +70,8 @@ pub(crate) struct State {
     pub body: Element,
     pub me: RefCell<Option<Me>>,
     pub data: RefCell<Data>,
+    /// Whether [`State::data`] is fetched yet.
+    pub data_load: Cell<DataLoad>,
     /// Listeners of the login form or the shell (tabs, sign-out).
     pub listeners: RefCell<Vec<EventListener>>,
     /// Listeners of each tab's content, replaced when the tab re-renders.
@@ -95,6 +113,7 @@ impl State {
             body,
             me: RefCell::new(None),
             data: RefCell::new(Data::default()),
+            data_load: Cell::new(DataLoad::Loading),
             listeners: RefCell::new(Vec::new()),
             tab_listeners: [RefCell::new(Vec::new()), RefCell::new(Vec::new()), RefCell::new(Vec::new())],
             panels: RefCell::new(Vec::new()),
@@ -106,7 +125,7 @@ impl State {
         match self.client.me().await {
             Ok(Some(me)) => {
                 *self.me.borrow_mut() = Some(me);
-                self.show_shell().await;
+                self.show_shell();
             }
             Ok(None) => login::show(&self),
             Err(e) => self.show_error(&e),
@@ -124,7 +143,7 @@ impl State {
     }
 
     /// The signed-in shell: heading, who is signed in, sign-out, the tabs.
-    async fn show_shell(self: &Rc<Self>) {
+    fn show_shell(self: &Rc<Self>) {
         dom::clear(&self.body);
         self.listeners.borrow_mut().clear();
         let lang = self.lang;
@@ -150,23 +169,42 @@ impl State {
             });
         }));
         tabs::build(self);
-        self.reload().await;
+        self.reload();
     }
 
-    /// Loads every tab. Each tab says on its own when its part cannot be fetched: the stored
-    /// data come from the company's systems and may be unavailable while the opt-ins and
-    /// requests work.
-    pub async fn reload(self: &Rc<Self>) {
-        data::load(self).await;
-        optins::load(self).await;
-        requests::load(self).await;
+    /// Loads every tab at once, each on its own: a tab shows its content as soon as its answer
+    /// is there, and says on its own when its part cannot be fetched. The stored data come from
+    /// the company's systems and may be slow or unavailable while the opt-ins and requests work.
+    pub fn reload(self: &Rc<Self>) {
+        util::spawn(self, |s| async move { data::load(&s).await; });
+        util::spawn(self, |s| async move { optins::load(&s).await });
+        util::spawn(self, |s| async move { requests::load(&s).await });
     }
 
-    /// The panel element of `tab`, emptied, with its old listeners dropped.
+    /// The stored values are fetched, or cannot be: a request form that waited for them is
+    /// completed, or says so (the data tab tells the requests tab, through here).
+    pub fn data_settled(self: &Rc<Self>) {
+        requests::data_settled(self);
+    }
+
+    /// Marks `tab` as loading: `aria-busy` on its panel and, while the panel is empty, a line
+    /// saying so. [`State::fresh_panel`] ends it.
+    pub fn loading(&self, tab: Tab) {
+        let Some(panel) = self.panels.borrow().get(tab as usize).cloned() else { return };
+        let _ = panel.set_attribute("aria-busy", "true");
+        if panel.child_element_count() == 0 {
+            if let Ok(p) = El::new("p") {
+                let _ = panel.append_child(&p.class("pw-muted pw-loading").text(t(self.lang, "panel.loading")).build());
+            }
+        }
+    }
+
+    /// The panel element of `tab`, emptied (no longer busy), with its old listeners dropped.
     pub fn fresh_panel(&self, tab: Tab) -> Option<Element> {
         let panel = self.panels.borrow().get(tab as usize).cloned()?;
         self.tab_listeners[tab as usize].borrow_mut().clear();
         dom::clear(&panel);
+        let _ = panel.remove_attribute("aria-busy");
         Some(panel)
     }
 

@@ -18,6 +18,7 @@ use web_sys::Element;
 
 /// Loads the preferences and renders the tab.
 pub async fn load(state: &Rc<State>) {
+    state.loading(Tab::OptIns);
     let prefs = match state.client.preferences().await {
         Ok(p) => p,
         Err(e) => {
@@ -32,11 +33,15 @@ pub async fn load(state: &Rc<State>) {
     render(state, &prefs);
 }
 
-fn plan(state: &State) -> Option<String> {
-    state.me.borrow().as_ref().and_then(|m| m.plan.clone()).or_else(|| state.data.borrow().subject.plan.clone())
-}
-
-fn eligible(p: &Purpose, plan: Option<&str>) -> bool {
+/// Whether the customer's plan may have `p`: as the server says in its answer (it decides, from
+/// the signed-in customer's plan), else from the plan of `/me`. Never from the stored data, so
+/// that the tab does not wait for the company's data provider.
+fn eligible(state: &State, prefs: &[Preference], p: &Purpose) -> bool {
+    if let Some(x) = prefs.iter().find(|x| x.purpose == p.id) {
+        return x.eligible;
+    }
+    let me = state.me.borrow();
+    let plan = me.as_ref().and_then(|m| m.plan.as_deref());
     p.eligible_plans.is_empty() || plan.is_some_and(|plan| p.eligible_plans.iter().any(|e| e == plan))
 }
 
@@ -51,7 +56,6 @@ fn build(state: &Rc<State>, panel: &Element, prefs: &[Preference]) -> Result<(),
     let lang = state.lang;
     let policy = state.policy.clone();
     let ctx = Ctx::new(&policy, lang);
-    let plan = plan(state);
     let purposes: Vec<&Purpose> = policy.purposes.iter().filter(|p| p.consent.is_account()).collect();
     let _ = panel.append_child(&El::new("p")?.text(t(lang, "panel.optins.intro")).build());
     if purposes.is_empty() {
@@ -61,7 +65,7 @@ fn build(state: &Rc<State>, panel: &Element, prefs: &[Preference]) -> Result<(),
     let list = El::new("ul")?.class("pw-plain pw-stack").build();
     for p in &purposes {
         let granted = prefs.iter().any(|x| x.purpose == p.id && x.granted);
-        let can = eligible(p, plan.as_deref());
+        let can = eligible(state, prefs, p);
         let id = next_id("pw-optin");
         let mut desc_id = id.clone();
         desc_id.push_str("-desc");

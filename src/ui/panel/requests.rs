@@ -15,6 +15,7 @@ use web_sys::Element;
 
 /// Loads the list and renders the tab.
 pub async fn load(state: &Rc<State>) {
+    state.loading(Tab::Requests);
     let list = state.client.requests().await;
     let Some(panel) = state.fresh_panel(Tab::Requests) else { return };
     if build(state, &panel, list).is_err() {
@@ -34,6 +35,12 @@ fn filed(state: Rc<State>, kind: RequestKind, id: Option<String>) {
             super::optins::load(&s).await;
         }
     });
+}
+
+/// The stored values are fetched, or cannot be: a form that waited for them is completed, or
+/// says so ([`forms::reopen`]).
+pub fn data_settled(state: &Rc<State>) {
+    forms::reopen(state, filed);
 }
 
 /// The label of a request status.
