@@ -79,6 +79,7 @@ async fn c_c1_a_kind_the_law_no_longer_grants_under_the_policy_is_not_marked_com
     let (ok, out, err) = env.ops(&["complete", &id]);
     assert!(ok, "{err}");
     assert!(out.contains("is now completed"), "{out}");
+    assert!(err.contains("no --config") && err.contains("built from the data stored"), "the source of the package is said: {err}");
     assert_eq!(package(&env), 1);
 }
 

@@ -139,6 +139,13 @@ async fn run_async(args: &RequestsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.config.is_none() && matches!(args.action, RequestsAction::Complete { .. }) {
+        // Not silent: without the configuration no site has a data provider here.
+        eprintln!(
+            "requests: note: no --config (PW_CONFIG) given, so no site has a data provider or systems here: \
+             an access or export package is built from the data stored in the database"
+        );
+    }
     let code = match act(&db, &setup, &args.action).await {
         Ok(text) => {
             println!("{text}");
