@@ -82,6 +82,7 @@ async fn fill(db: &Path, events: usize, site: &str) {
                     site: site.clone(),
                     subject: Some(format!("bench-{i}")),
                     request: Some(request),
+                    consent: None,
                 };
                 outbox::record(conn, EventType::RequestCreated, data, now)?;
             }
