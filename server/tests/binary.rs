@@ -14,14 +14,19 @@ use common::{binary, consent_body, Fixture};
 /// Starts the binary on a free port with the fixture's paths (given through the environment)
 /// and returns it with the address from its "listening" line.
 fn start(fx: &Fixture) -> (Child, SocketAddr) {
+    start_logging(fx, "warn", Stdio::inherit())
+}
+
+/// As [`start`], with the log filter `filter` and the server's stderr going to `stderr`.
+fn start_logging(fx: &Fixture, filter: &str, stderr: Stdio) -> (Child, SocketAddr) {
     let mut child = Command::new(binary())
         .env("PW_ADDR", "127.0.0.1:0")
         .env("PW_DB", &fx.args.db)
         .env("PW_WWW", &fx.args.www)
         .env("PW_WIDGET_DIR", &fx.args.widget_dir)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", filter)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .expect("spawn server");
     let mut line = String::new();
@@ -32,6 +37,19 @@ fn start(fx: &Fixture) -> (Child, SocketAddr) {
         .and_then(|rest| rest.strip_suffix('/'))
         .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
     (child, addr.parse().unwrap())
+}
+
+/// Reads the server's log until a line containing `needle` (the log is forwarded to stderr).
+fn wait_for_log(log: &mut impl BufRead, needle: &str) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(log.read_line(&mut line).unwrap() > 0, "the server's log ended before {needle:?}");
+        eprint!("{line}");
+        if line.contains(needle) {
+            return;
+        }
+    }
 }
 
 /// One HTTP/1.1 request on a fresh connection; returns the status and the body.
@@ -103,7 +121,11 @@ fn a_sigterm_right_after_the_listening_line_stops_it_gracefully() {
 #[test]
 fn a_request_in_flight_is_finished_after_sigterm() {
     let fx = Fixture::new();
-    let (mut child, addr) = start(&fx);
+    // tower-http logs "started processing request" once the head is parsed and the handler runs:
+    // the signal below then reaches a request in flight, however slow the machine (a fixed
+    // sleep lost that race under load: the connection was still in the accept queue).
+    let (mut child, addr) = start_logging(&fx, "warn,tower_http=debug,privacy_widget_server=info", Stdio::piped());
+    let mut log = BufReader::new(child.stderr.take().unwrap());
     let body = consent_body("inflight-0123456789abcdef").to_string();
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -114,10 +136,12 @@ fn a_request_in_flight_is_finished_after_sigterm() {
     let (first, rest) = body.split_at(body.len() / 2);
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(first.as_bytes()).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
+    wait_for_log(&mut log, "started processing request");
     signal(&child, "-TERM");
-    std::thread::sleep(Duration::from_millis(200));
+    wait_for_log(&mut log, "shutdown signal received");
     stream.write_all(rest.as_bytes()).unwrap();
+    // Keep draining the log so that the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
     let mut out = String::new();
     stream.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 201"), "{out}");
