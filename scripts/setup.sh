@@ -2,9 +2,10 @@
 # Installs everything the build and the three test layers need, idempotently: each step checks
 # first and is skipped when its tool is already there, so a second run takes seconds.
 #
-#   wasm32 target · wasm-bindgen CLI (exactly the Cargo.lock version) · Chromium + chromedriver,
-#   Firefox ESR, WebKitGTK's WebKitWebDriver + MiniBrowser, Xvfb, binaryen (wasm-opt), brotli,
-#   zopfli, php-cli from apt · the e2e npm packages from tests/e2e/package-lock.json
+#   wasm32 target · wasm-bindgen CLI (exactly the Cargo.lock version) · cargo-nextest ·
+#   Chromium + chromedriver, Firefox ESR, WebKitGTK's WebKitWebDriver + MiniBrowser, Xvfb,
+#   binaryen (wasm-opt), brotli, zopfli, php-cli from apt · the e2e npm packages from
+#   tests/e2e/package-lock.json
 #
 # Needs: rustup, cargo, node, npm, make; root (or sudo) for apt.
 set -euo pipefail
@@ -35,6 +36,17 @@ if [ "$have_bindgen" = "$want_bindgen" ] && [ -n "$have_runner" ]; then
 else
   step "wasm-bindgen-cli $want_bindgen: installing (found '${have_bindgen:-none}'; takes a few minutes)"
   cargo install wasm-bindgen-cli --version "$want_bindgen" --force
+fi
+
+# 2b. cargo-nextest, which runs the server's test binaries side by side (scripts/server-tests.sh;
+# without it the tests run with cargo test, one binary after the other). 0.9.91 or later: the
+# test priorities of .config/nextest.toml.
+have_nextest=$(cargo nextest --version 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
+if [ -n "$have_nextest" ] && [ "$(printf '%s\n' 0.9.91 "$have_nextest" | sort -V | head -n 1)" = 0.9.91 ]; then
+  step "cargo-nextest $have_nextest: present"
+else
+  step "cargo-nextest: installing (found '${have_nextest:-none}'; takes a few minutes)"
+  cargo install cargo-nextest --version 0.9.143 --locked
 fi
 
 # 3. System packages: Chromium + chromedriver (browser tests, e2e), Firefox ESR, WebKitGTK's

@@ -3,13 +3,15 @@
 # (the Makefile does that).
 #   scripts/test.sh            every layer
 #   scripts/test.sh size       the size budget (scripts/size.mjs --check)
-#   scripts/test.sh native     cargo test: the pure widget modules and the server (real SQLite)
+#   scripts/test.sh native     cargo test: the pure widget modules; the server (real SQLite) with
+#                              scripts/server-tests.sh (cargo-nextest, or cargo test without it)
 #   scripts/test.sh browser    wasm-bindgen-test in headless Chromium: the files tests/browser_*.rs
 #   scripts/test.sh e2e        node --test tests/e2e/ against the real server and dist/
 #                              (PW_E2E_JOBS test files at a time, default 2); the core flows
 #                              in Chromium, Firefox ESR and WebKitGTK (engines.test.mjs)
 #   scripts/test.sh contract   schemathesis against the real server from server/openapi.yaml
-#   scripts/test.sh postgres   the server's cargo tests again on PostgreSQL (scripts/with-postgres.sh)
+#   scripts/test.sh postgres   the server's tests again on PostgreSQL (scripts/with-postgres.sh),
+#                              with the test binaries the native layer built
 # Every layer runs even when an earlier one fails; the exit status is non-zero if any failed, or
 # if a layer ran fewer tests than its minimum below. cargo runs with --no-fail-fast (one failing
 # test binary does not hide the others); node's cancelled tests count as failures.
@@ -31,6 +33,19 @@ summary=()
 # Adds up "test result: ok. N passed; M failed" lines of cargo / wasm-bindgen-test-runner output.
 count_cargo() {
   awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+       END { printf "%d %d\n", p, f }' "$1"
+}
+# scripts/server-tests.sh: cargo-nextest's "Summary [...] N tests run: P passed, F failed,
+# T timed out, S skipped" plus the "test result:" lines of the cargo test before it (the doc
+# tests), or only "test result:" lines when it fell back to cargo test. After nextest's
+# "Starting" line a "test result:" is a failing test's captured output, not counted again.
+count_server() {
+  awk '/^ *Starting [0-9]+ tests? across/ { nextest = 1 }
+       /^test result:/ && !nextest { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+       /^ *Summary \[/ { for (i = 2; i <= NF; i++) { w = $(i); sub(/,$/, "", w)
+           if (w == "passed") p += $(i-1)
+           if (w == "failed") f += $(i-1)
+           if (w == "out" && $(i-1) == "timed") f += $(i-2) } }
        END { printf "%d %d\n", p, f }' "$1"
 }
 # Adds up node --test's "# pass N" / "# fail N" (or "ℹ pass N" with the spec reporter); a
@@ -88,7 +103,7 @@ for layer in "${layers[@]}"; do
       # An explicit --target (the host) gives the widget's tests their own folder.
       host=$(rustc -vV | sed -n 's/^host: //p')
       run_layer "native: widget" count_cargo cargo test --no-fail-fast -p privacy-widget --no-default-features --target "$host"
-      run_layer "native: server" count_cargo cargo test --no-fail-fast -p privacy-widget-server
+      run_layer "native: server" count_server scripts/server-tests.sh
       ;;
     browser)
       run_layer "browser: wasm-bindgen-test" count_cargo \
@@ -116,7 +131,7 @@ for layer in "${layers[@]}"; do
       run_layer "contract: schemathesis" single scripts/schemathesis.sh
       ;;
     postgres)
-      run_layer "postgres (rerun): server" count_cargo scripts/with-postgres.sh cargo test --no-fail-fast -p privacy-widget-server
+      run_layer "postgres (rerun): server" count_server scripts/with-postgres.sh scripts/server-tests.sh
       ;;
     *)
       echo "unknown layer: $layer (size, native, browser, e2e, contract, postgres)" >&2
