@@ -155,7 +155,7 @@ for _ in $(seq 50); do
 done
 [ -n "$PW_ADMIN_DELIVERY" ] || { echo "no webhook delivery was recorded for the filed requests" >&2; exit 1; }
 export PW_SESSION PW_LOGOUT_SESSION PW_DONE_REQUEST PW_PENDING_REQUEST PW_VERIFY_REQUEST PW_VISITOR_TOKEN PW_CANCEL_TOKEN
-export PW_ADMIN_TOKEN PW_ADMIN_POOL PW_ADMIN_TRANSITION_REQUEST PW_ADMIN_OPEN_REQUEST PW_ADMIN_SUBJECT PW_ADMIN_DELIVERY ST_SITE
+export PW_ADMIN_TOKEN PW_ADMIN_POOL PW_ADMIN_TRANSITION_REQUEST PW_ADMIN_OPEN_REQUEST PW_ADMIN_SUBJECT PW_ADMIN_DELIVERY ST_SITE ST_CUSTOMER
 export PW_BASE=$base SCHEMATHESIS_HOOKS=scripts/contract-hooks.py
 
 # The session goes where the spec's `session` security scheme says (the pw_session cookie) on
