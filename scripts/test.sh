@@ -67,7 +67,7 @@ declare -A minimum=(
 )
 
 run_layer() { # name, counter, command...
-  local name=$1 counter=$2 log="$logdir/${1//[^a-z]/_}.log" rc started=$SECONDS
+  local name=$1 counter=$2 log="$logdir/${1//[^a-z]/_}.log" rc started=${layer_started:-$SECONDS}
   shift 2
   printf '\n===== %s: %s\n' "$name" "$*"
   "$@" 2>&1 | tee -a "$log"
@@ -91,6 +91,15 @@ run_layer() { # name, counter, command...
     "$([ "$rc" -ne 0 ] && echo "  (exit $rc)")" "$short")")
 }
 
+# The PostgreSQL rerun mostly waits (on timeouts, as the native server layer does) and so does
+# the e2e layer (on browsers and timers): when both run, the rerun starts in the background with
+# the e2e layer, its output is kept in a file, and it is shown and counted in its own place (its
+# time in the summary then counts from the e2e layer's start).
+postgres_rerun=(scripts/with-postgres.sh scripts/server-tests.sh)
+beside_e2e=""
+[[ " ${layers[*]} " == *" e2e "*"postgres "* ]] && beside_e2e=yes
+replay() { cat "$1"; return "$(cat "$2")"; } # log file, exit status file
+
 for layer in "${layers[@]}"; do
   case "$layer" in
     size)
@@ -110,6 +119,11 @@ for layer in "${layers[@]}"; do
         cargo test --no-fail-fast -p privacy-widget --target wasm32-unknown-unknown --test 'browser_*'
       ;;
     e2e)
+      if [ -n "$beside_e2e" ]; then
+        postgres_started=$SECONDS
+        { "${postgres_rerun[@]}" >"$logdir/postgres.out" 2>&1; echo $? >"$logdir/postgres.rc"; } &
+        postgres_pid=$!
+      fi
       # A server that does not build fails the layer (never a stale binary).
       export PW_SERVER="${PW_SERVER:-${CARGO_TARGET_DIR:-$PWD/target}/debug/privacy-widget-server}"
       # Each test file starts its own server (port 0, temp database) and browser, so files run
@@ -131,7 +145,13 @@ for layer in "${layers[@]}"; do
       run_layer "contract: schemathesis" single scripts/schemathesis.sh
       ;;
     postgres)
-      run_layer "postgres (rerun): server" count_server scripts/with-postgres.sh scripts/server-tests.sh
+      if [ -n "${postgres_pid:-}" ]; then # started with the e2e layer
+        wait "$postgres_pid"
+        layer_started=$postgres_started run_layer "postgres (rerun): server" count_server \
+          replay "$logdir/postgres.out" "$logdir/postgres.rc"
+      else
+        run_layer "postgres (rerun): server" count_server "${postgres_rerun[@]}"
+      fi
       ;;
     *)
       echo "unknown layer: $layer (size, native, browser, e2e, contract, postgres)" >&2
