@@ -152,14 +152,16 @@ fn classify(outcome: Result<Reply, ApiError>, timed_out: bool) -> Result<Reply, 
 }
 
 /// [`call_once`], once more after the session from the sign-in handoff was renewed (a 401 with
-/// a token function: the session had expired).
+/// a token function: the session had expired); a 401 after the renewal is the answer.
 #[cfg(feature = "panel")]
 async fn call(url: &str, init: Object, headers: &[(&str, &str)]) -> Result<Reply, ApiError> {
+    let ticket = session::ticket(url);
     let first = call_once(url, &init, headers).await;
-    if session::after(url, &first).await {
-        return call_once(url, &init, headers).await;
+    match session::after(url, ticket, &first).await {
+        session::Next::Keep => first,
+        session::Next::Retry => call_once(url, &init, headers).await,
+        session::Next::Fail(e) => Err(e),
     }
-    first
 }
 
 #[cfg(feature = "panel")]

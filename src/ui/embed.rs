@@ -38,8 +38,9 @@ export interface MountOptions {
   /** The panel's sign-in token from the host panel's backend (a JWS its backend signed for the
    *  customer logged in there), exchanged at `${api}/sessions` for a session sent as
    *  `Authorization: Bearer`; or a function returning one (or a promise of one), called again
-   *  whenever the session has expired. `<privacy-widget token-url="/privacy/token">` fetches it
-   *  from that URL (JSON `{"token": …}` or the token as text). */
+   *  whenever the session has expired (once for all the calls that found it expired).
+   *  `<privacy-widget token-url="/privacy/token">` fetches it from that URL (JSON
+   *  `{"token": …}` or the token as text). */
   token?: string | (() => string | Promise<string>);
 }
 "#;

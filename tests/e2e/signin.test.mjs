@@ -2,7 +2,9 @@
 // `--no-demo` and a configuration with an Ed25519 sign-in key: a host control-panel page whose
 // backend signs a token per page view (examples/signin/sign-token.mjs) signs the customer in and
 // the panel shows their data; once on the privacy server's own origin (cookie and bearer), once
-// with the panel page on another origin than the API (bearer session only, CORS).
+// with the panel page on another origin than the API (bearer session only, CORS). A session that
+// ends while the panel's three tabs load at once is renewed once for all of them (one token, one
+// exchange), and a renewal the server refuses fails all three with the same message.
 import { describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
@@ -16,6 +18,9 @@ import { signToken } from "../../examples/signin/sign-token.mjs";
 
 const SITE = "pcextreme";
 const KID = "e2e-1";
+/** The calls the panel's three tabs make at once when it opens. */
+const TAB_CALLS = ["/api/v1/me/data", "/api/v1/me/preferences", "/api/v1/requests"];
+const SIGNED_OUT = "U bent niet (meer) ingelogd.";
 
 /** The host panel's page: the widget with token-url pointing at the host's own backend. */
 function hostPage(api) {
@@ -78,17 +83,24 @@ describe("sign-in handoff (--no-demo, Ed25519)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("c_c3: the panel page on the server's origin signs in through a token and shows the customer's data", async () => {
-    // The company's data for this customer: the first exchange creates the customer, then a
-    // stored value is added beside the server (as the company's systems would provide it).
+  /**
+   * The company's data for `who`: the first exchange creates the customer, then `values` (account
+   * field and value) are stored beside the server, as the company's systems would provide them.
+   */
+  async function storedCustomer(who, values) {
     const first = await fetch(`${server.url}/api/v1/sessions`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ token: signToken({ privateKeyPem, kid: KID, site: SITE, ...customer }) }),
+      body: JSON.stringify({ token: signToken({ privateKeyPem, kid: KID, site: SITE, ...who }) }),
     });
     assert.equal(first.status, 201, await first.text());
-    const [{ id }] = sql(server.db, `SELECT id FROM customers WHERE site = '${SITE}' AND handle = '${customer.sub}'`);
-    sql(server.db, `INSERT INTO customer_values (customer_id, category, field, value) VALUES (${id}, 'account', 'name', 'Anna Jansen'), (${id}, 'account', 'email', 'anna@example.nl')`);
+    const [{ id }] = sql(server.db, `SELECT id FROM customers WHERE site = '${SITE}' AND handle = '${who.sub}'`);
+    const rows = values.map(([field, value]) => `(${id}, 'account', '${field}', '${value}')`).join(", ");
+    sql(server.db, `INSERT INTO customer_values (customer_id, category, field, value) VALUES ${rows}`);
+  }
+
+  test("c_c3: the panel page on the server's origin signs in through a token and shows the customer's data", async () => {
+    await storedCustomer(customer, [["name", "Anna Jansen"], ["email", "anna@example.nl"]]);
 
     const { context, page, problems } = await openPage(browser, { csp: STRICT_CSP });
     try {
@@ -159,6 +171,93 @@ describe("sign-in handoff (--no-demo, Ed25519)", () => {
       // The one expected failure: the PUT answered 401 before the renewal.
       const unexpected = problems.filter((p) => !/HTTP 401: PUT .*\/api\/v1\/me\/preferences|status of 401/.test(p));
       assert.deepEqual(unexpected, [], problems.join("\n"));
+    } finally {
+      await context.close();
+    }
+  });
+
+  /**
+   * Opens the host's panel page on the server's origin (as in c_c3) for `who`, with tokens from
+   * `mint` (counted in the returned `minted`). The panel's session check is answered, then the
+   * session ends on the server (logged out with its own bearer), before the three tabs ask for
+   * their parts: each of them meets the expired session at about the same time.
+   */
+  async function openExpiring(page, who, mint) {
+    const seen = { minted: 0, exchanges: [], tabs: {} };
+    await page.route(`${server.url}/host/panel/`, (route) =>
+      route.fulfill({ contentType: "text/html", headers: { "content-security-policy": STRICT_CSP }, body: hostPage("/api/v1") }),
+    );
+    await page.route(`${server.url}/privacy/token`, (route) => {
+      seen.minted += 1;
+      return route.fulfill({ contentType: "application/json", headers: { "cache-control": "no-store" }, body: JSON.stringify({ token: mint(seen.minted) }) });
+    });
+    let ended = false;
+    await page.route(`${server.url}/api/v1/session`, async (route) => {
+      if (ended) return route.continue();
+      ended = true;
+      const response = await route.fetch();
+      const out = await fetch(`${server.url}/api/v1/logout`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: route.request().headers().authorization },
+        body: "{}",
+      });
+      assert.equal(out.status, 204, await out.text());
+      await route.fulfill({ response });
+    });
+    page.on("response", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === "/api/v1/sessions") seen.exchanges.push(r.status());
+      if (TAB_CALLS.includes(path)) (seen.tabs[path] ??= []).push(r.status());
+    });
+    await page.goto(`${server.url}/host/panel/`);
+    await page.locator(`${W} .pw-tab`).first().waitFor();
+    await page.waitForFunction(
+      () => [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-tabpanel")].every((p) => p.childElementCount > 0 && !p.hasAttribute("aria-busy")),
+    );
+    return seen;
+  }
+
+  /** The text of every tab panel (shown or not), whitespace-normalised. */
+  const tabTexts = (page) =>
+    page.evaluate(() => [...document.querySelector("privacy-widget").shadowRoot.querySelectorAll(".pw-tabpanel")].map((p) => p.textContent.replace(/\s+/g, " ")));
+
+  test("c_e3: a session that ends while the three tabs load is renewed once: one token, one exchange, every tab shows its part", async () => {
+    const who = { sub: "klant-5150", name: "Daan de Vries", email: "daan@example.nl" };
+    await storedCustomer(who, [["email", who.email]]);
+    // Expected: each tab's first call answered 401 (the session had ended), then repeated.
+    const expired = TAB_CALLS.map((path) => ({ method: "GET", path, status: 401 }));
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP, expect: expired });
+    try {
+      const seen = await openExpiring(page, who, () => signToken({ privateKeyPem, kid: KID, site: SITE, ...who }));
+      assert.equal(seen.minted, 2, "one token for the page view, one for the renewal, whatever the number of calls that met the ended session");
+      assert.deepEqual(seen.exchanges, [201, 201]);
+      for (const path of TAB_CALLS) assert.deepEqual(seen.tabs[path], [401, 200], path);
+      const [data, optins, requests] = await tabTexts(page);
+      assert.ok(data.includes(who.email), data);
+      assert.ok(!`${data}${optins}${requests}`.includes(SIGNED_OUT), "no tab says the customer is signed out");
+      assert.equal(await page.locator(`${W} .pw-tabpanel input[role=switch]`).count() > 0, true, optins);
+      assert.equal(await page.locator(`${W} .pw-tabpanel .pw-error`).count(), 0, requests);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("c_e3: a renewal the server refuses fails all three tabs with the same message, and is not tried again", async () => {
+    const who = { sub: "klant-5151", name: "Eva Bos", email: "eva@example.nl" };
+    // The second token has an unknown kid: the exchange answers 401 and the panel must stop there.
+    const expected = [
+      ...TAB_CALLS.map((path) => ({ method: "GET", path, status: 401 })),
+      { method: "POST", path: "/api/v1/sessions", status: 401 },
+      { console: /^privacy-widget: the sign-in token was refused:/ },
+    ];
+    const { context, page } = await openPage(browser, { csp: STRICT_CSP, expect: expected });
+    try {
+      const seen = await openExpiring(page, who, (n) => signToken({ privateKeyPem, kid: n === 1 ? KID : "unknown-kid", site: SITE, ...who }));
+      assert.equal(seen.minted, 2, "one token for the page view, one renewal for the three calls");
+      assert.deepEqual(seen.exchanges, [201, 401]);
+      for (const path of TAB_CALLS) assert.deepEqual(seen.tabs[path], [401], `${path}: not repeated after the refused renewal`);
+      const texts = await tabTexts(page);
+      for (const text of texts) assert.ok(text.includes(SIGNED_OUT), text);
     } finally {
       await context.close();
     }
