@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STRICT_CSP, axe, formatViolations, launchBrowser, openPage, startServer, test } from "./lib/harness.mjs";
-import { W, announced, api, openTab, panelText, press, quiet } from "./panel-helpers.mjs";
+import { W, announced, api, deferred, openTab, panelText, press, quiet } from "./panel-helpers.mjs";
 import { signToken } from "../../examples/signin/sign-token.mjs";
 import { readBody, verify } from "../../examples/standard-webhooks.mjs";
 
@@ -45,13 +45,6 @@ const hostPage = `<!doctype html>
 <script type="module" src="/widget/element.js"></script>
 <privacy-widget site="${SITE}" view="panel" policy="/policies/${SITE}.json" api="/api/v1" token-url="/privacy/token"></privacy-widget>
 </main></body></html>`;
-
-/** A promise and its resolve. */
-function deferred() {
-  let resolve;
-  const promise = new Promise((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 /** The element focused inside the widget's shadow root: its tag, classes and text. */
 const focused = (page) =>

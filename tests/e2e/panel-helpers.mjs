@@ -19,8 +19,18 @@ export function seedOf(site) {
 /** The panel asks who is signed in before anyone is: the one expected 401 of a signed-out panel. */
 export const SESSION_CHECK = { method: "GET", path: "/api/v1/me", status: 401 };
 
-/** Opens the panel page and signs in as `customer` using only the keyboard. */
-export async function signIn(page, base, site, customer) {
+/** A promise and its resolve. */
+export function deferred() {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Opens the panel page and signs in as `customer` using only the keyboard; waits for the first
+ * tab's content unless `waitForContent` is false (its answer is held).
+ */
+export async function signIn(page, base, site, customer, { waitForContent = true } = {}) {
   expectProblem(page, SESSION_CHECK);
   await page.goto(`${base}/sites/${site}/panel/`, { waitUntil: "load" });
   const select = page.locator(`${W} .pw-login select`);
@@ -30,7 +40,7 @@ export async function signIn(page, base, site, customer) {
   await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
   await page.locator(`${W} .pw-tab`).first().waitFor();
-  await page.locator(`${W} .pw-tabpanel:not([hidden]):not([aria-busy]) > *`).first().waitFor();
+  if (waitForContent) await page.locator(`${W} .pw-tabpanel:not([hidden]):not([aria-busy]) > *`).first().waitFor();
 }
 
 /** Selects a tab with the keyboard (arrow keys from the selected tab). */

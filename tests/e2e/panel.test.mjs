@@ -2,12 +2,13 @@
 // every stored value shown with its retention, opt-ins that persist (UI, API and database),
 // eligibility per plan, marketing mail sent unless turned off, the objection switch, every
 // offered request kind from form to operator completion, error states, export and access
-// answers; axe-core on every view and form.
+// answers; axe-core on every view and form. A customer who signs out while their data still load,
+// with another signing in on the same panel, never sees the first one's answer in their tabs.
 import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { axe, formatViolations, openPage, SITES, STRICT_CSP, test, unexpectedProblems, useSuite } from "./lib/harness.mjs";
-import { SESSION_CHECK, W, announced, quiet, api, nl, openTab, operator, panelText, policyOf, seedOf, signIn, sql } from "./panel-helpers.mjs";
+import { SESSION_CHECK, W, announced, deferred, quiet, api, nl, openTab, operator, panelText, policyOf, press, seedOf, signIn, sql } from "./panel-helpers.mjs";
 
 async function noViolations(page, what) {
   const v = await axe(page);
@@ -180,6 +181,47 @@ describe("control panel", () => {
       const tabs = await page.locator(`${W} .pw-tab`).allInnerTexts();
       assert.deepEqual(tabs, ["My data", "Permissions", "Requests"]);
       await noViolations(page, "panel in English");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("webhost: sign-out and another customer's sign-in while the first one's data load: that answer is dropped", async () => {
+    const [first, second] = seedOf("webhost").customers;
+    const { context, page } = await openPage(suite.browser, { csp: STRICT_CSP });
+    try {
+      // The first customer's stored values are fetched with their session, then held until the
+      // second customer's tabs show.
+      let held = false;
+      const asked = deferred();
+      const release = deferred();
+      await page.route(`${suite.server.url}/api/v1/me/data`, async (route) => {
+        if (held) return route.continue();
+        held = true;
+        const response = await route.fetch();
+        asked.resolve();
+        await release.promise;
+        await route.fulfill({ response });
+      });
+      await signIn(page, suite.server.url, "webhost", first.id, { waitForContent: false });
+      await asked.promise;
+      await press(page, `${W} .pw-panel-head .pw-btn`);
+      await page.locator(`${W} .pw-login select option[value="${second.id}"]`).waitFor({ state: "attached" });
+      await page.locator(`${W} .pw-login select`).selectOption(second.id);
+      await press(page, `${W} .pw-login button[type=submit]`);
+      await page.locator(`${W} .pw-tabpanel:not([hidden]):not([aria-busy]) .pw-data-category`).first().waitFor();
+      assert.ok((await panelText(page)).includes(second.email));
+
+      const finished = page.waitForEvent("requestfinished", (r) => r.url().endsWith("/api/v1/me/data"));
+      release.resolve();
+      await finished;
+      // The answer has reached the page; a load that kept it would render it at once.
+      await page.waitForTimeout(300);
+      const shown = await panelText(page);
+      assert.ok(shown.includes(second.email), shown);
+      assert.ok(!shown.includes(first.email) && !shown.includes(first.name), `the first customer's data in the second's tab: ${shown}`);
+      const heading = await page.locator(`${W} .pw-panel-head`).textContent();
+      assert.ok(heading.includes(second.name), heading);
     } finally {
       await context.close();
     }

@@ -20,11 +20,13 @@ use web_sys::Element;
 
 /// Fetches the stored values and renders the tab: the values, or why they cannot be shown (the
 /// other tabs do not wait for it). A request form waiting for them is completed, or says they
-/// cannot be fetched ([`State::data_settled`]). Returns whether the values were fetched.
+/// cannot be fetched ([`State::data_settled`]). Returns whether the values were fetched (not
+/// when the answer came for an earlier sign-in: it is dropped).
 pub async fn load(state: &Rc<State>) -> bool {
     state.data_load.set(DataLoad::Loading);
     state.loading(Tab::Data);
-    let loaded = match state.client.data().await {
+    let Some(answer) = state.for_this_signin(state.client.data()).await else { return false };
+    let loaded = match answer {
         Ok(d) => {
             *state.data.borrow_mut() = d;
             state.data_load.set(DataLoad::Loaded);
@@ -86,7 +88,7 @@ pub fn retry_button(state: &Rc<State>, tab: Tab) -> Result<Element, UiError> {
 /// A retry: on success the values replace the message, announced, with focus on the tab panel
 /// (the button is gone); on failure focus stays on the new "Try again".
 async fn retry_load(state: &Rc<State>) {
-    let loaded = load(state).await;
+    let Some(loaded) = state.for_this_signin(load(state)).await else { return };
     let Some(panel) = state.panels.borrow().get(Tab::Data as usize).cloned() else { return };
     if loaded {
         state.mount.announce(t(state.lang, "panel.data.loaded"));

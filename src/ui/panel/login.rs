@@ -7,6 +7,7 @@ use alloc::rc::Rc;
 
 /// Replaces the panel with the sign-in form and loads the demo customers into it.
 pub fn show(state: &Rc<State>) {
+    state.next_signin();
     dom::clear(&state.body);
     state.listeners.borrow_mut().clear();
     for l in &state.tab_listeners {

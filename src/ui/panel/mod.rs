@@ -24,6 +24,7 @@ use crate::wire::Me;
 use client::{Client, Data};
 use gloo_events::EventListener;
 use core::cell::{Cell, RefCell};
+use core::future::Future;
 use alloc::rc::Rc;
 use web_sys::Element;
 
@@ -78,6 +79,9 @@ pub(crate) struct State {
     pub tab_listeners: [RefCell<Vec<EventListener>>; 3],
     /// The tab panels (`role=tabpanel`), once signed in.
     pub panels: RefCell<Vec<Element>>,
+    /// Which sign-in the panel shows: counted on at every sign-in and sign-out, so that an
+    /// answer asked for under an earlier one is dropped ([`State::for_this_signin`]).
+    pub signin: Cell<u32>,
 }
 
 impl Panel {
@@ -117,6 +121,7 @@ impl State {
             listeners: RefCell::new(Vec::new()),
             tab_listeners: [RefCell::new(Vec::new()), RefCell::new(Vec::new()), RefCell::new(Vec::new())],
             panels: RefCell::new(Vec::new()),
+            signin: Cell::new(0),
         }
     }
 
@@ -144,6 +149,7 @@ impl State {
 
     /// The signed-in shell: heading, who is signed in, sign-out, the tabs.
     fn show_shell(self: &Rc<Self>) {
+        self.next_signin();
         dom::clear(&self.body);
         self.listeners.borrow_mut().clear();
         let lang = self.lang;
@@ -179,6 +185,20 @@ impl State {
         util::spawn(self, |s| async move { data::load(&s).await; });
         util::spawn(self, |s| async move { optins::load(&s).await });
         util::spawn(self, |s| async move { requests::load(&s).await });
+    }
+
+    /// Another customer may be signed in from now on (or nobody): answers still on their way
+    /// are for the sign-in before.
+    pub fn next_signin(&self) {
+        self.signin.set(self.signin.get().wrapping_add(1));
+    }
+
+    /// What `call` gives, unless the customer signed out or in again while it ran (`None`: the
+    /// answer is for an earlier sign-in and must not show in this one's tabs).
+    pub async fn for_this_signin<T>(&self, call: impl Future<Output = T>) -> Option<T> {
+        let signin = self.signin.get();
+        let answer = call.await;
+        (self.signin.get() == signin).then_some(answer)
     }
 
     /// The stored values are fetched, or cannot be: a request form that waited for them is

@@ -19,7 +19,8 @@ use web_sys::Element;
 /// Loads the preferences and renders the tab.
 pub async fn load(state: &Rc<State>) {
     state.loading(Tab::OptIns);
-    let prefs = match state.client.preferences().await {
+    let Some(answer) = state.for_this_signin(state.client.preferences()).await else { return };
+    let prefs = match answer {
         Ok(p) => p,
         Err(e) => {
             if let Some(panel) = state.fresh_panel(Tab::OptIns) {

@@ -16,7 +16,7 @@ use web_sys::Element;
 /// Loads the list and renders the tab.
 pub async fn load(state: &Rc<State>) {
     state.loading(Tab::Requests);
-    let list = state.client.requests().await;
+    let Some(list) = state.for_this_signin(state.client.requests()).await else { return };
     let Some(panel) = state.fresh_panel(Tab::Requests) else { return };
     if build(state, &panel, list).is_err() {
         state.mount.show_unavailable();
