@@ -6,7 +6,7 @@ mod common;
 use std::{collections::HashMap, path::Path, process::Command};
 
 use common::{binary, Fixture};
-use privacy_widget_server::config::{ConfigError, Overrides, Rate, Settings};
+use privacy_widget_server::config::{AdminTokenHash, ConfigError, Overrides, Rate, Settings};
 
 fn load(text: &str, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
     let dir = tempfile::tempdir().unwrap();
@@ -117,7 +117,9 @@ secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
     assert!(site.webhooks[0].events.matches("request.overdue"));
     assert!(!site.webhooks[0].events.matches("consent.recorded"));
     assert_eq!(site.data_provider.as_ref().unwrap().url, "http://127.0.0.1:9000/privacy/data");
-    assert_eq!(site.admin_token.as_deref(), Some("site-a-token-site-a-token-site-a-token"));
+    // Only the token's hash is kept, and it is never printed.
+    assert_eq!(site.admin_token, Some(AdminTokenHash::of("site-a-token-site-a-token-site-a-token")));
+    assert!(!format!("{s:?}").contains("site-a-token"));
 
     let e = errors(
         r#"

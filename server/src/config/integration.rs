@@ -220,8 +220,46 @@ pub(crate) fn data_provider(site: usize, raw: Option<RawDataProvider>, errors: &
     Some(DataProvider { url: url?, secret: secret? })
 }
 
+/// An admin token as the server keeps it: its SHA-256 only, made when the configuration is read,
+/// so that the token itself is never held in memory nor printed (`Debug` shows nothing of it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminTokenHash([u8; 32]);
+
+impl AdminTokenHash {
+    /// The hash of `token`.
+    pub fn of(token: &str) -> AdminTokenHash {
+        use sha2::{Digest, Sha256};
+        AdminTokenHash(Sha256::digest(token.as_bytes()).into())
+    }
+
+    /// Whether `other` is the same hash, compared in constant time.
+    pub fn matches(&self, other: &AdminTokenHash) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.0.ct_eq(&other.0))
+    }
+}
+
+impl fmt::Debug for AdminTokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AdminTokenHash(…)")
+    }
+}
+
+/// Checks an admin token (`admin_token` or `sites[i].admin_token`) and keeps only its hash; the
+/// reason is pushed as `key: reason`.
+pub(crate) fn admin_token(key: &str, token: Option<String>, errors: &mut Vec<String>) -> Option<AdminTokenHash> {
+    let token = token?;
+    match admin_token_reason(&token) {
+        Some(reason) => {
+            errors.push(format!("{key}: {reason}"));
+            None
+        }
+        None => Some(AdminTokenHash::of(&token)),
+    }
+}
+
 /// Checks an admin token (`admin_token` or `sites[i].admin_token`): at least 32 printable ASCII characters.
-pub(crate) fn admin_token_reason(token: &str) -> Option<&'static str> {
+fn admin_token_reason(token: &str) -> Option<&'static str> {
     if token.chars().count() < 32 {
         Some("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
     } else if !token.bytes().all(|b| b.is_ascii_graphic()) {

@@ -15,7 +15,7 @@ use std::{
 
 use serde::Deserialize;
 
-pub use integration::{endpoint_url_reason, is_system_id, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
+pub use integration::{endpoint_url_reason, is_system_id, AdminTokenHash, DataProvider, EventFilter, WebhookEndpoint, WebhookSecret, EVENT_TYPES};
 pub use retention::{
     consent_reason as retention_consent_reason, consent_retention, ip_reason as retention_ip_reason, ip_retention,
     request_reason as retention_request_reason, request_retention, webhook_reason as retention_webhook_reason, webhook_retention,
@@ -96,8 +96,8 @@ pub struct SiteSettings {
     /// Where a customer's stored values are pulled from (`[sites.data_provider]`); `None`: pushed
     /// through the admin API (or the demo seed).
     pub data_provider: Option<DataProvider>,
-    /// An admin token that sees only this site (`sites[i].admin_token`).
-    pub admin_token: Option<String>,
+    /// An admin token that sees only this site (`sites[i].admin_token`), as its hash.
+    pub admin_token: Option<AdminTokenHash>,
     /// The keys the site's control-panel backend signs sign-in tokens with (checked and loaded
     /// by [`crate::identity::Keyring::from_sites`]).
     pub signin_keys: Vec<SigninKeySettings>,
@@ -133,8 +133,8 @@ pub struct Settings {
     pub demo: bool,
     /// The mail server for verification codes and status mails; none: mails stay in the demo outbox.
     pub smtp: Option<Smtp>,
-    /// The admin API's token for every site; validated when given.
-    pub admin_token: Option<String>,
+    /// The admin API's token for every site (validated when given), as its hash.
+    pub admin_token: Option<AdminTokenHash>,
     /// Peers whose `X-Forwarded-For` is believed (reverse proxies); empty: the socket peer counts.
     pub trusted_proxies: Vec<IpRange>,
     /// Log every request at info (else at debug).

@@ -200,12 +200,7 @@ pub(super) fn build(raw: RawFile, overrides: &Overrides) -> Result<Settings, Vec
     period(overrides.request_retention, raw.request_retention_days, r::request_retention, r::request_reason, &mut s.retention.request);
     period(overrides.webhook_retention, raw.webhook_retention_days, r::webhook_retention, r::webhook_reason, &mut s.retention.webhooks);
     s.smtp = smtp(raw.smtp, &mut errors);
-    if let Some(token) = raw.admin_token {
-        match super::integration::admin_token_reason(&token) {
-            Some(reason) => errors.push(format!("admin_token: {reason}")),
-            None => s.admin_token = Some(token),
-        }
-    }
+    s.admin_token = super::integration::admin_token("admin_token", raw.admin_token, &mut errors);
     let proxies = if overrides.trusted_proxies.is_empty() { raw.trusted_proxies.unwrap_or_default() } else { overrides.trusted_proxies.clone() };
     for (i, text) in proxies.iter().enumerate() {
         match IpRange::parse(text) {
@@ -308,11 +303,7 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
         }
         let webhooks = super::integration::webhooks(i, site.webhooks, errors);
         let data_provider = super::integration::data_provider(i, site.data_provider, errors);
-        if let Some(token) = &site.admin_token {
-            if let Some(reason) = super::integration::admin_token_reason(token) {
-                errors.push(format!("sites[{i}].admin_token: {reason}"));
-            }
-        }
+        let admin_token = super::integration::admin_token(&format!("sites[{i}].admin_token"), site.admin_token, errors);
         out.push(SiteSettings {
             id: site.id,
             policy: site.policy,
@@ -320,7 +311,7 @@ fn sites(raw: Vec<super::RawSite>, errors: &mut Vec<String>) -> Vec<SiteSettings
             cookie_domain: site.cookie_domain,
             webhooks,
             data_provider,
-            admin_token: site.admin_token,
+            admin_token,
             signin_keys: site.signin_keys,
             systems: super::integration::systems(i, site.systems, errors),
         });

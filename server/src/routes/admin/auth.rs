@@ -2,11 +2,9 @@
 //! every configured token (only the hashes are kept), and the sites it may see.
 
 use axum::http::{header, HeaderMap, StatusCode};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use crate::{
-    config::Settings,
+    config::{AdminTokenHash, Settings},
     http::{Problem, ProblemKind},
 };
 
@@ -40,11 +38,7 @@ impl Scope {
 
 /// The configured tokens, hashed.
 pub struct AdminTokens {
-    tokens: Vec<([u8; 32], Scope)>,
-}
-
-fn sha256(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
+    tokens: Vec<(AdminTokenHash, Scope)>,
 }
 
 impl AdminTokens {
@@ -52,11 +46,11 @@ impl AdminTokens {
     pub fn from_settings(settings: &Settings) -> AdminTokens {
         let mut tokens = Vec::new();
         if let Some(t) = &settings.admin_token {
-            tokens.push((sha256(t), Scope::All));
+            tokens.push((t.clone(), Scope::All));
         }
         for site in &settings.sites {
             if let Some(t) = &site.admin_token {
-                tokens.push((sha256(t), Scope::Site(site.id.clone())));
+                tokens.push((t.clone(), Scope::Site(site.id.clone())));
             }
         }
         AdminTokens { tokens }
@@ -72,10 +66,10 @@ impl AdminTokens {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("send Authorization: Bearer <admin_token>"))?;
-        let hash = sha256(given);
+        let hash = AdminTokenHash::of(given);
         let mut found = None;
         for (stored, scope) in &self.tokens {
-            if bool::from(stored.ct_eq(&hash)) && found.is_none() {
+            if stored.matches(&hash) && found.is_none() {
                 found = Some(scope.clone());
             }
         }
