@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{binary, consent_body, Fixture};
+use common::{binary, consent_body, listening_addr, Fixture};
 
 /// Starts the binary on a free port with the fixture's paths (given through the environment)
 /// and returns it with the address from its "listening" line.
@@ -29,13 +29,7 @@ fn start_logging(fx: &Fixture, filter: &str, stderr: Stdio) -> (Child, SocketAdd
         .stderr(stderr)
         .spawn()
         .expect("spawn server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("privacy-widget-server listening on http://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+    let addr = listening_addr(&mut child, String::new);
     (child, addr.parse().unwrap())
 }
 

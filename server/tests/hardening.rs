@@ -189,7 +189,7 @@ async fn pages_carry_the_csp_the_e2e_suite_runs_the_widget_under() {
 /// Over real TCP the socket peer is the client: a spoofed X-Forwarded-For changes nothing.
 #[test]
 fn over_tcp_the_peer_address_is_limited_whatever_x_forwarded_for_says() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let fx = Fixture::new();
     let config = fx.dir.path().join("server.toml");
     std::fs::write(&config, "[limits]\nper_ip = { burst = 2, per_minute = 1 }\nexempt_loopback = false\n").unwrap();
@@ -200,9 +200,7 @@ fn over_tcp_the_peer_address_is_limited_whatever_x_forwarded_for_says() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().trim_start_matches("privacy-widget-server listening on http://").trim_end_matches('/').to_owned();
+    let addr = common::listening_addr(&mut child, String::new);
     let status = |spoof: &str| {
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
         write!(s, "GET /api/v1/consents/subject-0123456789abcdef HTTP/1.1\r\nHost: {addr}\r\nX-Forwarded-For: {spoof}\r\nConnection: close\r\n\r\n").unwrap();

@@ -5,7 +5,7 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
+    io::{Read, Write},
     net::TcpStream,
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
@@ -94,16 +94,8 @@ fn start(fx: &Fixture, extra: &[&str], env: &[(&str, &Path)]) -> (Child, String)
         command.env(k, v);
     }
     let mut child = command.spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("privacy-widget-server listening on http://").map(|a| a.trim_end_matches('/').to_owned());
-    match addr {
-        Some(addr) => (child, addr),
-        None => {
-            let _ = child.kill();
-            panic!("unexpected first line {line:?}")
-        }
-    }
+    let addr = common::listening_addr(&mut child, String::new);
+    (child, addr)
 }
 
 /// `GET path` over TCP: the status line's code.

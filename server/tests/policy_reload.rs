@@ -56,12 +56,7 @@ impl Server {
                 sink.lock().unwrap().push_str(&(line + "\n"));
             }
         });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let Some(addr) = line.trim().strip_prefix("privacy-widget-server listening on http://").map(|a| a.trim_end_matches('/').to_owned()) else {
-            let _ = child.kill();
-            panic!("unexpected first line {line:?}: {}", log.lock().unwrap());
-        };
+        let addr = common::listening_addr(&mut child, || format!(": {}", log.lock().unwrap()));
         Server { child, addr, log }
     }
 

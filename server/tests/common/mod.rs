@@ -167,3 +167,20 @@ pub async fn post_consent(app: &Router, key: &str, body: &Value, headers: &[(&st
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_privacy-widget-server"))
 }
+
+/// The address (`127.0.0.1:port`) from the first line a started server prints on its piped
+/// stdout ("privacy-widget-server listening on http://…/"); kills it and panics, naming the
+/// line (and `context`, e.g. its log so far), if the line is anything else.
+pub fn listening_addr(child: &mut std::process::Child, context: impl FnOnce() -> String) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("the server's stdout is piped")).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("privacy-widget-server listening on http://").and_then(|rest| rest.strip_suffix('/'));
+    match addr {
+        Some(addr) => addr.to_owned(),
+        None => {
+            let _ = child.kill();
+            panic!("unexpected first line {line:?}{}", context())
+        }
+    }
+}

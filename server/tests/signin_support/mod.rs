@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
+    io::{Read, Write},
     net::{SocketAddr, TcpStream},
     process::{Child, Command, Stdio},
     time::Duration,
@@ -14,7 +14,7 @@ use privacy_widget_server::identity::{Claims, SigninAlg, TokenSigner};
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use serde_json::Value;
 
-use crate::common::{binary, Fixture, SITE};
+use crate::common::{binary, listening_addr, Fixture, SITE};
 
 /// The HS256 secret of the fixture site's `hs1` key.
 pub const SECRET: &str = "the-fixture-site-hs256-secret-0123456789";
@@ -112,13 +112,7 @@ pub fn start(fx: &Fixture, keys: &Keys) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("privacy-widget-server listening on http://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+    let addr = listening_addr(&mut child, String::new);
     Server { child, addr: addr.parse().unwrap() }
 }
 
