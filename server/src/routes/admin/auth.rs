@@ -36,44 +36,34 @@ impl Scope {
     }
 }
 
-/// The configured tokens, hashed.
-pub struct AdminTokens {
-    tokens: Vec<(AdminTokenHash, Scope)>,
-}
-
-impl AdminTokens {
-    /// The server-wide token and every site's, as hashes.
-    pub fn from_settings(settings: &Settings) -> AdminTokens {
-        let mut tokens = Vec::new();
-        if let Some(t) = &settings.admin_token {
-            tokens.push((t.clone(), Scope::All));
+/// The scope of the request's bearer token, or 401 (missing, malformed or unknown token): its
+/// hash is compared, in constant time, with every configured one (`admin_token` sees every
+/// site, `sites[i].admin_token` its own), whichever matches.
+pub fn admin_scope(settings: &Settings, headers: &HeaderMap) -> Result<Scope, Problem> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| unauthorized("send Authorization: Bearer <admin_token>"))?;
+    let hash = AdminTokenHash::of(given);
+    // (hash, the site it is limited to)
+    let configured = settings
+        .admin_token
+        .iter()
+        .map(|t| (t, None))
+        .chain(settings.sites.iter().filter_map(|site| Some((site.admin_token.as_ref()?, Some(site.id.as_str())))));
+    let mut found = None;
+    for (stored, site) in configured {
+        if stored.matches(&hash) && found.is_none() {
+            found = Some(site);
         }
-        for site in &settings.sites {
-            if let Some(t) = &site.admin_token {
-                tokens.push((t.clone(), Scope::Site(site.id.clone())));
-            }
-        }
-        AdminTokens { tokens }
     }
-
-    /// The scope of the request's bearer token, or 401 (missing, malformed or unknown token).
-    /// Every configured hash is compared, in constant time, whichever matches.
-    pub fn check(&self, headers: &HeaderMap) -> Result<Scope, Problem> {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthorized("send Authorization: Bearer <admin_token>"))?;
-        let hash = AdminTokenHash::of(given);
-        let mut found = None;
-        for (stored, scope) in &self.tokens {
-            if stored.matches(&hash) && found.is_none() {
-                found = Some(scope.clone());
-            }
-        }
-        found.ok_or_else(|| unauthorized("the admin token is not valid"))
+    match found {
+        Some(None) => Ok(Scope::All),
+        Some(Some(site)) => Ok(Scope::Site(site.to_owned())),
+        None => Err(unauthorized("the admin token is not valid")),
     }
 }
 

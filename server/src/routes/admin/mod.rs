@@ -15,7 +15,7 @@ use axum::{
     Router,
 };
 
-pub use auth::{AdminTokens, Scope};
+pub use auth::{admin_scope, Scope};
 
 use crate::state::AppState;
 

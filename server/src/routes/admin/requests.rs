@@ -14,7 +14,7 @@ use axum::{
 use privacy_widget::requests::{RequestError, RequestStatus, RequestStep, MAX_REASON_CHARS};
 use serde_json::{json, Value};
 
-use super::auth::{illegal_transition, AdminTokens};
+use super::auth::{admin_scope, illegal_transition};
 use crate::{
     db::{Conn, DbError},
     panel::{
@@ -69,7 +69,7 @@ pub async fn list(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Problem> {
-    let scope = AdminTokens::from_settings(&state.settings).check(&headers)?;
+    let scope = admin_scope(&state.settings, &headers)?;
     let mut errors = super::unknown_parameters(&query, &["site", "status", "updated_since"]);
     let site = query.get("site").cloned().filter(|s| !s.is_empty());
     let mut statuses = Vec::new();
@@ -114,7 +114,7 @@ pub async fn list(
 
 /// The request `id` if it exists (404) and the token may see its site (403).
 async fn visible(state: &Context, headers: &HeaderMap, id: &str) -> Result<sr::RequestRow, Problem> {
-    let scope = AdminTokens::from_settings(&state.settings).check(headers)?;
+    let scope = admin_scope(&state.settings, headers)?;
     let key = id.to_owned();
     let row = state.db.read(move |conn| sr::get(conn, &key)).await?.ok_or_else(not_found)?;
     scope.allow(&row.site)?;

@@ -14,7 +14,7 @@ use axum::{
 use privacy_widget::policy::Policy;
 use serde_json::json;
 
-use super::auth::AdminTokens;
+use super::auth::admin_scope;
 use crate::{
     events::provider::parse_answer,
     http::{Problem, ProblemKind},
@@ -40,7 +40,7 @@ fn sub_reason(sub: &str) -> Option<&'static str> {
 
 /// Checks the token, the site and the subject id; answers the site's policy.
 fn checked(state: &Context, headers: &HeaderMap, site: &str, sub: &str) -> Result<std::sync::Arc<Policy>, Problem> {
-    AdminTokens::from_settings(&state.settings).check(headers)?.allow(site)?;
+    admin_scope(&state.settings, headers)?.allow(site)?;
     let policy = state.sites.get(site).map(|s| s.policy.clone()).ok_or_else(|| Problem::new(ProblemKind::NotFound).detail("no such site"))?;
     if let Some(reason) = sub_reason(sub) {
         return Err(Problem::validation(vec![crate::field::invalid_field("sub", reason)]));

@@ -16,7 +16,7 @@ use axum::{
 use privacy_widget::policy::Policy;
 use serde_json::{json, Value};
 
-use super::auth::AdminTokens;
+use super::auth::admin_scope;
 use crate::{
     panel::{results, store_requests as sr},
     params,
@@ -29,7 +29,7 @@ const MAX_ATTACHMENT: usize = 48 * 1024;
 
 /// The request `id` if it exists (404), the token may see it (403) and it is still open (422).
 async fn open_request(state: &Context, headers: &HeaderMap, id: &str) -> Result<(sr::RequestRow, std::sync::Arc<Policy>), Problem> {
-    let scope = AdminTokens::from_settings(&state.settings).check(headers)?;
+    let scope = admin_scope(&state.settings, headers)?;
     let key = id.to_owned();
     let row = state.db.read(move |conn| sr::get(conn, &key)).await?.ok_or_else(|| Problem::new(ProblemKind::NotFound).detail("no such request"))?;
     scope.allow(&row.site)?;

@@ -10,7 +10,7 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use super::auth::AdminTokens;
+use super::auth::admin_scope;
 use crate::{
     events::outbox::{self, status},
     http::{Problem, ProblemKind},
@@ -25,7 +25,7 @@ pub async fn list(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Problem> {
-    let scope = AdminTokens::from_settings(&state.settings).check(&headers)?;
+    let scope = admin_scope(&state.settings, &headers)?;
     let mut errors = super::unknown_parameters(&query, &["site", "status", "limit"]);
     let wanted = query.get("status").cloned().filter(|s| !s.is_empty());
     if wanted.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
@@ -58,7 +58,7 @@ pub async fn replay(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let scope = AdminTokens::from_settings(&state.settings).check(&headers)?;
+    let scope = admin_scope(&state.settings, &headers)?;
     let not_found = || Problem::new(ProblemKind::NotFound).detail("no such delivery");
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let found = state.db.read(move |conn| outbox::delivery_by_id(conn, id)).await?.ok_or_else(not_found)?;
