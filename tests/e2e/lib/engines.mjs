@@ -209,17 +209,27 @@ function splitKey(key) {
 
 // ---- Chromium (playwright-core) -------------------------------------------------------------
 
+/**
+ * What goes wrong on a Playwright or Puppeteer page (their events have the same shape): console
+ * errors (with `where(message)` appended), page errors, failed requests other than aborted
+ * ones, and HTTP answers of 400 and up. The returned array fills as the page runs.
+ */
+function pageProblems(page, where = () => "") {
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}${where(m)}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => aborted(r.failure()?.errorText) || problems.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`));
+  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
+  return problems;
+}
+
 async function chromiumEngine() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
   return {
     async newPage({ viewport = { width: 1280, height: 720 }, touch = false } = {}) {
       const context = await browser.newContext({ locale: "nl-NL", viewport, hasTouch: touch });
       const page = await context.newPage();
-      const problems = [];
-      page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}${m.location()?.url ? ` [at ${m.location().url}]` : ""}`));
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("requestfailed", (r) => aborted(r.failure()?.errorText) || problems.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`));
-      page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
+      const problems = pageProblems(page, (m) => (m.location()?.url ? ` [at ${m.location().url}]` : ""));
       return {
         goto: (url) => page.goto(url, { waitUntil: "load" }),
         reload: () => page.reload({ waitUntil: "load" }),
@@ -251,11 +261,7 @@ async function firefoxEngine({ prefs = {} } = {}) {
       const context = await browser.createBrowserContext();
       const page = await context.newPage();
       await page.setViewport({ ...viewport, hasTouch: touch });
-      const problems = [];
-      page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("requestfailed", (r) => aborted(r.failure()?.errorText) || problems.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`));
-      page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
+      const problems = pageProblems(page);
       return {
         goto: (url) => page.goto(url, { waitUntil: "load" }),
         reload: () => page.reload({ waitUntil: "load" }),
