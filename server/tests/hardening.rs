@@ -73,7 +73,7 @@ async fn the_per_subject_limit_counts_consent_records_of_one_consent_id() {
 #[tokio::test]
 async fn the_per_session_limit_counts_requests_with_one_session_cookie() {
     let fx = Fixture::new();
-    let app = app_with(&fx, |s| s.limits.per_session = Rate { burst: 2, per_minute: 60 }).await;
+    let app = app_with(&fx, |s| s.limits.per_session = Rate { burst: 2, per_minute: 1 }).await;
     let cookie = format!("pw_session={}", "a".repeat(64));
     for _ in 0..2 {
         assert_eq!(get(&app, "/api/v1/me", &[("cookie", &cookie)]).await.status, 401);
